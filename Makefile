@@ -1,0 +1,54 @@
+# Everything runs inside .venv/, created and kept up to date by these targets.
+VENV    := .venv
+PYTHON  := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed-stamp
+PORT    ?= 5000
+PO      := $(wildcard matchmaker/translations/*/LC_MESSAGES/messages.po)
+MO      := $(PO:.po=.mo)
+
+.PHONY: install run test bench lint browser translations extract-messages clean
+
+$(PYTHON):
+	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install --quiet --upgrade pip setuptools wheel
+	$(PYTHON) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+%.mo: %.po $(STAMP)
+	$(VENV)/bin/pybabel compile --use-fuzzy -i $< -o $@
+
+translations: $(MO)
+
+install: $(STAMP) translations
+
+run: install
+	$(VENV)/bin/matchmaker db upgrade
+	$(VENV)/bin/matchmaker seed-demo
+	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
+	$(VENV)/bin/matchmaker run --host 127.0.0.1 --port $(PORT)
+
+# Browser tests drive Debian's Chromium; install it when it is missing (needs root, as on CI).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing: browser tests will be skipped (sudo apt-get install chromium)"; fi; }
+
+test: install browser
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	@for bench in benchmarks/bench_*.py; do echo "== $$bench"; $(PYTHON) $$bench $(BENCH_ARGS) || exit 1; done
+
+lint: install
+	$(VENV)/bin/ruff check matchmaker tests benchmarks
+
+# After changing UI strings: extract them and merge into the catalogues, then translate.
+extract-messages: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o matchmaker/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i matchmaker/translations/messages.pot -d matchmaker/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,26 @@
+"""User administration. The only place in the admin feature that commits."""
+
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..models import Role, User
+
+
+class AdminError(Exception):
+    pass
+
+
+def set_role(actor: User, user: User, role: str) -> None:
+    if user.id == actor.id and role != Role.ADMIN:
+        raise AdminError(_l("You cannot take away your own administrator role."))
+    user.role = Role(role).value
+    db.session.commit()
+
+
+def list_users(query: str = "") -> list[User]:
+    select = db.select(User).order_by(User.role.desc(), User.email)
+    if query:
+        pattern = f"%{query.lower()}%"
+        select = select.where(db.or_(db.func.lower(User.email).like(pattern),
+                                     db.func.lower(User.name).like(pattern)))
+    return list(db.session.scalars(select))

@@ -1,0 +1,49 @@
+"""Localised choice lists (countries, languages, tags) for forms and filters."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from babel import Locale
+from wtforms.fields.choices import SelectChoice
+
+from .engine.taxonomy import load_taxonomy
+from .i18n import current_language
+
+# Territory codes Babel knows that are not countries a company can be registered in.
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "XK"}
+
+# Working languages offered on profiles: the EU's official languages plus a few trade languages.
+PROFILE_LANGUAGES = (
+    "en", "de", "fr", "es", "it", "nl", "pl", "pt", "cs", "sk", "sl", "hr", "hu", "ro", "bg",
+    "el", "da", "sv", "fi", "et", "lv", "lt", "ga", "mt", "no", "uk", "tr", "ar", "zh", "ja",
+)
+
+
+@cache
+def _countries(lang: str) -> tuple[tuple[str, str], ...]:
+    territories = Locale.parse(lang).territories
+    codes = [c for c in territories if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES]
+    return tuple(sorted(((c, territories[c]) for c in codes), key=lambda item: item[1]))
+
+
+def country_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, name) for code, name in _countries(current_language())]
+
+
+def country_name(code: str) -> str:
+    return Locale.parse(current_language()).territories.get(code, code)
+
+
+def language_choices() -> list[SelectChoice]:
+    names = Locale.parse(current_language()).languages
+    return [SelectChoice(code, names.get(code, code)) for code in PROFILE_LANGUAGES]
+
+
+def language_name(code: str) -> str:
+    return Locale.parse(current_language()).languages.get(code, code)
+
+
+def tag_choices() -> list[SelectChoice]:
+    lang = current_language()
+    return [SelectChoice(tag.id, tag.label(lang)) for tag in load_taxonomy().tags]

@@ -1,0 +1,48 @@
+"""The ``matchmaker`` console script: Flask's CLI over the app factory, plus our commands."""
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from . import create_app
+from .models import Role
+
+
+@click.group(cls=FlaskGroup, create_app=create_app)
+def cli():
+    """Matchmaker: B2B matchmaking for defence and security events."""
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.PARTICIPANT.value,
+              show_default=True)
+@click.option("--name", default="", help="Display name.")
+@click.password_option(help="Password (asked for when not given).")
+def create_user_command(email: str, role: str, name: str, password: str) -> None:
+    """Create a user account, e.g. an organizer."""
+    from .auth.services import AccountError, create_user
+    from .security import password_problem
+
+    problem = password_problem(password, (email, name))
+    if problem:
+        raise click.UsageError(problem)
+    try:
+        create_user(email, password, name=name, role=role)
+    except AccountError as error:
+        raise click.UsageError(str(error)) from error
+    click.echo(f"Created {role} {email}.")
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Load the demo delegation, organizer and admin (adds only what is missing)."""
+    from .demo.seed import seed_demo
+
+    summary = seed_demo()
+    click.echo(summary.report())

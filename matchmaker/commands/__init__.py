@@ -1,0 +1,1 @@
+"""Click commands that need no database (they read interchange files)."""

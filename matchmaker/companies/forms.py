@@ -1,0 +1,68 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..choices import country_choices, language_choices, tag_choices
+from ..models import CERTIFICATIONS, COMPANY_SIZES
+
+
+NO_CHOICE = SelectChoice("", "—")
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class CompanyForm(FlaskForm):
+    name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=160)])
+    city = StringField(_l("City"), validators=[DataRequired(), Length(max=120)])
+    country = SelectField(_l("Country"), validators=[DataRequired()])
+    website = URLField(_l("Website"), validators=[Optional(), URL(), Length(max=255)])
+    phone = StringField(
+        _l("Phone"),
+        validators=[Optional(), Length(max=40),
+                    Regexp(r"^\+?[0-9 ()/.-]{5,40}$", message=_l("Enter a phone number."))],
+        description=_l("Shown only to companies you have an agreed meeting with, and to the "
+                       "organizers."),
+    )
+    size = SelectField(_l("Employees"), choices=[NO_CHOICE] + [SelectChoice(s) for s in COMPANY_SIZES],
+                       validators=[Optional()])
+    languages = CheckboxesField(_l("Working languages"), validators=[DataRequired()])
+    description = TextAreaField(_l("About the company"),
+                                validators=[DataRequired(), Length(max=3000)])
+    offers = TextAreaField(_l("We offer"), validators=[DataRequired(), Length(max=3000)],
+                           description=_l("Products, services and capabilities you bring."))
+    seeks = TextAreaField(_l("We seek"), validators=[DataRequired(), Length(max=3000)],
+                          description=_l("Partners, suppliers, customers or know-how you are "
+                                         "looking for."))
+    certifications = CheckboxesField(_l("Certifications"),
+                                     choices=[SelectChoice(c) for c in CERTIFICATIONS])
+    tags = SelectMultipleField(
+        _l("Capability tags"),
+        validators=[DataRequired(message=_l("Choose at least one capability tag."))],
+    )
+    submit = SubmitField(_l("Save profile"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [NO_CHOICE, *country_choices()]
+        self.languages.choices = language_choices()
+        self.tags.choices = tag_choices()
+
+
+class AddMemberForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Invite colleague"))

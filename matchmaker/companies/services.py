@@ -1,0 +1,94 @@
+"""Company profile operations. The only place in the companies feature that commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from ..auth import services as accounts
+from ..engine.taxonomy import load_taxonomy
+from ..extensions import db
+from ..models import Company, CompanyTag, User
+
+
+class ProfileError(Exception):
+    """A profile change was refused; ``field`` names the form field it belongs to."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class ProfileData:
+    name: str
+    city: str
+    country: str
+    website: str
+    phone: str
+    size: str
+    languages: list[str]
+    description: str
+    offers: str
+    seeks: str
+    certifications: list[str]
+    tags: list[str]
+
+
+def _name_taken(name: str, company: Company | None) -> bool:
+    query = db.select(Company.id).where(db.func.lower(Company.name) == name.lower())
+    if company is not None and company.id is not None:
+        query = query.where(Company.id != company.id)
+    return db.session.scalar(query) is not None
+
+
+def _apply(company: Company, data: ProfileData) -> None:
+    name = data.name.strip()
+    if _name_taken(name, company):
+        raise ProfileError("name", str(_l("A company with this name is registered already.")))
+    company.name = name
+    for field in ("city", "country", "website", "phone", "size", "description", "offers", "seeks"):
+        setattr(company, field, (getattr(data, field) or "").strip())
+    company.languages = list(dict.fromkeys(data.languages))
+    company.certifications = list(dict.fromkeys(data.certifications))
+    wanted = load_taxonomy().validate(data.tags)
+    company.tag_links = [CompanyTag(tag_id=tag_id) for tag_id in wanted]
+
+
+def _commit_profile() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # a concurrent save took the same name
+        db.session.rollback()
+        raise ProfileError("name", str(_l("A company with this name is registered already."))) \
+            from error
+
+
+def create_company(owner: User, data: ProfileData) -> Company:
+    if owner.company_id is not None:
+        raise ProfileError("name", str(_l("You belong to a company already.")))
+    company = Company()
+    _apply(company, data)
+    db.session.add(company)
+    owner.company = company
+    _commit_profile()
+    return company
+
+
+def update_company(company: Company, data: ProfileData) -> None:
+    _apply(company, data)
+    _commit_profile()
+
+
+def invite_member(company: Company, name: str, email: str, locale: str | None) -> User:
+    """Create a colleague's account without a password and email them a link to set one."""
+    try:
+        user = accounts.create_user(email, None, name=name, locale=locale)
+    except accounts.AccountError as error:
+        raise ProfileError("email", str(error)) from error
+    user.company = company
+    db.session.commit()
+    accounts.send_password_link(user, template="invitation")
+    return user

@@ -1,0 +1,78 @@
+"""Configuration layers: these defaults, then ``instance/config.py``, then ``MATCHMAKER_*``
+environment variables, then the test config handed to ``create_app``."""
+
+import json
+import os
+from datetime import timedelta
+
+ENV_PREFIX = "MATCHMAKER_"
+
+
+class Defaults:
+    SECRET_KEY = "dev-only-change-me"  # noqa: S105 - replaced in production by MATCHMAKER_SECRET_KEY
+    DATABASE_URL = None  # None: SQLite file in the instance folder
+    REDIS_URL = None  # None: rate limits kept in memory (per process)
+    PRODUCTION = False
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)  # absolute lifetime of a login
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=7)
+
+    WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
+
+    LANGUAGES = ("en", "de", "fr")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+
+    BOOTSTRAP_SERVE_LOCAL = True
+
+    ARGON2_PARAMETERS: dict = {}  # argon2-cffi's defaults (RFC 9106 low-memory profile)
+
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    PASSWORD_RESET_MAX_AGE = 3600  # seconds an emailed reset link stays valid
+
+    MAIL_SERVER = None  # None: messages go to instance/outbox/ and the log
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "Matchmaker <no-reply@matchmaker.example>"
+
+    DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - only for the fictional demo accounts
+
+
+def _parse_env_value(raw: str):
+    """Environment values are strings; accept JSON literals (numbers, booleans) where they parse."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def load_env(config: dict) -> None:
+    """Copy ``MATCHMAKER_FOO=bar`` into ``config["FOO"]``."""
+    for key, raw in os.environ.items():
+        if key.startswith(ENV_PREFIX) and not key.startswith(ENV_PREFIX + "TEST_"):
+            config[key[len(ENV_PREFIX):]] = _parse_env_value(raw)
+
+
+def finalize(config: dict, instance_path: str) -> None:
+    """Derive settings that depend on others once every layer is in."""
+    url = config.get("DATABASE_URL") or "sqlite:///" + os.path.join(instance_path, "matchmaker.db")
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    config["SQLALCHEMY_DATABASE_URI"] = url
+    config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
+    config.setdefault("OUTBOX_DIR", os.path.join(instance_path, "outbox"))
+    if config.get("PRODUCTION"):
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+        if config["SECRET_KEY"] == Defaults.SECRET_KEY:
+            raise RuntimeError("Set MATCHMAKER_SECRET_KEY in production.")

@@ -1,0 +1,1 @@
+"""Fictional demo data: a Pforzheim delegation meeting French companies."""

@@ -1,0 +1,134 @@
+"""Passwords, sessions, headers and access rules shared by every blueprint."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, abort, current_app, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_talisman import Talisman
+from zxcvbn import zxcvbn
+
+from .extensions import db, login_manager
+from .models import User
+
+MIN_PASSWORD_LENGTH = 12
+# zxcvbn scores 0-4; below 3 means the password is in or close to a common-password list.
+MIN_PASSWORD_SCORE = 3
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+talisman = Talisman()
+
+
+def init_app(app: Flask) -> None:
+    # argon2id; the library's recommended parameters unless the config lowers them (tests only).
+    app.extensions["password_hasher"] = PasswordHasher(**app.config["ARGON2_PARAMETERS"])
+    production = bool(app.config.get("PRODUCTION"))
+    talisman.init_app(
+        app,
+        force_https=production,
+        strict_transport_security=production,
+        session_cookie_secure=production,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+    )
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    app.after_request(_no_store_when_logged_in)
+
+
+@login_manager.user_loader
+def load_user(session_token: str) -> User | None:
+    return db.session.scalar(db.select(User).filter_by(session_token=session_token))
+
+
+def _no_store_when_logged_in(response):
+    """Pages for a logged-in person must not linger in shared caches or the back button."""
+    if current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _hasher() -> PasswordHasher:
+    return current_app.extensions["password_hasher"]
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """Check a password; hash a dummy when there is no user so timing does not reveal accounts."""
+    hasher = _hasher()
+    if user is None or not user.password_hash:
+        hasher.hash(password)
+        return False
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return True
+
+
+def password_problem(password: str, user_inputs: tuple[str, ...] = ()) -> str | None:
+    """Why a new password is refused, or None when it is acceptable."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return str(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+    if zxcvbn(password[:100], user_inputs=list(user_inputs))["score"] < MIN_PASSWORD_SCORE:
+        return str(_l("This password is too common or easy to guess. Try a longer phrase."))
+    return None
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only relative paths on this site: no scheme, no host, no protocol-relative '//'."""
+    if not target:
+        return False
+    parts = urlsplit(target)
+    return (
+        not parts.scheme
+        and not parts.netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+    )
+
+
+def safe_next(default: str) -> str:
+    target = request.args.get("next") or request.form.get("next")
+    return target if is_safe_next(target) else default
+
+
+def roles_required(*roles: str):
+    """Refuse with 403 unless the logged-in user has one of ``roles``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,118 @@
+"""Layout, languages, error pages and security headers."""
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+
+def test_home_page_for_visitors(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert b"Register your company" in page.data
+
+
+def test_bootstrap_is_served_locally(client):
+    page = client.get("/").data.decode()
+    assert "cdn" not in page.lower()
+    assert "/bootstrap/static/css/bootstrap.min.css" in page
+    assert client.get("/bootstrap/static/css/bootstrap.min.css").status_code == 200
+    assert client.get("/static/js/app.js").status_code == 200
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_no_inline_script_in_pages(client, auth, make_user):
+    make_user()
+    auth.login()
+    for path in ("/", "/companies/new", "/auth/password"):
+        page = client.get(path).data.decode()
+        assert "<script>" not in page and "onclick=" not in page, path
+
+
+def test_logged_in_pages_are_not_cached(client, auth, make_user):
+    make_user()
+    auth.login()
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_flags(client, auth, make_user):
+    make_user()
+    response = auth.login()
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize(("lang", "text"), [("de", "Anmelden"), ("fr", "Se connecter")])
+def test_browser_language_is_the_default(client, lang, text):
+    page = client.get("/auth/login", headers={"Accept-Language": f"{lang},en;q=0.5"})
+    assert text.encode() in page.data
+    assert f'lang="{lang}"'.encode() in page.data
+
+
+def test_language_switcher_remembers_the_choice(client, auth, make_user, db):
+    user = make_user()
+    response = client.post("/language?next=/auth/login", data={"lang": "fr"})
+    assert response.headers["Location"] == "/auth/login"
+    assert "Se connecter" in client.get("/auth/login").get_data(as_text=True)
+    auth.login()
+    client.post("/language", data={"lang": "de"})
+    db.session.refresh(user)
+    assert user.locale == "de"
+
+
+def test_unknown_language_is_a_400(client):
+    assert client.post("/language", data={"lang": "xx"}).status_code == 400
+
+
+def test_friendly_404_page(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert b"Page not found" in response.data
+    assert b"Back to the start page" in response.data
+
+
+def test_get_on_a_post_only_route_is_405(client):
+    assert client.get("/auth/logout").status_code == 405
+
+
+@pytest.fixture
+def csrf_client(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app.test_client()
+
+
+def test_forms_refuse_a_post_without_csrf_token(csrf_client, make_user):
+    make_user()
+    response = csrf_client.post("/auth/login",
+                                data={"email": "user@example.com", "password": PASSWORD})
+    assert response.status_code == 400
+    assert b"form has expired" in response.data
+
+
+def test_every_form_page_carries_a_csrf_token(csrf_client):
+    for path in ("/auth/login", "/auth/register", "/auth/forgot"):
+        assert b'name="csrf_token"' in csrf_client.get(path).data, path
+
+
+@pytest.fixture
+def app_config(request):
+    return {"RATELIMIT_ENABLED": True} if "throttl" in request.node.name else {}
+
+
+def test_login_is_throttled(client, make_user):
+    make_user()
+    statuses = [client.post("/auth/login", data={"email": "user@example.com",
+                                                  "password": "wrong password here"}).status_code
+                for _ in range(12)]
+    assert statuses[:10] == [400] * 10
+    assert statuses[-1] == 429
