@@ -47,7 +47,7 @@ lint: install
 
 # After changing UI strings: extract them and merge into the catalogues, then translate.
 extract-messages: install
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o matchmaker/translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o matchmaker/translations/messages.pot --ignore-dirs=".* _* .venv" .
 	$(VENV)/bin/pybabel update -i matchmaker/translations/messages.pot -d matchmaker/translations --no-fuzzy-matching
 
 clean:
