@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from functools import wraps
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from flask_talisman import Talisman
 from zxcvbn import zxcvbn
 
@@ -19,6 +20,8 @@ from .models import User
 MIN_PASSWORD_LENGTH = 12
 # zxcvbn scores 0-4; below 3 means the password is in or close to a common-password list.
 MIN_PASSWORD_SCORE = 3
+
+STATIC_ENDPOINTS = {"static", "bootstrap.static"}
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -51,12 +54,36 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    app.before_request(_end_stale_session)
     app.after_request(_no_store_when_logged_in)
 
 
 @login_manager.user_loader
 def load_user(session_token: str) -> User | None:
     return db.session.scalar(db.select(User).filter_by(session_token=session_token))
+
+
+def mark_session_start() -> None:
+    """Called at login: the absolute and idle timeouts count from here."""
+    session["auth_at"] = session["seen_at"] = time.time()
+
+
+def _end_stale_session():
+    """Log out after IDLE_TIMEOUT without a request, or PERMANENT_SESSION_LIFETIME after login."""
+    if request.endpoint in STATIC_ENDPOINTS or not current_user.is_authenticated:
+        return None
+    now = time.time()
+    idle = current_app.config["IDLE_TIMEOUT"].total_seconds()
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    started, seen = session.get("auth_at"), session.get("seen_at")
+    if started is None or seen is None or now - seen > idle or now - started > lifetime:
+        logout_user()
+        session.clear()
+        flash(_l("Your session has expired. Please log in again."), "info")
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET"
+                                else None))
+    session["seen_at"] = now
+    return None
 
 
 def _no_store_when_logged_in(response):

@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from ..extensions import db
 from ..mail import send_email
 from ..models import Role, User, new_session_token, utcnow
-from ..security import hash_password, verify_password
+from ..security import hash_password, mark_session_start, verify_password
 
 RESET_SALT = "password-reset"
 
@@ -66,6 +66,7 @@ def start_session(user: User) -> None:
     user.last_login_at = utcnow()
     db.session.commit()
     login_user(user)
+    mark_session_start()
 
 
 def end_session(user: User) -> None:

@@ -1,5 +1,16 @@
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..security import safe_next
@@ -22,3 +33,14 @@ def set_language():
         current_user.locale = lang
         db.session.commit()
     return redirect(safe_next(url_for("main.index")))
+
+
+@bp.route("/healthz")
+def health():
+    """For the proxy and the orchestrator: 200 while the app can reach its database."""
+    try:
+        db.session.execute(db.text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

@@ -159,3 +159,37 @@ def test_reset_email_is_in_the_users_language(client, make_user, outbox):
     make_user(locale="de")
     client.post("/auth/forgot", data={"email": "user@example.com"})
     assert "Passwort" in outbox.messages()[-1]
+
+
+def _age_session(client, **offsets):
+    with client.session_transaction() as session:
+        for key, seconds in offsets.items():
+            session[key] -= seconds
+
+
+def test_idle_session_times_out(client, auth, make_user):
+    make_user()
+    auth.login()
+    _age_session(client, seen_at=29 * 60)
+    assert client.get("/auth/password").status_code == 200  # 29 minutes idle: still in
+    _age_session(client, seen_at=31 * 60)
+    response = client.get("/auth/password")
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+    assert client.get("/auth/password").status_code == 302  # and stays logged out
+
+
+def test_session_has_an_absolute_lifetime(client, auth, make_user):
+    make_user()
+    auth.login()
+    _age_session(client, auth_at=8 * 3600 + 1)
+    assert client.get("/auth/password").status_code == 302
+
+
+def test_login_starts_a_fresh_session(client, auth, make_user):
+    make_user()
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    auth.login()
+    with client.session_transaction() as session:
+        assert "planted" not in session

@@ -1,6 +1,7 @@
 """Layout, languages, error pages and security headers."""
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from tests.conftest import PASSWORD
 
@@ -116,3 +117,17 @@ def test_login_is_throttled(client, make_user):
                 for _ in range(12)]
     assert statuses[:10] == [400] * 10
     assert statuses[-1] == 429
+
+
+def test_health_endpoint(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_health_endpoint_reports_a_lost_database(client, db, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(db.session, "execute", refuse)
+    assert client.get("/healthz").status_code == 503
