@@ -7,7 +7,13 @@ from ..i18n import current_language
 from ..security import safe_next
 from ..web import render_form
 from . import services
-from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from .forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
