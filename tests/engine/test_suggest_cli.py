@@ -1,0 +1,101 @@
+"""``matchmaker suggest FILE [--top K]``: JSON out, one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from matchmaker.commands.suggest import suggest
+from matchmaker.engine import embedding
+
+COMPANIES = [
+    {
+        "id": "optr",
+        "name": "Optronique",
+        "country": "FR",
+        "languages": ["fr"],
+        "description": "Caméras thermiques.",
+        "offers": "Caméras thermiques et viseurs.",
+        "seeks": "Anodisation dure de boîtiers en aluminium.",
+        "tags": ["du.6"],
+    },
+    {
+        "id": "anod",
+        "name": "Enz Oberflächentechnik",
+        "country": "DE",
+        "languages": ["de"],
+        "description": "Oberflächentechnik.",
+        "offers": "Harteloxal von Aluminiumgehäusen.",
+        "seeks": "Kunden aus der Optronik.",
+        "tags": ["du.2"],
+    },
+    {
+        "id": "turn",
+        "name": "Drehteile",
+        "country": "DE",
+        "languages": ["de"],
+        "description": "",
+        "offers": "CNC-Drehteile aus Titan.",
+        "seeks": "Luftfahrtkunden.",
+        "tags": [],
+    },
+]
+
+
+@pytest.fixture(autouse=True)
+def no_encoder(monkeypatch):
+    """The CLI's output format does not depend on the encoder; keep these tests fast."""
+    monkeypatch.setattr(embedding, "encoder_available", lambda: False)
+
+
+def run(tmp_path, content, *args):
+    path = tmp_path / "profiles.json"
+    path.write_text(content if isinstance(content, str) else json.dumps(content), "utf-8")
+    return CliRunner().invoke(suggest, [str(path), *args])
+
+
+def test_prints_suggestions_best_first_never_self(tmp_path):
+    result = run(tmp_path, {"companies": COMPANIES}, "--top", "1")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)["suggestions"]
+    assert set(out) == {"optr", "anod", "turn"}
+    assert out["optr"][0]["id"] == "anod"
+    assert out["optr"][0]["reasons"][0].startswith("Their offer meets your need:")
+    for company_id, items in out.items():
+        assert len(items) <= 1
+        assert all(item["id"] != company_id and 0 <= item["score"] <= 1 for item in items)
+
+
+def test_default_top_is_five(tmp_path):
+    many = [dict(COMPANIES[0], id=f"c{i}") for i in range(8)]
+    out = json.loads(run(tmp_path, {"companies": many}).output)["suggestions"]
+    assert all(len(items) == 5 for items in out.values())
+
+
+def test_empty_company_list(tmp_path):
+    result = run(tmp_path, {"companies": []})
+    assert result.exit_code == 0 and json.loads(result.output) == {"suggestions": {}}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "Error: invalid JSON"),
+        ({"companies": [{"id": "c1"}]}, "Error: companies[0]: missing field 'name'"),
+        ({"companies": [COMPANIES[0], COMPANIES[0]]}, "Error: duplicate company id 'optr'"),
+        ({"companies": [dict(COMPANIES[0], tags=["du.42"])]}, "unknown tag id 'du.42'"),
+    ],
+)
+def test_bad_files_exit_2_with_one_line(tmp_path, content, message):
+    result = run(tmp_path, content)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert result.stdout == ""
+
+
+def test_missing_file_exits_2(tmp_path):
+    result = CliRunner().invoke(suggest, [str(tmp_path / "nope.json")])
+    assert result.exit_code == 2 and result.stderr.startswith("Error: ")
