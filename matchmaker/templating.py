@@ -4,6 +4,7 @@ from flask import Flask
 
 from .choices import country_name, language_name
 from .engine.taxonomy import load_taxonomy
+from .i18n import current_language
 
 
 def tag_order(tag_ids) -> list[str]:
@@ -11,7 +12,12 @@ def tag_order(tag_ids) -> list[str]:
     return sorted(tag_ids, key=load_taxonomy().sort_key)
 
 
+def tag_label(tag_id: str) -> str:
+    return load_taxonomy().label(tag_id, current_language())
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(tag_order)
+    app.add_template_filter(tag_label)
     app.add_template_filter(country_name)
     app.add_template_filter(language_name)

@@ -16,7 +16,6 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..choices import country_choices, language_choices, tag_choices
 from ..models import CERTIFICATIONS, COMPANY_SIZES
 
-
 NO_CHOICE = SelectChoice("", "—")
 
 
@@ -37,8 +36,8 @@ class CompanyForm(FlaskForm):
         description=_l("Shown only to companies you have an agreed meeting with, and to the "
                        "organizers."),
     )
-    size = SelectField(_l("Employees"), choices=[NO_CHOICE] + [SelectChoice(s) for s in COMPANY_SIZES],
-                       validators=[Optional()])
+    size = SelectField(_l("Employees"), validators=[Optional()],
+                       choices=[NO_CHOICE, *(SelectChoice(s) for s in COMPANY_SIZES)])
     languages = CheckboxesField(_l("Working languages"), validators=[DataRequired()])
     description = TextAreaField(_l("About the company"),
                                 validators=[DataRequired(), Length(max=3000)])
@@ -60,6 +59,13 @@ class CompanyForm(FlaskForm):
         self.country.choices = [NO_CHOICE, *country_choices()]
         self.languages.choices = language_choices()
         self.tags.choices = tag_choices()
+
+
+class TagSuggestionForm(FlaskForm):
+    """What the profile editor posts to ask for tag suggestions while the user types."""
+
+    text = TextAreaField(validators=[Length(max=10_000)])
+    chosen = StringField(validators=[Length(max=4000)])  # tag ids already ticked, space-separated
 
 
 class AddMemberForm(FlaskForm):

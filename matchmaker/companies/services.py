@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ..auth import services as accounts
+from ..engine.matching import infer_tags
 from ..engine.taxonomy import load_taxonomy
 from ..extensions import db
 from ..models import Company, CompanyTag, User
@@ -35,6 +36,17 @@ class ProfileData:
     seeks: str
     certifications: list[str]
     tags: list[str]
+
+
+# Below this, a keyword hit is too thin to bother the user with (one shared keyword is ~0.4).
+MIN_TAG_SUGGESTION_SCORE = 0.3
+MAX_TAG_SUGGESTIONS = 8
+
+
+def suggest_tags(text: str, chosen: list[str]) -> list[str]:
+    """Tags the profile text speaks of that the company has not chosen yet, best first."""
+    inferred = infer_tags(text[:20_000], load_taxonomy(), min_score=MIN_TAG_SUGGESTION_SCORE)
+    return [tag_id for tag_id, _score in inferred if tag_id not in chosen][:MAX_TAG_SUGGESTIONS]
 
 
 def _name_taken(name: str, company: Company | None) -> bool:

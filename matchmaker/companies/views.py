@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -7,7 +7,7 @@ from ..i18n import current_language
 from ..models import Company
 from ..web import get_or_404, render_form
 from . import services
-from .forms import AddMemberForm, CompanyForm
+from .forms import AddMemberForm, CompanyForm, TagSuggestionForm
 
 bp = Blueprint("companies", __name__, url_prefix="/companies")
 
@@ -34,7 +34,9 @@ def _save(form: CompanyForm, save) -> bool:
 
 
 def _render_editor(form: CompanyForm, company: Company | None = None):
-    return render_form("companies/edit.html", form, company=company,
+    text = " ".join(form[f].data or "" for f in ("description", "offers", "seeks"))
+    suggested = services.suggest_tags(text, form.tags.data or [])
+    return render_form("companies/edit.html", form, company=company, suggested_tags=suggested,
                        families=load_taxonomy().tags_by_family(), lang=current_language())
 
 
@@ -50,6 +52,20 @@ def create():
         flash(_("Your company profile is saved."), "success")
         return redirect(url_for("companies.show", company_id=current_user.company_id))
     return _render_editor(form)
+
+
+@bp.route("/tag-suggestions", methods=["POST"])
+@login_required
+def tag_suggestions():
+    """Suggested tags for the text being typed in the profile editor (JSON, for app.js)."""
+    form = TagSuggestionForm()
+    if not form.validate():
+        return jsonify(error=_("Invalid request.")), 400
+    lang = current_language()
+    taxonomy = load_taxonomy()
+    return jsonify(tags=[{"id": tag_id, "label": taxonomy.label(tag_id, lang)}
+                         for tag_id in services.suggest_tags(form.text.data or "",
+                                                               (form.chosen.data or "").split())])
 
 
 @bp.route("/<int:company_id>")

@@ -44,6 +44,65 @@
     picker.addEventListener("change", updateCounts);
   }
 
+  // Suggested tags: ask the server which tags the typed texts speak of; one click ticks one.
+  function initSuggestedTags(box) {
+    var form = box.closest("form");
+    var list = box.querySelector("[data-suggested-list]");
+    var none = box.querySelector("[data-suggested-none]");
+    var timer = null;
+
+    function tick(tagId) {
+      var checkbox = form.querySelector("input[name=tags][value='" + tagId + "']");
+      if (checkbox && !checkbox.checked) {
+        checkbox.checked = true;
+        checkbox.dispatchEvent(new Event("change", { bubbles: true }));
+        var panel = checkbox.closest(".accordion-collapse");
+        if (panel) { panel.classList.add("show"); }
+      }
+    }
+
+    function render(tags) {
+      list.replaceChildren();
+      tags.forEach(function (tag) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "btn btn-sm btn-outline-primary me-1 mb-1";
+        button.setAttribute("data-add-tag", tag.id);
+        button.textContent = "+ " + tag.label;
+        list.appendChild(button);
+      });
+      none.hidden = tags.length > 0;
+    }
+
+    function refresh() {
+      var data = new FormData();
+      data.append("csrf_token", form.querySelector("input[name=csrf_token]").value);
+      data.append("text", ["description", "offers", "seeks"].map(function (name) {
+        return form.elements[name].value;
+      }).join("\n"));
+      data.append("chosen", Array.prototype.map.call(
+        form.querySelectorAll("input[name=tags]:checked"), function (c) { return c.value; }).join(" "));
+      fetch(box.getAttribute("data-url"), { method: "POST", body: data, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : { tags: [] }; })
+        .then(function (json) { render(json.tags || []); })
+        .catch(function () { /* suggestions are a convenience: keep the current ones */ });
+    }
+
+    box.addEventListener("click", function (e) {
+      var button = e.target.closest("[data-add-tag]");
+      if (!button) { return; }
+      tick(button.getAttribute("data-add-tag"));
+      button.remove();
+      none.hidden = list.children.length > 0;
+    });
+    ["description", "offers", "seeks"].forEach(function (name) {
+      form.elements[name].addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(refresh, 600);
+      });
+    });
+  }
+
   function initConfirm(form) {
     form.addEventListener("submit", function (e) {
       if (!window.confirm(form.getAttribute("data-confirm"))) { e.preventDefault(); }
@@ -51,5 +110,33 @@
   }
 
   document.querySelectorAll("[data-tag-picker]").forEach(initTagPicker);
+  document.querySelectorAll("[data-suggested-tags]").forEach(initSuggestedTags);
   document.querySelectorAll("form[data-confirm]").forEach(initConfirm);
+})();
+
+// --- Events: tick or untick every box of a group (availability grid, vetting queue) ---------
+(function () {
+  "use strict";
+
+  function boxes(name) {
+    return document.querySelectorAll("input[type=checkbox][name='" + name + "']");
+  }
+
+  function setAll(name, checked) {
+    boxes(name).forEach(function (box) { box.checked = checked; });
+  }
+
+  document.querySelectorAll("[data-check-all], [data-check-none]").forEach(function (button) {
+    var name = button.getAttribute("data-check-all") || button.getAttribute("data-check-none");
+    button.classList.remove("d-none");
+    button.addEventListener("click", function () {
+      setAll(name, button.hasAttribute("data-check-all"));
+    });
+  });
+
+  document.querySelectorAll("[data-check-all-box]").forEach(function (master) {
+    var name = master.getAttribute("data-check-all-box");
+    master.classList.remove("d-none");
+    master.addEventListener("change", function () { setAll(name, master.checked); });
+  });
 })();

@@ -134,3 +134,29 @@ def test_invite_refuses_an_existing_account(client, member, make_company, make_u
                            data={"name": "X", "email": "taken@example.com"})
     assert response.status_code == 400
     assert b"exists already" in response.data
+
+
+def test_tag_suggestions_from_the_typed_text(client, member):
+    response = client.post("/companies/tag-suggestions", data={
+        "text": "Wir entwickeln Drohnenabwehr und Wärmebildkameras.", "chosen": "ml.15"})
+    assert response.status_code == 200
+    ids = [tag["id"] for tag in response.json["tags"]]
+    assert "sg.counter-drone" in ids
+    assert "ml.15" not in ids
+    assert all(tag["label"] for tag in response.json["tags"])
+
+
+def test_tag_suggestions_refuse_oversized_text(client, member):
+    response = client.post("/companies/tag-suggestions", data={"text": "x" * 10_001})
+    assert response.status_code == 400
+
+
+def test_tag_suggestions_need_a_login(client):
+    assert client.post("/companies/tag-suggestions", data={"text": "drones"}).status_code == 302
+
+
+def test_edit_page_suggests_tags_from_the_saved_text(client, member, make_company):
+    company = make_company(member, offers="Hartanodisieren von Aluminiumgehäusen, Drohnenabwehr.",
+                           tags=["du.2"])
+    page = client.get(f"/companies/{company.id}/edit").get_data(as_text=True)
+    assert 'data-add-tag="sg.counter-drone"' in page

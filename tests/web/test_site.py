@@ -131,3 +131,19 @@ def test_health_endpoint_reports_a_lost_database(client, db, monkeypatch):
 
     monkeypatch.setattr(db.session, "execute", refuse)
     assert client.get("/healthz").status_code == 503
+
+
+def test_login_is_throttled_per_account_across_addresses(client, make_user):
+    make_user()
+    statuses = [
+        client.post("/auth/login", data={"email": "user@example.com", "password": "wrong one"},
+                    environ_base={"REMOTE_ADDR": f"10.0.0.{i}"}).status_code
+        for i in range(12)
+    ]
+    assert statuses[-1] == 429
+
+
+def test_password_reset_requests_are_throttled(client):
+    statuses = [client.post("/auth/forgot", data={"email": "x@example.com"}).status_code
+                for _ in range(12)]
+    assert statuses[-1] == 429
