@@ -1,0 +1,276 @@
+"""Primal heuristics on the compiled problem: LP-guided greedy, then ejection-chain repair.
+
+The state keeps, per participant, the bitmask of busy slots and, per slot, the meetings in it,
+so "can request r go to slot s" is a few integer operations. Every move keeps the hard rules;
+the repair only accepts changes that raise the held weight.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from matchmaker.engine.scheduling.gaps import holes_in_mask
+from matchmaker.engine.scheduling.model import Problem
+
+
+class State:
+    """A partial schedule: which free request sits in which slot (-1: not held)."""
+
+    def __init__(self, pb: Problem):
+        self.pb = pb
+        self.busy = list(pb.busy)
+        self.count = [0] * pb.n_people
+        self.load = [0] * pb.n_slots
+        self.full = sum(1 << s for s, c in enumerate(pb.capacity) if c <= 0)
+        self.slot_of = [-1] * len(pb.ra)
+        self.members: list[set[int]] = [set() for _ in range(pb.n_slots)]
+        self.at: dict[tuple[int, int], int] = {}  # (participant, slot) -> request
+        self.weight = 0.0
+        self.log: list[tuple[int, int]] = []  # (request, slot it had before the change)
+
+    def can_take(self, r: int) -> bool:
+        pb = self.pb
+        return self.count[pb.ra[r]] < pb.cap[pb.ra[r]] and self.count[pb.rb[r]] < pb.cap[pb.rb[r]]
+
+    def free_slots(self, r: int) -> int:
+        pb = self.pb
+        return pb.allowed[r] & ~self.busy[pb.ra[r]] & ~self.busy[pb.rb[r]] & ~self.full
+
+    def place(self, r: int, s: int) -> None:
+        pb = self.pb
+        a, b = pb.ra[r], pb.rb[r]
+        self.log.append((r, -1))
+        self.slot_of[r] = s
+        self.busy[a] |= 1 << s
+        self.busy[b] |= 1 << s
+        self.count[a] += 1
+        self.count[b] += 1
+        self.at[a, s] = self.at[b, s] = r
+        self.members[s].add(r)
+        self.load[s] += 1
+        if self.load[s] >= pb.capacity[s]:
+            self.full |= 1 << s
+        self.weight += pb.weight[r]
+
+    def remove(self, r: int) -> None:
+        pb = self.pb
+        s = self.slot_of[r]
+        a, b = pb.ra[r], pb.rb[r]
+        self.log.append((r, s))
+        self.slot_of[r] = -1
+        self.busy[a] &= ~(1 << s)
+        self.busy[b] &= ~(1 << s)
+        self.count[a] -= 1
+        self.count[b] -= 1
+        del self.at[a, s], self.at[b, s]
+        self.members[s].discard(r)
+        self.load[s] -= 1
+        self.full &= ~(1 << s)
+        self.weight -= pb.weight[r]
+
+    def rollback(self, mark: int) -> None:
+        """Undo every change logged after ``mark``."""
+        while len(self.log) > mark:
+            r, before = self.log.pop()
+            if before == -1:
+                self.remove(r)
+            else:
+                self.place(r, before)
+            self.log.pop()
+
+    def blockers(self, r: int, s: int) -> set[int]:
+        """Meetings in slot s that share a participant with request r."""
+        pb = self.pb
+        out = set()
+        for p in (pb.ra[r], pb.rb[r]):
+            m = self.at.get((p, s))
+            if m is not None:
+                out.add(m)
+        return out
+
+
+def pick_slot(st: State, r: int, free: int) -> int:
+    """Among free slots prefer one next to both sides' meetings, then next to one (fewer gaps),
+    and within that the least loaded slot (tables left for the meetings still to come)."""
+    pb = st.pb
+    ba, bb = st.busy[pb.ra[r]], st.busy[pb.rb[r]]
+    near_a = (ba << 1 | ba >> 1) & ~ba
+    near_b = (bb << 1 | bb >> 1) & ~bb
+    for choice in (free & near_a & near_b, free & (near_a | near_b), free):
+        if choice:
+            return min(bits(choice), key=st.load.__getitem__)
+    raise ValueError("no free slot")
+
+
+def kempe(st: State, r: int) -> bool:
+    """Hold r by swapping two slots along an alternating chain (edge-colouring repair): with
+    slot x free for a but not b, and y free for b, swap x and y on the chain from b."""
+    pb = st.pb
+    for first, second in ((pb.ra[r], pb.rb[r]), (pb.rb[r], pb.ra[r])):
+        open_first = pb.allowed[r] & ~st.busy[first] & ~st.full
+        open_second = ~st.busy[second] & pb.full_mask
+        for x in bits(open_first):
+            for y in bits(open_second & ~(1 << x)):
+                if _swap_chain(st, second, x, y, first) and st.free_slots(r) >> x & 1:
+                    st.place(r, x)
+                    return True
+    return False
+
+
+def _swap_chain(st: State, start: int, x: int, y: int, avoid: int) -> bool:
+    """Swap slots x and y on the chain of meetings from ``start`` (its meeting in x, then the
+    next person's meeting in y, ...); refuse if the chain reaches ``avoid`` or breaks a rule."""
+    pb = st.pb
+    chain, person, slot = [], start, x
+    while (m := st.at.get((person, slot))) is not None:
+        other = y if slot == x else x
+        if not pb.allowed[m] >> other & 1:
+            return False
+        chain.append(m)
+        person = pb.rb[m] if pb.ra[m] == person else pb.ra[m]
+        if person == avoid:
+            return False
+        slot = other
+    net = sum(1 if st.slot_of[m] == x else -1 for m in chain)  # meetings moving x -> y
+    if net > 0 and st.load[y] + net > pb.capacity[y]:
+        return False
+    if net < 0 and st.load[x] - net > pb.capacity[x]:
+        return False
+    targets = [(m, y if st.slot_of[m] == x else x) for m in chain]
+    for m, _ in targets:
+        st.remove(m)
+    for m, s in targets:
+        st.place(m, s)
+    return True
+
+
+def greedy(st: State, order: Iterable[int]) -> None:
+    """Hold each request in turn where it fits."""
+    for r in order:
+        if st.slot_of[r] < 0 and st.can_take(r):
+            free = st.free_slots(r)
+            if free:
+                st.place(r, pick_slot(st, r, free))
+
+
+def relocate(st: State, m: int, banned: int, depth: int) -> bool:
+    """Move held meeting m to another slot outside ``banned``, moving others if depth allows."""
+    s0 = st.slot_of[m]
+    st.remove(m)
+    free = st.free_slots(m) & ~banned & ~(1 << s0)
+    if free:
+        st.place(m, pick_slot(st, m, free))
+        return True
+    if depth > 0:
+        mark = len(st.log)
+        for s in bits(st.pb.allowed[m] & ~banned & ~(1 << s0) & ~st.full):
+            if all(relocate(st, x, banned | 1 << s, depth - 1) for x in st.blockers(m, s)):
+                st.place(m, s)
+                return True
+            st.rollback(mark)
+    st.place(m, s0)
+    return False
+
+
+def insert(st: State, r: int, depth: int) -> bool:
+    """Hold request r, moving other meetings (never dropping any) if needed."""
+    free = st.free_slots(r)
+    if free:
+        st.place(r, pick_slot(st, r, free))
+        return True
+    mark = len(st.log)
+    for s in bits(st.pb.allowed[r] & ~st.full):
+        if all(relocate(st, x, 1 << s, depth - 1) for x in st.blockers(r, s)):
+            st.place(r, s)
+            return True
+        st.rollback(mark)
+    return False
+
+
+def bits(mask: int):
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def deadline_passed(deadline: float) -> bool:
+    return time.monotonic() >= deadline
+
+
+def load(st: State, assignment: dict[int, int]) -> State:
+    for r, s in assignment.items():
+        st.place(r, s)
+    st.log.clear()
+    return st
+
+
+def repair(st: State, order: list[int], favoured: set[int], deadline: float) -> None:
+    """Greedy fill, then try to add each missing favoured request by chain swaps and short
+    relocations, then fill again with whatever still fits."""
+    greedy(st, order)
+    for r in order:
+        if r not in favoured or deadline_passed(deadline):
+            continue
+        if st.slot_of[r] < 0 and st.can_take(r) and not kempe(st, r):
+            mark = len(st.log)
+            if not insert(st, r, 2):
+                st.rollback(mark)
+    greedy(st, order)
+    st.log.clear()
+
+
+def spread(st: State, by_person: dict[int, list[int]]) -> None:
+    """Give a meeting to participants left with none, trading one of equal or lower weight
+    whose two sides keep another meeting: the held weight never drops."""
+    pb = st.pb
+    for p, reqs in by_person.items():
+        if st.count[p] or pb.busy[p]:
+            continue
+        for r in sorted(reqs, key=lambda r: -pb.weight[r]):
+            if st.can_take(r) and _trade(st, r):
+                break
+    st.log.clear()
+
+
+def _trade(st: State, r: int) -> bool:
+    pb = st.pb
+    for s in bits(pb.allowed[r]):
+        out = st.blockers(r, s)
+        if not out and st.full >> s & 1:
+            out = {min(st.members[s], key=pb.weight.__getitem__)}
+        if len(out) == 1 and _spare(st, m := out.pop(), pb.weight[r]):
+            st.remove(m)
+            if st.free_slots(r) >> s & 1 and st.can_take(r):
+                st.place(r, s)
+                return True
+            st.place(m, s)
+    return False
+
+
+def _spare(st: State, m: int, weight: float) -> bool:
+    pb = st.pb
+    return pb.weight[m] <= weight and st.count[pb.ra[m]] > 1 and st.count[pb.rb[m]] > 1
+
+
+def polish_gaps(st: State, deadline: float) -> None:
+    """Move single meetings to free slots where their two sides have fewer idle gaps."""
+    pb = st.pb
+    improved = True
+    while improved and not deadline_passed(deadline):
+        improved = False
+        for r, s in enumerate(st.slot_of):
+            if s < 0:
+                continue
+            a, b = pb.ra[r], pb.rb[r]
+            ma, mb = st.busy[a] & ~(1 << s), st.busy[b] & ~(1 << s)
+            free = pb.allowed[r] & ~ma & ~mb & ~(st.full & ~(1 << s))
+            now = holes_in_mask(st.busy[a]) + holes_in_mask(st.busy[b])
+            for t in bits(free & ~(1 << s)):
+                if holes_in_mask(ma | 1 << t) + holes_in_mask(mb | 1 << t) < now:
+                    st.remove(r)
+                    st.place(r, t)
+                    improved = True
+                    break
+    st.log.clear()

@@ -1,0 +1,88 @@
+"""Plain frozen dataclasses in and out of the scheduler: the schedule interchange format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A time slot; slots are listed in time order, which is what idle gaps are counted in."""
+
+    id: str
+    start: str | None = None
+    end: str | None = None
+    session: str | None = None
+
+
+@dataclass(frozen=True)
+class Participant:
+    """``available`` None means every slot; ``max_meetings`` None means no cap."""
+
+    id: str
+    available: tuple[str, ...] | None = None
+    max_meetings: int | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    """A wanted meeting; ``slots`` None means any slot, else the meeting takes one of them."""
+
+    a: str
+    b: str
+    weight: float = 1.0
+    slots: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class FixedMeeting:
+    """A meeting the organizer locked: it is kept exactly as given."""
+
+    a: str
+    b: str
+    slot: str
+    table: str
+
+
+@dataclass(frozen=True)
+class ScheduleInstance:
+    slots: tuple[Slot, ...]
+    tables: tuple[str, ...]
+    participants: tuple[Participant, ...]
+    requests: tuple[Request, ...] = ()
+    fixed: tuple[FixedMeeting, ...] = ()
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A scheduled meeting; ``request`` is the index of the request it holds (None: a fixed
+    meeting nobody requested), so callers can map duplicate pairs back to their requests."""
+
+    a: str
+    b: str
+    slot: str
+    table: str
+    request: int | None = None
+    fixed: bool = False
+
+
+@dataclass(frozen=True)
+class Unscheduled:
+    a: str
+    b: str
+    reason: str
+    request: int
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    """``upper_bound`` is a proven bound on the best objective; ``optimal`` says the objective
+    reaches it, ``gaps_optimal`` that no schedule of the same meetings has fewer idle gaps."""
+
+    meetings: tuple[Meeting, ...]
+    unscheduled: tuple[Unscheduled, ...]
+    objective: float
+    upper_bound: float
+    idle_gaps: int
+    optimal: bool = False
+    gaps_optimal: bool = False
