@@ -64,9 +64,14 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .companies.views import bp as companies_bp
     from .errors import register_error_handlers
+    from .events.views import bp as events_bp
     from .main.views import bp as main_bp
+    from .meetings.views import bp as meetings_bp
+    from .notifications.views import bp as notifications_bp
+    from .organizer.views import bp as organizer_bp
 
-    for blueprint in (main_bp, auth_bp, companies_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, companies_bp, admin_bp, events_bp, organizer_bp,
+                      meetings_bp, notifications_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

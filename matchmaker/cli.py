@@ -5,6 +5,8 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from . import create_app
+from .commands.schedule import schedule
+from .commands.suggest import suggest
 from .models import Role
 
 
@@ -13,9 +15,15 @@ def cli():
     """Matchmaker: B2B matchmaking for defence and security events."""
 
 
+# Commands that read interchange files: no app, no database.
+cli.add_command(suggest)
+cli.add_command(schedule)
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(expire_requests_command)
 
 
 @click.command("create-user")
@@ -46,3 +54,13 @@ def seed_demo_command() -> None:
 
     summary = seed_demo()
     click.echo(summary.report())
+
+
+@click.command("expire-requests")
+def expire_requests_command() -> None:
+    """Mark pending meeting requests past their expiry as expired and notify both sides.
+
+    Pages check expiry when they are opened too; run this from cron for timely emails."""
+    from .meetings.services import expire_due
+
+    click.echo(f"{expire_due()} request(s) expired.")

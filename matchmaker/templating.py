@@ -17,6 +17,7 @@ def tag_label(tag_id: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["taxonomy"] = load_taxonomy()
     app.add_template_filter(tag_order)
     app.add_template_filter(tag_label)
     app.add_template_filter(country_name)

@@ -13,6 +13,7 @@ from ..companies.services import ProfileData, create_company
 from ..extensions import db
 from ..models import Company, Role
 from ..security import hash_password
+from .event import seed_demo_event
 
 STAFF = (
     ("admin@matchmaker.example", "Alex Admin", Role.ADMIN, "en"),
@@ -24,11 +25,14 @@ STAFF = (
 class SeedSummary:
     password: str
     created_companies: int = 0
+    created_event: str = ""
     logins: list[tuple[str, str]] = field(default_factory=list)
 
     def report(self) -> str:
-        lines = [f"Demo data: {self.created_companies} companies added.",
-                 f"Demo logins (password: {self.password}):"]
+        lines = [f"Demo data: {self.created_companies} companies added."]
+        if self.created_event:
+            lines.append(f"Demo event: {self.created_event}")
+        lines.append(f"Demo logins (password: {self.password}):")
         lines += [f"  {role:<12} {email}" for role, email in self.logins]
         return "\n".join(lines)
 
@@ -75,4 +79,5 @@ def seed_demo() -> SeedSummary:
         summary.created_companies += _ensure_company(entry, password_hash)
     for entry in companies[:1] + [c for c in companies if c["country"] == "FR"][:1]:
         summary.logins.append(("participant", entry["contact"]["email"]))
+    summary.created_event = seed_demo_event()
     return summary

@@ -103,6 +103,30 @@
     });
   }
 
+  // Sortable tables: click a header with data-sort; cells may carry data-value to sort by.
+  function initSortable(table) {
+    table.querySelectorAll("th[data-sort]").forEach(function (header, column) {
+      header.tabIndex = 0;
+      function sort() {
+        var numeric = header.getAttribute("data-sort") === "number";
+        var descending = header.getAttribute("aria-sort") !== "descending";
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = a.cells[column].getAttribute("data-value") || a.cells[column].textContent.trim();
+          var y = b.cells[column].getAttribute("data-value") || b.cells[column].textContent.trim();
+          var order = numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y);
+          return descending ? -order : order;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+        table.querySelectorAll("th[data-sort]").forEach(function (h) { h.removeAttribute("aria-sort"); });
+        header.setAttribute("aria-sort", descending ? "descending" : "ascending");
+      }
+      header.addEventListener("click", sort);
+      header.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+    });
+  }
+
   function initConfirm(form) {
     form.addEventListener("submit", function (e) {
       if (!window.confirm(form.getAttribute("data-confirm"))) { e.preventDefault(); }
@@ -111,6 +135,7 @@
 
   document.querySelectorAll("[data-tag-picker]").forEach(initTagPicker);
   document.querySelectorAll("[data-suggested-tags]").forEach(initSuggestedTags);
+  document.querySelectorAll("table[data-sortable]").forEach(initSortable);
   document.querySelectorAll("form[data-confirm]").forEach(initConfirm);
 })();
 

@@ -1,0 +1,1 @@
+"""Events: definition (slots, tables), registration, vetting and the participant directory."""

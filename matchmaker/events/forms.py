@@ -1,0 +1,38 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, SubmitField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..models import Company, Event, Registration
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RegistrationForm(FlaskForm):
+    attendees = CheckboxesField(_l("Who attends"), coerce=int)
+    slots = CheckboxesField(_l("When you are available"), coerce=int)
+    submit = SubmitField(_l("Save registration"))
+
+    def __init__(self, event: Event, company: Company, registration: Registration | None,
+                 **kwargs):
+        if registration is None:  # everyone, all evening, until told otherwise
+            kwargs.setdefault("attendees", [m.id for m in company.members])
+            kwargs.setdefault("slots", [s.id for s in event.slots])
+        else:
+            kwargs.setdefault("attendees", [u.id for u in registration.attendees])
+            kwargs.setdefault("slots", [s.id for s in registration.available_slots])
+        super().__init__(**kwargs)
+        self.attendees.choices = [(m.id, m.name or m.email) for m in company.members]
+        self.slots.choices = [(s.id, s.starts_at.strftime("%H:%M")) for s in event.slots]
+
+    def validate_attendees(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose at least one person who attends."))
+
+    def validate_slots(self, field):
+        if self.slots.choices and not field.data:
+            raise ValidationError(_l("Tick at least one slot when you are available."))

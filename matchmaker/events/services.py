@@ -1,0 +1,349 @@
+"""Event operations: definition (slots, tables), registration, vetting, directory.
+The only place in the events feature that commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import (
+    Company,
+    CompanyTag,
+    Event,
+    MeetingRequest,
+    MeetingTable,
+    MeetingWindow,
+    ProgramItem,
+    Registration,
+    RegistrationStatus,
+    RequestStatus,
+    Slot,
+    User,
+    registration_slots,
+    utcnow,
+)
+from ..notifications.services import notify_registration
+from . import access
+from .definition import DefinitionError, Window, all_slots, format_breaks, format_tables
+
+
+class EventError(Exception):
+    """A change was refused; ``field`` names the form field it belongs to (or None)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class EventData:
+    name: str
+    venue: str
+    city: str
+    timezone: str
+    description: str
+    windows: list[Window]
+    tables: list[tuple[str, str]]
+    max_meetings_per_company: int | None = None
+    max_open_requests: int | None = None
+    request_expiry_hours: int | None = None
+
+
+RULE_FIELDS = ("name", "venue", "city", "timezone", "description", "max_meetings_per_company",
+               "max_open_requests", "request_expiry_hours")
+
+
+@dataclass
+class SlotChanges:
+    """What saving a new definition does to the existing slots."""
+
+    kept: list[Slot] = field(default_factory=list)
+    dropped: list[Slot] = field(default_factory=list)
+    added: list[tuple[datetime, datetime]] = field(default_factory=list)
+    agreed_meetings: int = 0
+    registrations_losing_slots: int = 0
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Dropping or moving slots once people rely on them is asked, never done silently."""
+        return bool(self.dropped) and (self.agreed_meetings > 0
+                                       or self.registrations_losing_slots > 0)
+
+
+# --- definition ----------------------------------------------------------------------------
+
+def create_event(creator: User, data: EventData) -> Event:
+    event = Event(created_by_id=creator.id)
+    changes = plan_slot_changes(event, data)  # refuses a bad definition before anything is added
+    db.session.add(event)
+    _apply(event, data, changes)
+    db.session.commit()
+    return event
+
+
+def plan_slot_changes(event: Event, data: EventData) -> SlotChanges:
+    try:
+        wanted = all_slots(data.windows)
+    except DefinitionError as error:
+        raise EventError(str(_l("Meeting windows overlap. Give each window its own time."))) \
+            from error
+    by_time = {(slot.starts_at, slot.ends_at): slot for slot in event.slots}
+    changes = SlotChanges(kept=[by_time[t] for t in wanted if t in by_time],
+                          dropped=[s for t, s in by_time.items() if t not in set(wanted)],
+                          added=[t for t in wanted if t not in by_time])
+    if event.id is not None and changes.dropped:
+        changes.agreed_meetings = _count_agreed_meetings(event.id)
+        changes.registrations_losing_slots = _count_registrations_using(changes.dropped)
+    return changes
+
+
+def update_event(event: Event, data: EventData, confirmed: bool) -> SlotChanges:
+    """Save the definition; returns the plan unsaved when it needs the organizer's consent."""
+    changes = plan_slot_changes(event, data)
+    if changes.needs_confirmation and not confirmed:
+        return changes
+    _apply(event, data, changes)
+    db.session.commit()
+    return changes
+
+
+def _apply(event: Event, data: EventData, changes: SlotChanges) -> None:
+    for name in RULE_FIELDS:
+        setattr(event, name, getattr(data, name))
+    event.windows = [MeetingWindow(day=w.day, start=w.start, end=w.end,
+                                   slot_minutes=w.slot_minutes,
+                                   breaks=[[str(a)[:5], str(b)[:5]] for a, b in w.breaks])
+                     for w in data.windows]
+    _apply_slots(event, changes)
+    _apply_tables(event, data.tables)
+
+
+def _apply_slots(event: Event, changes: SlotChanges) -> None:
+    had_every_slot = [r for r in event.registrations
+                      if event.slots and len(r.available_slots) == len(event.slots)]
+    for slot in changes.dropped:
+        event.slots.remove(slot)
+    db.session.flush()  # free the start times before new slots take them
+    new_slots = [Slot(starts_at=a, ends_at=b) for a, b in changes.added]
+    event.slots.extend(new_slots)
+    for registration in had_every_slot:  # "available all evening" stays true
+        registration.available_slots.extend(new_slots)
+
+
+def _apply_tables(event: Event, tables: list[tuple[str, str]]) -> None:
+    """Tables are matched by name, so a renamed list keeps the rows that stay."""
+    wanted = {name for name, _ in tables}
+    for table in [t for t in event.tables if t.name not in wanted]:
+        event.tables.remove(table)
+    existing = {table.name: table for table in event.tables}
+    for position, (name, note) in enumerate(tables):
+        table = existing.get(name)
+        if table is None:
+            table = MeetingTable(name=name)
+            event.tables.append(table)
+        table.note, table.position = note, position
+
+
+def _count_agreed_meetings(event_id: int) -> int:
+    return db.session.scalar(db.select(db.func.count(MeetingRequest.id)).filter_by(
+        event_id=event_id, status=RequestStatus.ACCEPTED.value))
+
+
+def _count_registrations_using(slots: list[Slot]) -> int:
+    ids = [slot.id for slot in slots]
+    query = db.select(db.func.count(db.distinct(registration_slots.c.registration_id))).where(
+        registration_slots.c.slot_id.in_(ids))
+    return db.session.scalar(query)
+
+
+def form_data(event: Event) -> dict:
+    """The event as the edit form shows it: windows as rows, tables as text."""
+    windows = [{"day": w.day, "start": w.start, "end": w.end, "slot_minutes": w.slot_minutes,
+                "breaks": format_breaks(w.breaks)} for w in event.windows]
+    tables = format_tables([(table.name, table.note) for table in event.tables])
+    return {name: getattr(event, name) for name in RULE_FIELDS} | {"windows": windows,
+                                                                   "tables": tables}
+
+
+# --- registration and vetting ------------------------------------------------------------
+
+def register(event: Event, company: Company, attendees: list[User], slots: list[Slot]) -> \
+        Registration:
+    """Register or update a registration; a rejected company that changes it asks again."""
+    registration = access.registration_of(event.id, company.id)
+    if registration is None:
+        registration = Registration(event=event, company=company)
+        db.session.add(registration)
+    elif registration.status == RegistrationStatus.REJECTED:
+        registration.status, registration.reason = RegistrationStatus.PENDING.value, ""
+    registration.attendees = attendees
+    registration.available_slots = slots
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # a colleague registered the company at the same moment
+        db.session.rollback()
+        raise EventError(str(_l("Your company is registered already. Please reload the page."))) \
+            from error
+    return registration
+
+
+def decide(event: Event, registration_ids: list[int], approve: bool, reason: str,
+           organizer: User, notify: bool = True) -> int:
+    """Approve or reject registrations of one event and tell the companies (unless ``notify``
+    is False, as for demo data); returns how many changed."""
+    if not approve and not reason.strip():
+        raise EventError(str(_l("Tell the company why it is rejected.")), "reason")
+    registrations = db.session.scalars(db.select(Registration).where(
+        Registration.event_id == event.id, Registration.id.in_(registration_ids))).all()
+    status = RegistrationStatus.APPROVED if approve else RegistrationStatus.REJECTED
+    reason = "" if approve else reason.strip()
+    changed = [r for r in registrations if (r.status, r.reason) != (status, reason)]
+    for registration in changed:  # the others are a repeated click: nothing to do
+        registration.status, registration.reason = status.value, reason
+        registration.decided_at, registration.decided_by_id = utcnow(), organizer.id
+        if not approve:
+            _close_open_requests(event.id, registration.company_id)
+    db.session.commit()
+    for registration in changed if notify else []:
+        notify_registration(registration)
+    return len(changed)
+
+
+def _close_open_requests(event_id: int, company_id: int) -> None:
+    """A rejected company vanishes from the event, and so do its open requests."""
+    open_requests = db.session.scalars(db.select(MeetingRequest).where(
+        MeetingRequest.event_id == event_id,
+        MeetingRequest.open_pair_key.is_not(None),
+        db.or_(MeetingRequest.sender_id == company_id, MeetingRequest.recipient_id == company_id)))
+    for meeting_request in open_requests:
+        meeting_request.status = RequestStatus.CANCELLED.value
+        meeting_request.open_pair_key = None
+        meeting_request.closed_at = utcnow()
+        meeting_request.reason = str(_l("The organizer withdrew a participant from the event."))
+
+
+def registrations_by_status(event: Event, status: str | None) -> list[Registration]:
+    query = (db.select(Registration).join(Company)
+             .where(Registration.event_id == event.id).order_by(Company.name))
+    if status:
+        query = query.where(Registration.status == status)
+    return list(db.session.scalars(query))
+
+
+def status_counts(event: Event) -> dict[str, int]:
+    rows = db.session.execute(db.select(Registration.status, db.func.count()).where(
+        Registration.event_id == event.id).group_by(Registration.status))
+    return {status.value: 0 for status in RegistrationStatus} | dict(rows.all())
+
+
+# --- programme -----------------------------------------------------------------------------
+
+@dataclass
+class ProgramItemData:
+    title: str
+    place: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    for_everyone: bool
+    company_ids: list[int]
+
+
+def add_program_item(event: Event, data: ProgramItemData) -> ProgramItem:
+    """Add a workshop, tour or dinner; "for chosen companies" takes registered ones only."""
+    companies = [] if data.for_everyone else list(db.session.scalars(
+        db.select(Company).join(Registration).where(Registration.event_id == event.id,
+                                                    Company.id.in_(data.company_ids))))
+    item = ProgramItem(event_id=event.id, title=data.title.strip(), place=data.place.strip(),
+                       description=data.description.strip(), starts_at=data.starts_at,
+                       ends_at=data.ends_at, for_everyone=data.for_everyone, companies=companies)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def delete_program_item(event: Event, item_id: int) -> bool:
+    item = db.session.scalar(db.select(ProgramItem).filter_by(id=item_id, event_id=event.id))
+    if item is None:
+        return False
+    db.session.delete(item)
+    db.session.commit()
+    return True
+
+
+def program_for(event: Event, company_id: int | None = None) -> list[ProgramItem]:
+    """The programme in time order: all of it, or what one company attends."""
+    items = db.session.scalars(db.select(ProgramItem).filter_by(event_id=event.id)
+                               .order_by(ProgramItem.starts_at)).all()
+    return [item for item in items if company_id is None or item.concerns(company_id)]
+
+
+def blocked_slots(event: Event, company_id: int | None) -> dict[int, ProgramItem]:
+    """Slot id → the programme item the company attends at that time (no meeting then)."""
+    items = program_for(event, company_id) if company_id is not None else []
+    return {slot.id: item for slot in event.slots for item in items
+            if slot.starts_at < item.ends_at and item.starts_at < slot.ends_at}
+
+
+def meeting_slots(registration: Registration) -> list[Slot]:
+    """The slots a meeting of this company may take: available and free of its programme.
+    The scheduler reads availability through this."""
+    blocked = blocked_slots(registration.event, registration.company_id)
+    return [slot for slot in registration.available_slots if slot.id not in blocked]
+
+
+# --- directory -----------------------------------------------------------------------------
+
+SORTS = {
+    "name": (Company.name,),
+    "country": (Company.country, Company.name),
+    "newest": (Registration.decided_at.desc(), Company.name),
+}
+PAGE_SIZE = 12
+
+
+@dataclass
+class DirectoryQuery:
+    q: str = ""
+    tag: str = ""
+    country: str = ""
+    language: str = ""
+    sort: str = "name"
+    page: int = 1
+
+
+def directory(event: Event, query: DirectoryQuery, viewer_company_id: int | None):
+    """A page of approved participants matching the query, the viewer's own company left out."""
+    select = access.approved_companies_query(event.id)
+    if viewer_company_id is not None:
+        select = select.where(Company.id != viewer_company_id)
+    for word in query.q.split()[:8]:
+        pattern = f"%{word.lower()}%"
+        select = select.where(db.or_(*(db.func.lower(column).like(pattern) for column in (
+            Company.name, Company.description, Company.offers, Company.seeks, Company.city))))
+    if query.tag:
+        select = select.where(Company.id.in_(
+            db.select(CompanyTag.company_id).filter_by(tag_id=query.tag)))
+    if query.country:
+        select = select.where(Company.country == query.country)
+    if query.language:
+        # JSON lists are stored as text on both SQLite and PostgreSQL: '["de", "en"]'.
+        select = select.where(db.cast(Company.languages, db.String).like(f'%"{query.language}"%'))
+    select = select.order_by(*SORTS.get(query.sort, SORTS["name"]))
+    return db.paginate(select, page=query.page, per_page=PAGE_SIZE, error_out=False)
+
+
+def directory_facets(event: Event) -> tuple[list[str], list[str]]:
+    """The countries and languages of the approved participants, for the filters."""
+    companies = db.session.scalars(access.approved_companies_query(event.id)).all()
+    countries = sorted({c.country for c in companies})
+    languages = sorted({lang for c in companies for lang in c.languages})
+    return countries, languages
+
+
+def upcoming_events() -> list[Event]:
+    return list(db.session.scalars(db.select(Event).order_by(Event.created_at.desc())))

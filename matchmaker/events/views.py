@@ -1,0 +1,131 @@
+from itertools import groupby
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..engine.taxonomy import load_taxonomy
+from ..extensions import db
+from ..i18n import current_language
+from ..meetings import services as meetings
+from ..meetings.forms import RequestForm
+from ..models import Slot, User
+from ..web import render_form
+from . import access, services
+from .forms import RegistrationForm
+
+bp = Blueprint("events", __name__, url_prefix="/events")
+
+
+@bp.route("/")
+@login_required
+def index():
+    events = services.upcoming_events()
+    registrations = {e.id: access.registration_of(e.id, current_user.company_id) for e in events}
+    return render_template("events/index.html", events=events, registrations=registrations)
+
+
+@bp.route("/<int:event_id>")
+@login_required
+def show(event_id: int):
+    viewer = access.event_viewer(event_id)
+    counts = meetings.request_counts(viewer) if viewer.is_participant else None
+    return render_template("events/show.html", event=viewer.event, viewer=viewer,
+                           slots_by_day=slots_by_day(viewer.event.slots), counts=counts,
+                           status_counts=services.status_counts(viewer.event),
+                           program=_program(viewer))
+
+
+def _program(viewer: access.Viewer) -> list:
+    """Organizers see the whole programme; a company what it attends; others nothing."""
+    if viewer.is_organizer:
+        return services.program_for(viewer.event)
+    if viewer.registration is None:
+        return []
+    return services.program_for(viewer.event, viewer.company_id)
+
+
+def slots_by_day(slots: list[Slot]) -> list[tuple]:
+    return [(day, list(group)) for day, group in groupby(slots, key=lambda s: s.starts_at.date())]
+
+
+@bp.route("/<int:event_id>/register", methods=["GET", "POST"])
+@login_required
+def register(event_id: int):
+    viewer = access.event_viewer(event_id)
+    company = current_user.company
+    if company is None:
+        flash(_("Create your company profile first; then register it for the event."), "info")
+        return redirect(url_for("companies.create"))
+    form = RegistrationForm(viewer.event, company, viewer.registration)
+    if form.validate_on_submit():
+        attendees = [m for m in company.members if m.id in form.attendees.data]
+        slots = [s for s in viewer.event.slots if s.id in form.slots.data]
+        try:
+            services.register(viewer.event, company, attendees, slots)
+        except services.EventError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("Your registration is saved. The organizer will review it."), "success")
+            return redirect(url_for("events.show", event_id=event_id))
+    return render_form("events/register.html", form, event=viewer.event, viewer=viewer,
+                       slots_by_day=slots_by_day(viewer.event.slots),
+                       blocked=services.blocked_slots(viewer.event, company.id))
+
+
+def _directory_query() -> services.DirectoryQuery:
+    args = request.args
+    tag = args.get("tag", "")
+    return services.DirectoryQuery(
+        q=args.get("q", "").strip()[:200],
+        tag=tag if tag in load_taxonomy() else "",
+        country=args.get("country", "")[:2].upper(),
+        language=args.get("language", "")[:5].lower(),
+        sort=args.get("sort", "name") if args.get("sort") in services.SORTS else "name",
+        page=args.get("page", 1, type=int) or 1,
+    )
+
+
+@bp.route("/<int:event_id>/companies")
+@login_required
+def directory(event_id: int):
+    viewer = access.participant_viewer(event_id)
+    query = _directory_query()
+    results = services.directory(viewer.event, query, viewer.company_id)
+    countries, languages = services.directory_facets(viewer.event)
+    return render_template("events/directory.html", event=viewer.event, viewer=viewer,
+                           query=query, results=results, countries=countries,
+                           languages=languages, sorts=services.SORTS,
+                           families=load_taxonomy().tags_by_family(),
+                           taxonomy=load_taxonomy(), lang=current_language())
+
+
+@bp.route("/<int:event_id>/companies/<int:company_id>")
+@login_required
+def company(event_id: int, company_id: int):
+    viewer = access.participant_viewer(event_id)
+    shown, _registration = access.visible_company(viewer, company_id)
+    return render_company(viewer, shown, RequestForm())
+
+
+def render_company(viewer: access.Viewer, shown, form: RequestForm, status: int = 200):
+    contacts = access.sees_contacts(viewer, shown)
+    emails = db.session.scalars(db.select(User.email).filter_by(company_id=shown.id)).all() \
+        if contacts else []
+    open_request = meetings.open_request_between(viewer, shown)
+    return render_template("events/company.html", event=viewer.event, viewer=viewer,
+                           company=shown, form=form, contacts=contacts, emails=emails,
+                           open_request=open_request, taxonomy=load_taxonomy(),
+                           lang=current_language()), status
+
+
+
+@bp.app_context_processor
+def dashboard_helpers():
+    """``dashboard_events()`` for the home page: each event with the user's registration."""
+
+    def dashboard_events():
+        return [(event, access.registration_of(event.id, current_user.company_id))
+                for event in services.upcoming_events()[:5]]
+
+    return {"dashboard_events": dashboard_events}

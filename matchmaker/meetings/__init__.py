@@ -1,0 +1,1 @@
+"""Meeting requests: send, accept, decline, cancel, withdraw, expire, and their threads."""

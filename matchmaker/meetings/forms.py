@@ -1,0 +1,19 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class RequestForm(FlaskForm):
+    note = TextAreaField(_l("Why should you meet?"), validators=[Optional(), Length(max=600)],
+                         description=_l("A few lines: what you offer them, what you look for."))
+    submit = SubmitField(_l("Request a meeting"))
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), Length(max=600)])
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=1000)])
+    submit = SubmitField(_l("Send message"))

@@ -1,0 +1,256 @@
+"""Meeting requests and their rules. The only place in the meetings feature that commits.
+
+Rules are enforced here, whatever the page offers; the database backs the two that races could
+break: one open request per pair and one agreed meeting per pair (``open_pair_key``). Every state
+change is a conditional UPDATE (``… WHERE status = 'pending'``), so a double click or two people
+clicking at once change a request once and the second click changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from ..events.access import Viewer
+from ..extensions import db
+from ..models import (
+    Company,
+    Event,
+    MeetingRequest,
+    RequestMessage,
+    RequestStatus,
+    utcnow,
+)
+from ..notifications.services import notify
+
+PENDING, ACCEPTED = RequestStatus.PENDING, RequestStatus.ACCEPTED
+
+
+class RequestError(Exception):
+    """A rule blocked the action; the message says which, for the person who tried."""
+
+
+@dataclass
+class SendResult:
+    request: MeetingRequest
+    outcome: str  # "sent", "already" (nothing changed) or "mutual" (their request accepted)
+
+
+# --- queries -------------------------------------------------------------------------------
+
+def open_request_between(viewer: Viewer, company: Company) -> MeetingRequest | None:
+    if viewer.company_id is None or viewer.company_id == company.id:
+        return None
+    return _open_request(viewer.event.id, viewer.company_id, company.id)
+
+
+def _open_request(event_id: int, a_id: int, b_id: int) -> MeetingRequest | None:
+    return db.session.scalar(db.select(MeetingRequest).filter_by(
+        event_id=event_id, open_pair_key=MeetingRequest.pair_key(a_id, b_id)))
+
+
+def _count(event_id: int, status: str, **sides) -> int:
+    query = db.select(db.func.count(MeetingRequest.id)).filter_by(event_id=event_id,
+                                                                  status=status, **sides)
+    return db.session.scalar(query)
+
+
+def meeting_count(event_id: int, company_id: int) -> int:
+    return (_count(event_id, ACCEPTED, sender_id=company_id)
+            + _count(event_id, ACCEPTED, recipient_id=company_id))
+
+
+def request_counts(viewer: Viewer) -> dict[str, int]:
+    event_id, company_id = viewer.event.id, viewer.company_id
+    return {"incoming": _count(event_id, PENDING, recipient_id=company_id),
+            "outgoing": _count(event_id, PENDING, sender_id=company_id),
+            "agreed": meeting_count(event_id, company_id)}
+
+
+def my_requests(viewer: Viewer) -> dict[str, list[MeetingRequest]]:
+    """The viewer's requests in the event by tab; organizers see every request of the event."""
+    query = db.select(MeetingRequest).filter_by(event_id=viewer.event.id)
+    if not viewer.is_organizer or viewer.company_id is not None:
+        query = query.where(db.or_(MeetingRequest.sender_id == viewer.company_id,
+                                   MeetingRequest.recipient_id == viewer.company_id))
+    requests = db.session.scalars(query.order_by(MeetingRequest.created_at.desc())).all()
+    mine = viewer.company_id
+    return {
+        "incoming": [r for r in requests if r.status == PENDING and r.recipient_id == mine],
+        "outgoing": [r for r in requests if r.status == PENDING and r.sender_id == mine],
+        "agreed": [r for r in requests if r.status == ACCEPTED],
+        "closed": [r for r in requests if not r.is_open],
+        "all_pending": [r for r in requests if r.status == PENDING],
+    }
+
+
+# --- sending -------------------------------------------------------------------------------
+
+def send_request(viewer: Viewer, recipient: Company, note: str) -> SendResult:
+    """Send a request, or accept theirs when they have asked us already (mutual interest)."""
+    event, sender_id = viewer.event, viewer.company_id
+    if recipient.id == sender_id:
+        raise RequestError(_l("You cannot request a meeting with your own company."))
+    expire_due(event.id)
+    existing = _open_request(event.id, sender_id, recipient.id)
+    if existing is not None:
+        return _answer_existing(viewer, existing)
+    _check_can_send(event, sender_id)
+    meeting_request = MeetingRequest(
+        event_id=event.id, sender_id=sender_id, recipient_id=recipient.id,
+        sent_by_id=viewer.user.id, note=note.strip(),
+        open_pair_key=MeetingRequest.pair_key(sender_id, recipient.id),
+        expires_at=(utcnow() + timedelta(hours=event.request_expiry_hours)
+                    if event.request_expiry_hours else None))
+    db.session.add(meeting_request)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the pair got an open request a moment ago (a race)
+        db.session.rollback()
+        existing = _open_request(event.id, sender_id, recipient.id)
+        if existing is None:
+            raise
+        return _answer_existing(viewer, existing)
+    notify(meeting_request, "new_request", meeting_request.recipient)
+    return SendResult(meeting_request, "sent")
+
+
+def _answer_existing(viewer: Viewer, existing: MeetingRequest) -> SendResult:
+    if existing.status == ACCEPTED:
+        return SendResult(existing, "already")
+    if existing.sender_id == viewer.company_id:
+        return SendResult(existing, "already")
+    accept(existing, viewer)  # they asked us first: both want it, so it is agreed
+    return SendResult(existing, "mutual")
+
+
+def _check_can_send(event: Event, sender_id: int) -> None:
+    cap = event.max_open_requests
+    if cap is not None and _count(event.id, PENDING, sender_id=sender_id) >= cap:
+        raise RequestError(_l("Your company has %(n)d open requests, the most this event allows. "
+                              "Wait for answers or withdraw one first.", n=cap))
+    _check_meeting_cap(event, sender_id, _l("Your company"))
+
+
+def _check_meeting_cap(event: Event, company_id: int, who) -> None:
+    cap = event.max_meetings_per_company
+    if cap is not None and meeting_count(event.id, company_id) >= cap:
+        raise RequestError(_l("%(who)s has reached the maximum of %(n)d meetings at this event.",
+                              who=who, n=cap))
+
+
+# --- answering -----------------------------------------------------------------------------
+
+def accept(meeting_request: MeetingRequest, viewer: Viewer) -> bool:
+    _require_side(meeting_request, viewer, "recipient")
+    if _expire_if_due(meeting_request):
+        raise RequestError(_l("This request has expired."))
+    if meeting_request.status == PENDING:
+        event = meeting_request.event
+        _check_meeting_cap(event, meeting_request.recipient_id, _l("Your company"))
+        _check_meeting_cap(event, meeting_request.sender_id, meeting_request.sender.name)
+    changed = _transition(meeting_request, PENDING, ACCEPTED, keep_open=True,
+                          responded_at=utcnow())
+    if changed:
+        notify(meeting_request, "accepted", meeting_request.sender)
+    return changed
+
+
+def decline(meeting_request: MeetingRequest, viewer: Viewer, reason: str) -> bool:
+    _require_side(meeting_request, viewer, "recipient")
+    changed = _transition(meeting_request, PENDING, RequestStatus.DECLINED,
+                          reason=reason.strip(), responded_at=utcnow(),
+                          closed_by_company_id=viewer.company_id)
+    if changed:
+        notify(meeting_request, "declined", meeting_request.sender)
+    return changed
+
+
+def withdraw(meeting_request: MeetingRequest, viewer: Viewer) -> bool:
+    _require_side(meeting_request, viewer, "sender")
+    changed = _transition(meeting_request, PENDING, RequestStatus.WITHDRAWN, closed_at=utcnow(),
+                          closed_by_company_id=viewer.company_id)
+    if changed:
+        notify(meeting_request, "withdrawn", meeting_request.recipient)
+    return changed
+
+
+def cancel(meeting_request: MeetingRequest, viewer: Viewer, reason: str) -> bool:
+    """Either side calls off an agreed meeting."""
+    _require_side(meeting_request, viewer, "either")
+    changed = _transition(meeting_request, ACCEPTED, RequestStatus.CANCELLED,
+                          reason=reason.strip(), closed_at=utcnow(),
+                          closed_by_company_id=viewer.company_id)
+    if changed:
+        notify(meeting_request, "cancelled", meeting_request.other_side(viewer.company_id))
+    return changed
+
+
+def _require_side(meeting_request: MeetingRequest, viewer: Viewer, side: str) -> None:
+    allowed = {"sender": (meeting_request.sender_id,),
+               "recipient": (meeting_request.recipient_id,),
+               "either": (meeting_request.sender_id, meeting_request.recipient_id)}[side]
+    if viewer.company_id not in allowed or not viewer.is_participant:
+        raise RequestError(_l("Only the companies concerned can do this."))
+
+
+def _transition(meeting_request: MeetingRequest, from_status: str, to_status: str,
+                keep_open: bool = False, **values) -> bool:
+    """Move the request from one status to another once; False when it was there already."""
+    result = db.session.execute(
+        db.update(MeetingRequest)
+        .where(MeetingRequest.id == meeting_request.id, MeetingRequest.status == from_status)
+        .values(status=to_status, **({} if keep_open else {"open_pair_key": None}), **values)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    db.session.refresh(meeting_request)
+    if result.rowcount == 1:
+        return True
+    if meeting_request.status == to_status:
+        return False  # a repeated click: nothing to do
+    raise RequestError(_l("This request is %(status)s now; nothing was changed.",
+                          status=status_label(meeting_request.status)))
+
+
+# --- expiry --------------------------------------------------------------------------------
+
+def _expire_if_due(meeting_request: MeetingRequest) -> bool:
+    due = (meeting_request.status == PENDING and meeting_request.expires_at is not None
+           and meeting_request.expires_at <= utcnow())
+    if due and _transition(meeting_request, PENDING, RequestStatus.EXPIRED, closed_at=utcnow()):
+        notify(meeting_request, "expired", meeting_request.sender)
+        notify(meeting_request, "expired", meeting_request.recipient)
+    return due
+
+
+def expire_due(event_id: int | None = None) -> int:
+    """Mark pending requests past their time as expired (on access, or by ``expire-requests``)."""
+    query = db.select(MeetingRequest).where(MeetingRequest.status == PENDING,
+                                            MeetingRequest.expires_at <= utcnow())
+    if event_id is not None:
+        query = query.where(MeetingRequest.event_id == event_id)
+    return sum(_expire_if_due(r) for r in db.session.scalars(query).all())
+
+
+# --- thread --------------------------------------------------------------------------------
+
+def post_message(meeting_request: MeetingRequest, viewer: Viewer, body: str) -> RequestMessage:
+    """Only the two sides write, and only while the request is pending or agreed."""
+    _require_side(meeting_request, viewer, "either")
+    if not meeting_request.is_open:
+        raise RequestError(_l("The conversation is closed with the request."))
+    message = RequestMessage(request_id=meeting_request.id, company_id=viewer.company_id,
+                             author_id=viewer.user.id, body=body.strip())
+    db.session.add(message)
+    db.session.commit()
+    notify(meeting_request, "message", meeting_request.other_side(viewer.company_id))
+    return message
+
+
+def status_label(status: str):
+    return {
+        "pending": _l("pending"), "accepted": _l("agreed"), "declined": _l("declined"),
+        "cancelled": _l("cancelled"), "withdrawn": _l("withdrawn"), "expired": _l("expired"),
+    }[status]

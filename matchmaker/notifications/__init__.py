@@ -1,0 +1,1 @@
+"""In-app notifications (badge and list) and their emails."""

@@ -1,0 +1,94 @@
+"""Notices about meeting requests: a row per member for the in-app list, and an email in the
+member's language. The only place in the notifications feature that commits."""
+
+from __future__ import annotations
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..mail import send_email
+from ..models import Company, MeetingRequest, Notification, Registration, User, utcnow
+
+
+def describe(kind: str, company: str):
+    """One line for the email subject and the in-app list; lazy, so it renders in the reader's
+    language (``company`` is the other side; for registration notices, the event's name)."""
+    lines = {
+        "registration_approved": _l("Your company is approved for %(company)s", company=company),
+        "registration_rejected": _l("Your registration for %(company)s was not approved",
+                                    company=company),
+        "new_request": _l("%(company)s would like to meet you", company=company),
+        "accepted": _l("%(company)s accepted your meeting request", company=company),
+        "declined": _l("%(company)s declined your meeting request", company=company),
+        "cancelled": _l("%(company)s cancelled your meeting", company=company),
+        "withdrawn": _l("%(company)s withdrew its meeting request", company=company),
+        "expired": _l("A meeting request with %(company)s expired", company=company),
+        "message": _l("New message from %(company)s", company=company),
+    }
+    return lines[kind]
+
+
+EMAILED = {"new_request", "accepted", "declined", "cancelled", "expired"}
+
+
+def notify(meeting_request: MeetingRequest, kind: str, company: Company) -> None:
+    """Tell every member of ``company`` what happened to ``meeting_request``."""
+    members = db.session.scalars(db.select(User).filter_by(company_id=company.id)).all()
+    for member in members:
+        db.session.add(Notification(user_id=member.id, kind=kind, request=meeting_request))
+    db.session.commit()
+    if kind not in EMAILED:
+        return
+    other = meeting_request.other_side(company.id)
+    for member in members:
+        send_email(member.email, describe(kind, other.name),
+                   "request_update", locale=member.locale, kind=kind, user=member,
+                   meeting=meeting_request, other=other,
+                   link=_link("meetings.show", request_id=meeting_request.id))
+
+
+def notify_registration(registration: Registration) -> None:
+    """Tell the company's members that the organizer approved or rejected it (with why)."""
+    kind = f"registration_{registration.status}"
+    event = registration.event
+    members = db.session.scalars(db.select(User).filter_by(
+        company_id=registration.company_id)).all()
+    for member in members:
+        db.session.add(Notification(user_id=member.id, kind=kind, event_id=event.id))
+    db.session.commit()
+    for member in members:
+        send_email(member.email, describe(kind, event.name), "registration_update",
+                   locale=member.locale, user=member, registration=registration, event=event,
+                   link=_link("events.show", event_id=event.id))
+
+
+def _link(endpoint: str, **values) -> str:
+    """Absolute link when one can be built (a request, or SERVER_NAME for the CLI)."""
+    if not (has_request_context() or current_app.config.get("SERVER_NAME")):
+        return ""
+    return url_for(endpoint, _external=True, **values)
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(db.select(db.func.count(Notification.id)).filter_by(
+        user_id=user.id, read_at=None))
+
+
+def recent(user: User, limit: int = 50) -> list[Notification]:
+    return list(db.session.scalars(db.select(Notification).filter_by(user_id=user.id)
+                                   .order_by(Notification.id.desc()).limit(limit)))
+
+
+def mark_read(user: User, notification_id: int | None = None) -> Notification | None:
+    """Mark one notice (or all, without an id) as read; another user's id finds nothing."""
+    query = db.update(Notification).where(Notification.user_id == user.id,
+                                          Notification.read_at.is_(None))
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    db.session.execute(query.values(read_at=utcnow()))
+    db.session.commit()
+    if notification_id is None:
+        return None
+    return db.session.scalar(db.select(Notification).filter_by(id=notification_id,
+                                                               user_id=user.id))

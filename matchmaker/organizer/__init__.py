@@ -1,0 +1,1 @@
+"""Organizer pages: create and edit events, vet registrations, program items."""

@@ -1,0 +1,116 @@
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..events import access, services
+from ..models import Event, Role
+from ..security import roles_required
+from ..web import get_or_404, render_form
+from .forms import STATUS_FILTERS, DecisionForm, EventForm, ProgramItemForm
+
+bp = Blueprint("organizer", __name__, url_prefix="/organizer")
+organizers_only = roles_required(Role.ORGANIZER, Role.ADMIN)
+
+
+def _event_data(form: EventForm) -> services.EventData:
+    return services.EventData(
+        name=form.name.data.strip(), venue=(form.venue.data or "").strip(),
+        city=(form.city.data or "").strip(), timezone=form.timezone.data,
+        description=(form.description.data or "").strip(), windows=form.parsed_windows,
+        tables=form.parsed_tables, max_meetings_per_company=form.max_meetings_per_company.data,
+        max_open_requests=form.max_open_requests.data,
+        request_expiry_hours=form.request_expiry_hours.data)
+
+
+def _save(form: EventForm, save) -> object | None:
+    try:
+        return save(_event_data(form))
+    except services.EventError as error:
+        (form[error.field].errors if error.field else form.form_errors).append(str(error))
+        return None
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@organizers_only
+def create_event():
+    form = EventForm()
+    if form.validate_on_submit():
+        event = _save(form, lambda data: services.create_event(current_user, data))
+        if event is not None:
+            flash(_("The event is created with %(n)d slots.", n=len(event.slots)), "success")
+            return redirect(url_for("events.show", event_id=event.id))
+    return render_form("organizer/event_form.html", form, event=None, changes=None)
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@organizers_only
+def edit_event(event_id: int):
+    event = get_or_404(Event, event_id)
+    form = EventForm(data=services.form_data(event))
+    if form.validate_on_submit():
+        confirmed = form.confirm.data == "yes"
+        changes = _save(form, lambda data: services.update_event(event, data, confirmed))
+        if changes is not None and changes.needs_confirmation and not confirmed:
+            form.confirm.data = "yes"
+            return render_template("organizer/event_form.html", form=form, event=event,
+                                   changes=changes), 409
+        if changes is not None:
+            flash(_("The event is saved: %(n)d slots.", n=len(event.slots)), "success")
+            return redirect(url_for("events.show", event_id=event.id))
+    return render_form("organizer/event_form.html", form, event=event, changes=None)
+
+
+@bp.route("/events/<int:event_id>/registrations", methods=["GET", "POST"])
+@organizers_only
+def registrations(event_id: int):
+    event = get_or_404(Event, event_id)
+    status = request.args.get("status", "pending")
+    status = status if status in STATUS_FILTERS else None
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            changed = services.decide(event, form.ids.data, approve=form.approve.data,
+                                      reason=form.reason.data or "", organizer=current_user)
+        except services.EventError as error:
+            form.reason.errors.append(str(error))
+        else:
+            flash(_("%(n)d registration(s) updated.", n=changed), "success")
+            return redirect(url_for("organizer.registrations", event_id=event.id,
+                                    status=status or "all"))
+    return render_form("organizer/registrations.html", form, event=event, status=status,
+                       registrations=services.registrations_by_status(event, status),
+                       counts=services.status_counts(event), viewer=access.viewer_of(event))
+
+
+@bp.route("/events/<int:event_id>/program", methods=["GET", "POST"])
+@organizers_only
+def program(event_id: int):
+    event = get_or_404(Event, event_id)
+    form = ProgramItemForm()
+    form.companies.choices = [(r.company_id, r.company.name)
+                              for r in services.registrations_by_status(event, None)]
+    if form.validate_on_submit():
+        services.add_program_item(event, services.ProgramItemData(
+            title=form.title.data, place=form.place.data or "",
+            description=form.description.data or "",
+            starts_at=datetime.combine(form.day.data, form.start.data),
+            ends_at=datetime.combine(form.day.data, form.end.data),
+            for_everyone=form.for_everyone.data, company_ids=form.companies.data or []))
+        flash(_("“%(title)s” is on the programme.", title=form.title.data), "success")
+        return redirect(url_for("organizer.program", event_id=event.id))
+    if not form.is_submitted() and event.days:
+        form.day.data = event.days[0]
+    return render_form("organizer/program.html", form, event=event,
+                       items=services.program_for(event), viewer=access.viewer_of(event))
+
+
+@bp.route("/events/<int:event_id>/program/<int:item_id>/delete", methods=["POST"])
+@organizers_only
+def delete_program_item(event_id: int, item_id: int):
+    event = get_or_404(Event, event_id)
+    if not services.delete_program_item(event, item_id):
+        abort(404)
+    flash(_("The item is removed from the programme."), "success")
+    return redirect(url_for("organizer.program", event_id=event.id))

@@ -1,0 +1,24 @@
+"""``seed-demo`` brings a living event: vetted participants and requests in every state."""
+
+from matchmaker.models import Event, MeetingRequest, Registration, RequestStatus
+
+
+def test_the_demo_event_is_alive_and_seeded_once(runner, db, client, app):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    again = runner.invoke(args=["seed-demo"])
+    assert "Demo event" not in again.output
+    event = db.session.scalar(db.select(Event))
+    assert event.name == "Milipol networking evening" and event.city == "Paris"
+    assert len(event.slots) == 9 and len(event.tables) == 30
+    statuses = [r.status for r in db.session.scalars(db.select(Registration))]
+    assert statuses.count("approved") >= 35 and 1 <= statuses.count("pending") <= 5
+    assert {r.status for r in db.session.scalars(db.select(MeetingRequest))} == \
+        {status.value for status in RequestStatus}
+
+    client.post("/auth/login", data={
+        "email": "sabine.lindenmaier@lindenmaier-oberflaechentechnik.example",
+        "password": app.config["DEMO_PASSWORD"]})
+    directory = client.get(f"/events/{event.id}/companies?q=voltigeur")
+    assert directory.status_code == 200 and b"Voltigeur Drones SAS" in directory.data
+    mine = client.get(f"/events/{event.id}/requests").data.decode()
+    assert "Optronique de l&#39;Iroise SAS" in mine
