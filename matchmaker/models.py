@@ -56,6 +56,8 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(
         sa.String(64), unique=True, default=new_session_token
     )
+    # Secret of the private calendar subscription URL; None until asked for, rotated to revoke.
+    calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     company_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("companies.id", ondelete="SET NULL"), index=True
     )
@@ -100,6 +102,9 @@ class Company(db.Model):
     members: Mapped[list[User]] = relationship(back_populates="company", order_by="User.name")
     tag_links: Mapped[list[CompanyTag]] = relationship(
         back_populates="company", cascade="all, delete-orphan", order_by="CompanyTag.tag_id"
+    )
+    embedding: Mapped[CompanyEmbedding | None] = relationship(
+        back_populates="company", cascade="all, delete-orphan", passive_deletes=True
     )
 
     @property
@@ -162,6 +167,8 @@ class Event(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Participants see times and tables only once the organizer publishes the schedule.
+    schedule_published_at: Mapped[datetime | None]
 
     windows: Mapped[list[MeetingWindow]] = relationship(
         back_populates="event", cascade="all, delete-orphan",
@@ -294,7 +301,10 @@ class MeetingRequest(db.Model):
     """
 
     __tablename__ = "meeting_requests"
-    __table_args__ = (sa.UniqueConstraint("event_id", "open_pair_key"),)
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "open_pair_key"),
+        sa.UniqueConstraint("slot_id", "table_id"),  # one meeting per table and slot
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(
@@ -320,7 +330,24 @@ class MeetingRequest(db.Model):
     responded_at: Mapped[datetime | None]  # accepted or declined
     closed_at: Mapped[datetime | None]  # cancelled, withdrawn or expired
 
+    # The schedule of an agreed meeting. ``locked`` meetings are kept as they are when the
+    # schedule is generated again; ``schedule_version`` counts moves, for calendar SEQUENCE.
+    slot_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("slots.id", ondelete="SET NULL"), index=True
+    )
+    table_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("meeting_tables.id", ondelete="SET NULL")
+    )
+    locked: Mapped[bool] = mapped_column(default=False)
+    unscheduled_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    schedule_version: Mapped[int] = mapped_column(default=0)
+    # Either side may mark an agreed meeting important: it weighs more in the scheduler.
+    sender_important: Mapped[bool] = mapped_column(default=False)
+    recipient_important: Mapped[bool] = mapped_column(default=False)
+
     event: Mapped[Event] = relationship()
+    slot: Mapped[Slot | None] = relationship()
+    table: Mapped[MeetingTable | None] = relationship()
     sender: Mapped[Company] = relationship(foreign_keys=[sender_id])
     recipient: Mapped[Company] = relationship(foreign_keys=[recipient_id])
     messages: Mapped[list[RequestMessage]] = relationship(
@@ -414,3 +441,119 @@ class ProgramItem(db.Model):
 
     def concerns(self, company_id: int) -> bool:
         return self.for_everyone or any(c.id == company_id for c in self.companies)
+
+
+# --- Matching: cached sentence vectors and "not interested" marks -------------------------
+
+
+class CompanyEmbedding(db.Model):
+    """Sentence vectors of a company's (description, offers, seeks), made when it is saved.
+
+    ``text_digest`` tells whether they still belong to the current texts; ``model`` whether
+    they were made by the encoder in use."""
+
+    __tablename__ = "company_embeddings"
+
+    company_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True
+    )
+    model: Mapped[str] = mapped_column(sa.String(80))
+    text_digest: Mapped[str] = mapped_column(sa.String(64))
+    vectors: Mapped[bytes] = mapped_column(sa.LargeBinary)  # float32, shape (3, dim)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    company: Mapped[Company] = relationship(back_populates="embedding")
+
+
+class NotInterested(db.Model):
+    """A company asked never to be suggested ``other_company`` again in this event."""
+
+    __tablename__ = "not_interested"
+    __table_args__ = (sa.UniqueConstraint("event_id", "company_id", "other_company_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    company_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    other_company_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("companies.id", ondelete="CASCADE")
+    )
+    marked_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- Scheduling: bookings, runs, ratings --------------------------------------------------
+
+
+class MeetingBooking(db.Model):
+    """A company's seat in a slot, one per side of a scheduled meeting: the primary key lets
+    the database itself refuse a company in two meetings at once."""
+
+    __tablename__ = "meeting_bookings"
+
+    company_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True
+    )
+    slot_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("slots.id", ondelete="CASCADE"), primary_key=True
+    )
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting_requests.id", ondelete="CASCADE"), index=True
+    )
+
+
+class ScheduleRunStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ScheduleRun(db.Model):
+    """One run of the schedule generator: its progress while it runs, its figures after."""
+
+    __tablename__ = "schedule_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(sa.String(20), default=ScheduleRunStatus.QUEUED.value)
+    progress: Mapped[int] = mapped_column(default=0)  # percent
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    time_limit: Mapped[float] = mapped_column(default=10.0)
+    requested_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    scheduled: Mapped[int | None]
+    unscheduled: Mapped[int | None]
+    objective: Mapped[float | None]
+    upper_bound: Mapped[float | None]
+    idle_gaps: Mapped[int | None]
+
+    event: Mapped[Event] = relationship()
+
+
+class MeetingRating(db.Model):
+    """After the event: how one side rates a meeting and whether it will follow up."""
+
+    __tablename__ = "meeting_ratings"
+    __table_args__ = (
+        sa.UniqueConstraint("request_id", "company_id"),
+        sa.CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting_requests.id", ondelete="CASCADE"), index=True
+    )
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"))
+    rating: Mapped[int]
+    follow_up: Mapped[bool] = mapped_column(default=False)
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
