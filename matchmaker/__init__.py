@@ -69,9 +69,10 @@ def _register_blueprints(app: Flask) -> None:
     from .meetings.views import bp as meetings_bp
     from .notifications.views import bp as notifications_bp
     from .organizer.views import bp as organizer_bp
+    from .suggestions.views import bp as suggestions_bp
 
     for blueprint in (main_bp, auth_bp, companies_bp, admin_bp, events_bp, organizer_bp,
-                      meetings_bp, notifications_bp):
+                      meetings_bp, notifications_bp, suggestions_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -44,6 +44,10 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_DEFAULT_SENDER = "Matchmaker <no-reply@matchmaker.example>"
 
+    # The multilingual sentence encoder, when installed (the "embeddings" extra); False: TF-IDF
+    # and tags only.
+    USE_ENCODER = True
+
     DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - only for the fictional demo accounts
 
 

@@ -54,6 +54,8 @@ def make_app(url: str, tmp_path, **overrides):
         "SERVER_NAME": "localhost",
         # Cheap hashing keeps the suite fast; production uses argon2-cffi's defaults.
         "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+        # The encoder is exercised by tests that ask for it (tests/web/test_suggestions.py).
+        "USE_ENCODER": False,
     }
     config.update(overrides)
     app = create_app(config)

@@ -12,6 +12,7 @@ from ..engine.matching import infer_tags
 from ..engine.taxonomy import load_taxonomy
 from ..extensions import db
 from ..models import Company, CompanyTag, User
+from ..suggestions.embeddings import refresh_embeddings
 
 
 class ProfileError(Exception):
@@ -86,12 +87,14 @@ def create_company(owner: User, data: ProfileData) -> Company:
     db.session.add(company)
     owner.company = company
     _commit_profile()
+    refresh_embeddings([company])
     return company
 
 
 def update_company(company: Company, data: ProfileData) -> None:
     _apply(company, data)
     _commit_profile()
+    refresh_embeddings([company])  # matching reads cached vectors; the encoder runs here
 
 
 def invite_member(company: Company, name: str, email: str, locale: str | None) -> User:

@@ -105,7 +105,8 @@ def directory(event_id: int):
 def company(event_id: int, company_id: int):
     viewer = access.participant_viewer(event_id)
     shown, _registration = access.visible_company(viewer, company_id)
-    return render_company(viewer, shown, RequestForm())
+    # Suggested contacts link here with their reasons as a draft note the sender can edit.
+    return render_company(viewer, shown, RequestForm(note=request.args.get("note", "")[:1000]))
 
 
 def render_company(viewer: access.Viewer, shown, form: RequestForm, status: int = 200):
