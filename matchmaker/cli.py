@@ -1,7 +1,9 @@
 """The ``matchmaker`` console script: Flask's CLI over the app factory, plus our commands."""
 
+from pathlib import Path
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from . import create_app
@@ -24,6 +26,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(expire_requests_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("create-user")
@@ -64,3 +68,32 @@ def expire_requests_command() -> None:
     from .meetings.services import expire_due
 
     click.echo(f"{expire_due()} request(s) expired.")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(target: Path) -> None:
+    """Copy the SQLite database to TARGET while the app keeps running."""
+    from .backup import BackupError, backup
+
+    try:
+        backup(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up to {target}.")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.confirmation_option(prompt="This replaces every row of the current database. Go on?")
+def restore_command(source: Path) -> None:
+    """Replace the SQLite database with the backup in SOURCE."""
+    from .backup import BackupError, restore
+    from .extensions import db
+
+    db.engine.dispose()  # no pooled connection may keep the old pages
+    try:
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored from {source}.")
