@@ -8,16 +8,31 @@ import os
 import re
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
+from babel.support import Translations
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from matchmaker import create_app
 from matchmaker.extensions import db as _db
 from matchmaker.extensions import limiter
 
 PASSWORD = "correct horse battery staple 42"
+CATALOGUES = Path(__file__).resolve().parent.parent / "matchmaker" / "translations"
+
+
+def translated(lang: str, msgid: str, **values) -> str:
+    """``msgid`` in ``lang``, formatted, as an email shows it."""
+    text = Translations.load(str(CATALOGUES), [lang]).gettext(msgid)
+    return text % values if values else text
+
+
+def shown(lang: str, msgid: str, **values) -> str:
+    """``msgid`` as a page in ``lang`` shows it: translated, formatted and HTML-escaped."""
+    return str(escape(translated(lang, msgid, **values)))
 POSTGRES_URL = os.environ.get("MATCHMAKER_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 

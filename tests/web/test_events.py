@@ -13,6 +13,7 @@ from matchmaker.events.definition import (
     parse_tables,
 )
 from matchmaker.models import Event, MeetingRequest, Registration, RegistrationStatus
+from tests.conftest import shown
 from tests.web.conftest import EVENT_DAY
 
 PENDING, REJECTED = RegistrationStatus.PENDING, RegistrationStatus.REJECTED
@@ -462,6 +463,7 @@ def test_companies_hear_of_the_decision_in_their_language(
     auth.login("bruno@example.com")
     notice = db.session.scalar(db.select(Notification).filter_by(kind="registration_rejected"))
     listing = client.get("/notifications/").data.decode()
-    assert "Your registration for Milipol networking evening was not approved" in listing
+    assert shown("fr", "Your registration for %(company)s was not approved",
+                 company="Milipol networking evening") in listing
     opened = client.post(f"/notifications/{notice.id}/open")
     assert opened.headers["Location"].endswith(f"/events/{event.id}")

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from matchmaker.models import MeetingRequest, Notification, RequestMessage, utcnow
-from tests.conftest import PASSWORD, POSTGRES_URL
+from tests.conftest import PASSWORD, POSTGRES_URL, shown, translated
 
 
 @pytest.fixture
@@ -40,8 +40,8 @@ def test_request_then_accept_makes_an_agreed_meeting(client, auth, evening, db, 
     auth.login("alice@example.com")
     response = send(client, event, bob)
     assert response.status_code == 302
-    shown = client.get(response.headers["Location"]).data
-    assert b"Your request has been sent to Bob SAS." in shown
+    page = client.get(response.headers["Location"]).data
+    assert b"Your request has been sent to Bob SAS." in page
     (request,) = requests_between(db, alice, bob)
     assert (request.status, request.note) == ("pending", "We should talk about lasers.")
 
@@ -49,13 +49,17 @@ def test_request_then_accept_makes_an_agreed_meeting(client, auth, evening, db, 
     mine = client.get(f"/events/{event.id}/requests").data.decode()
     assert "Alice GmbH" in mine and "We should talk about lasers." in mine
     accepted = client.post(f"/requests/{request.id}/accept", follow_redirects=True)
-    assert b"Meeting agreed" in accepted.data
+    # Bob reads French.
+    assert shown("fr", "Meeting agreed. The organizer will place it in the schedule.") \
+        in accepted.get_data(as_text=True)
     db.session.refresh(request)
     assert request.status == "accepted" and request.responded_at is not None
     assert request.open_pair_key == MeetingRequest.pair_key(alice.id, bob.id)
 
     subjects = [m["Subject"] for m in outbox.emails()]
-    assert subjects == ["Alice GmbH would like to meet you",
+    # Bob reads French, Alice English.
+    assert subjects == [translated("fr", "%(company)s would like to meet you",
+                                   company="Alice GmbH"),
                         "Bob SAS accepted your meeting request"]
 
 
@@ -111,7 +115,8 @@ def test_either_side_can_cancel_an_agreed_meeting(client, auth, evening, db, out
     db.session.refresh(request)
     assert (request.status, request.reason, request.open_pair_key) == \
         ("cancelled", "Flight moved.", None)
-    assert outbox.emails()[-1]["Subject"] == "Alice GmbH cancelled your meeting"
+    assert outbox.emails()[-1]["Subject"] == translated("fr", "%(company)s cancelled your meeting",
+                                                        company="Alice GmbH")
 
 
 @pytest.mark.parametrize(("action", "by"), [
@@ -125,7 +130,11 @@ def test_only_the_right_side_can_act(client, auth, evening, db, action, by):
     login_as(auth, by)
     response = client.post(f"/requests/{request.id}/{action}", follow_redirects=True)
     page = response.data.decode()
-    assert "Only the companies concerned" in page or "nothing was changed" in page
+    lang = "fr" if by == "bob" else "en"
+    refusals = (shown(lang, "Only the companies concerned can do this."),
+                shown(lang, "This request is %(status)s now; nothing was changed.",
+                      status=shown(lang, "pending")))
+    assert any(refusal in page for refusal in refusals)
     db.session.refresh(request)
     assert request.status == "pending"
 
@@ -140,9 +149,10 @@ def test_a_double_click_changes_nothing(client, auth, evening, db, outbox):
     login_as(auth, "bob")
     client.post(f"/requests/{request.id}/accept")
     second = client.post(f"/requests/{request.id}/accept", follow_redirects=True)
-    assert b"Nothing changed" in second.data
+    assert shown("fr", "Nothing changed: this was done already.") in second.get_data(as_text=True)
     late_decline = client.post(f"/requests/{request.id}/decline", follow_redirects=True)
-    assert b"This request is agreed now; nothing was changed." in late_decline.data
+    assert shown("fr", "This request is %(status)s now; nothing was changed.",
+                 status=shown("fr", "agreed")) in late_decline.get_data(as_text=True)
     assert len(outbox.emails()) == 2  # one request, one acceptance
 
 
@@ -152,7 +162,9 @@ def test_requesting_someone_who_asked_you_first_agrees_the_meeting(client, auth,
     send(client, event, bob)
     login_as(auth, "bob")
     response = send(client, event, alice)
-    assert b"had asked to meet you too" in client.get(response.headers["Location"]).data
+    assert shown("fr", "%(name)s had asked to meet you too: the meeting is agreed.",
+                 name="Alice GmbH") in client.get(response.headers["Location"]).get_data(
+                     as_text=True)
     (request,) = requests_between(db, alice, bob)
     assert request.status == "accepted"
 
@@ -346,7 +358,7 @@ def test_badge_list_and_reading(client, auth, evening, db):
     home = client.get("/").data.decode()
     assert 'text-bg-danger ms-1">1<' in home
     listing = client.get("/notifications/").data.decode()
-    assert "Alice GmbH would like to meet you" in listing
+    assert shown("fr", "%(company)s would like to meet you", company="Alice GmbH") in listing
     notification = db.session.scalar(db.select(Notification))
     opened = client.post(f"/notifications/{notification.id}/open")
     assert opened.headers["Location"].endswith(f"/requests/{notification.request_id}")
@@ -411,3 +423,15 @@ def test_racing_accepts_agree_once(app, backend, evening, db):
     assert request.status == "accepted"
     assert db.session.scalar(db.select(db.func.count(Notification.id)).filter_by(
         kind="accepted")) == 1
+
+
+def test_company_names_in_notifications_are_escaped(client, auth, evening, db):
+    event, alice, bob, _ = evening
+    alice.name = '<script>alert("x")</script> GmbH'
+    db.session.commit()
+    auth.login("alice@example.com")
+    send(client, event, bob)
+    login_as(auth, "bob")
+    listing = client.get("/notifications/").get_data(as_text=True)
+    assert "<script>alert" not in listing
+    assert "&lt;script&gt;" in listing
