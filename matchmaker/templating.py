@@ -16,9 +16,17 @@ def tag_label(tag_id: str) -> str:
     return load_taxonomy().label(tag_id, current_language())
 
 
+def plain_text(value) -> str:
+    """A plain ``str``, so autoescaping applies. Flash messages come back from the session as
+    Markup when they were lazy strings, and lazy strings skip escaping: a company name in one
+    must never become HTML."""
+    return str.__str__(str(value))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["taxonomy"] = load_taxonomy()
     app.add_template_filter(tag_order)
+    app.add_template_filter(plain_text)
     app.add_template_filter(tag_label)
     app.add_template_filter(country_name)
     app.add_template_filter(language_name)

@@ -147,3 +147,20 @@ def test_password_reset_requests_are_throttled(client):
     statuses = [client.post("/auth/forgot", data={"email": "x@example.com"}).status_code
                 for _ in range(12)]
     assert statuses[-1] == 429
+
+
+def test_flash_messages_never_render_as_html(app, client, auth, make_user):
+    from flask import flash
+    from flask_babel import lazy_gettext
+
+    @app.route("/test-flash")
+    def flash_lazy():
+        flash(lazy_gettext("Hello %(name)s", name="<b>Mallory</b>"), "info")
+        return "ok"
+
+    make_user()
+    auth.login()
+    client.get("/test-flash")
+    page = client.get("/").get_data(as_text=True)
+    assert "&lt;b&gt;Mallory&lt;/b&gt;" in page
+    assert "<b>Mallory</b>" not in page
