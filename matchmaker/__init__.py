@@ -63,6 +63,7 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .companies.views import bp as companies_bp
+    from .dashboard.views import bp as dashboard_bp
     from .errors import register_error_handlers
     from .events.views import bp as events_bp
     from .main.views import bp as main_bp
@@ -72,7 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     from .suggestions.views import bp as suggestions_bp
 
     for blueprint in (main_bp, auth_bp, companies_bp, admin_bp, events_bp, organizer_bp,
-                      meetings_bp, notifications_bp, suggestions_bp):
+                      meetings_bp, notifications_bp, suggestions_bp, dashboard_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -136,6 +136,9 @@
   document.querySelectorAll("[data-tag-picker]").forEach(initTagPicker);
   document.querySelectorAll("[data-suggested-tags]").forEach(initSuggestedTags);
   document.querySelectorAll("table[data-sortable]").forEach(initSortable);
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
   document.querySelectorAll("form[data-confirm]").forEach(initConfirm);
 })();
 
