@@ -1,11 +1,18 @@
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import ngettext
+from flask_wtf import FlaskForm
 
 from ..meetings.services import status_label
 from ..models import Event, Role
 from ..security import roles_required, talisman
 from ..web import get_or_404
-from . import charts
+from . import charts, reminders
 from .services import dashboard
+
+
+class ReminderForm(FlaskForm):
+    """A bare POST with its CSRF token."""
+
 
 bp = Blueprint("dashboard", __name__, url_prefix="/organizer/events/<int:event_id>")
 
@@ -19,8 +26,22 @@ CHART_CSP = {"default-src": "'none'", "style-src": "'unsafe-inline'",
 @roles_required(Role.ORGANIZER, Role.ADMIN)
 def show(event_id: int):
     event = get_or_404(Event, event_id)
+    to_remind = {kind: reminders.companies_to_remind(event, kind) for kind in reminders.KINDS}
     return render_template("dashboard/show.html", event=event, data=dashboard(event),
-                           status_label=status_label)
+                           status_label=status_label, to_remind=to_remind,
+                           reminder_form=ReminderForm())
+
+
+@bp.route("/reminders/<kind>", methods=["POST"])
+@roles_required(Role.ORGANIZER, Role.ADMIN)
+def remind(event_id: int, kind: str):
+    event = get_or_404(Event, event_id)
+    if kind not in reminders.KINDS:
+        abort(404)
+    if ReminderForm().validate_on_submit():
+        sent = reminders.send_reminders(event, kind)
+        flash(ngettext("%(num)d reminder sent.", "%(num)d reminders sent.", sent), "success")
+    return redirect(url_for("dashboard.show", event_id=event.id))
 
 
 @bp.route("/charts/<name>.svg")

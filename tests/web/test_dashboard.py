@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from matchmaker.models import MeetingRequest, RegistrationStatus
+from tests.conftest import translated
 
 
 @pytest.fixture
@@ -74,3 +75,30 @@ def test_dashboard_of_an_empty_event(client, auth, make_event):
     page = client.get(f"/organizer/events/{event.id}/dashboard").get_data(as_text=True)
     assert "No agreed meetings yet." in page
     assert client.get(f"/organizer/events/{event.id}/charts/acceptance.svg").status_code == 200
+
+
+def test_reminders_reach_only_the_companies_concerned(client, busy_event, outbox, make_participant):
+    make_participant("erik", busy_event, locale="de")  # approved, no request at all
+    before = len(outbox.messages())
+    page = client.get(f"/organizer/events/{busy_event.id}/dashboard").get_data(as_text=True)
+    assert "Remind companies without any request (1)" in page
+    assert "Remind companies without an agreed meeting (2)" in page  # Carl and Erik
+    response = client.post(f"/organizer/events/{busy_event.id}/reminders/no_requests")
+    assert response.status_code == 302
+    emails = outbox.emails()[before:]
+    assert [m["To"] for m in emails] == ["erik@example.com"]
+    assert emails[0]["Subject"] == translated("de", "Who would you like to meet at %(event)s?",
+                                              event="Milipol networking evening")
+    client.post(f"/organizer/events/{busy_event.id}/reminders/no_meetings")
+    assert sorted(m["To"] for m in outbox.emails()[before + 1:]) == ["carl@example.com",
+                                                                     "erik@example.com"]
+
+
+def test_reminders_refuse_unknown_kinds_get_and_participants(client, auth, busy_event):
+    assert client.post(f"/organizer/events/{busy_event.id}/reminders/spam").status_code == 404
+    assert client.get(f"/organizer/events/{busy_event.id}/reminders/no_requests").status_code \
+        == 405
+    auth.logout()
+    auth.login("alice@example.com")
+    assert client.post(f"/organizer/events/{busy_event.id}/reminders/no_requests").status_code \
+        == 403
