@@ -1,6 +1,5 @@
 """Matchmaker: B2B matchmaking for defence, security and dual-use networking events."""
 
-import logging
 import os
 import sqlite3
 from pathlib import Path
@@ -10,6 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from . import config as config_layers
+from . import logs
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,7 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config_layers.finalize(app.config, app.instance_path)
-    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+    logs.init_app(app)
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -48,6 +48,9 @@ class Defaults:
     # and tags only.
     USE_ENCODER = True
 
+    LOG_LEVEL = "INFO"
+    LOG_FORMAT = "text"  # "json" for one JSON object per line (production, log shippers)
+
     DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - only for the fictional demo accounts
 
 

@@ -1,0 +1,50 @@
+"""Logging: readable lines in development, one JSON object per line in production.
+
+JSON keeps user-supplied text (names, paths) inside a quoted, escaped field, so a crafted
+value cannot forge a log line. Passwords and tokens are never logged: the access log records
+the route pattern, not the URL (reset and calendar tokens live in URLs)."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask, g, request
+from flask_login import current_user
+from pythonjsonlogger.json import JsonFormatter
+
+access_log = logging.getLogger("matchmaker.access")
+
+
+def init_app(app: Flask) -> None:
+    handler = logging.StreamHandler()
+    if app.config["LOG_FORMAT"] == "json":
+        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s",
+                                           rename_fields={"levelname": "level",
+                                                          "asctime": "time"}))
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.matchmaker = True  # replaced, not stacked, when another app is created
+    root = logging.getLogger()
+    root.handlers[:] = [h for h in root.handlers if not getattr(h, "matchmaker", False)]
+    root.addHandler(handler)
+    root.setLevel(app.config["LOG_LEVEL"])
+    app.before_request(_start_timer)
+    app.after_request(_log_request)
+
+
+def _start_timer() -> None:
+    g.request_started = time.perf_counter()
+
+
+def _log_request(response):
+    started = g.pop("request_started", None)
+    if started is not None and request.endpoint not in ("static", "bootstrap.static"):
+        access_log.info("request", extra={
+            "method": request.method,
+            "route": request.url_rule.rule if request.url_rule else "(no route)",
+            "status": response.status_code,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+            "user": current_user.id if current_user.is_authenticated else None,
+        })
+    return response
