@@ -42,8 +42,10 @@ test: install browser
 bench: install
 	@for bench in benchmarks/bench_*.py; do echo "== $$bench"; $(PYTHON) $$bench $(BENCH_ARGS) || exit 1; done
 
+# Every suppression carries its reason next to it (# noqa / # nosec).
 lint: install
 	$(VENV)/bin/ruff check matchmaker tests benchmarks
+	$(VENV)/bin/bandit -q -r matchmaker
 
 # After changing UI strings: extract them and merge into the catalogues, then translate.
 extract-messages: install

@@ -9,7 +9,8 @@ ENV_PREFIX = "MATCHMAKER_"
 
 
 class Defaults:
-    SECRET_KEY = "dev-only-change-me"  # noqa: S105 - replaced in production by MATCHMAKER_SECRET_KEY
+    # Replaced in production by MATCHMAKER_SECRET_KEY (finalize() refuses to start without it).
+    SECRET_KEY = "dev-only-change-me"  # noqa: S105  # nosec B105
     DATABASE_URL = None  # None: SQLite file in the instance folder
     REDIS_URL = None  # None: rate limits kept in memory (per process)
     PRODUCTION = False
@@ -51,7 +52,8 @@ class Defaults:
     LOG_LEVEL = "INFO"
     LOG_FORMAT = "text"  # "json" for one JSON object per line (production, log shippers)
 
-    DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - only for the fictional demo accounts
+    # Only for the fictional demo accounts of seed-demo; printed by make run on purpose.
+    DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  # nosec B105
 
 
 def _parse_env_value(raw: str):
