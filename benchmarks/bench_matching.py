@@ -1,9 +1,12 @@
-"""Matching benchmark: ``python benchmarks/bench_matching.py [--quick] [--n N]``.
+"""Matching benchmark: ``python benchmarks/bench_matching.py [--quick] [--n N] [--repeat R]``.
 
 Reports, on synthetic profiles (``matching_gen``):
 * sentence-embedding throughput (texts/s), measured in a child process so that the encoder's
-  memory does not count against the matcher;
-* fit + top-10 suggestions (with reasons) for every company, with the cached vectors given;
+  memory does not count against the matcher (``--vectors FILE`` keeps the vectors between
+  runs; a cached file is not timed);
+* fit + top-10 suggestions (with reasons) for every company, with the cached vectors given:
+  the median of ``--repeat`` runs, wall and CPU (user + system) time, since a shared machine's
+  load inflates the wall time (the load average is printed before and after);
 * one company's suggestions once fitted (median and 99th percentile);
 * peak resident memory of the matching process;
 * a naive baseline: dense all-pairs cosine over the same features with full sorts.
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import resource
 import statistics
 import sys
@@ -22,6 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_info
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -42,13 +47,49 @@ def _embed(n: int, out: str, queue) -> None:
     queue.put((3 * n) / elapsed)
 
 
-def embed_in_child(n: int, folder: str) -> tuple[np.ndarray, float]:
-    out = str(Path(folder) / "vectors.npy")
+def embed_in_child(n: int, out: str) -> tuple[np.ndarray, float]:
     queue = mp.get_context("spawn").SimpleQueue()
     child = mp.get_context("spawn").Process(target=_embed, args=(n, out, queue))
     child.start()
     child.join()
     return np.load(out), queue.get()
+
+
+def vectors_for(n: int, cache: str | None) -> np.ndarray:
+    """The profiles' vectors: from ``cache`` when it holds n of them, else embedded (timed)."""
+    if cache and Path(cache).exists():
+        vectors = np.load(cache)
+        if len(vectors) == n:
+            print(f"embedding throughput: not measured (vectors cached in {cache})")
+            return vectors
+    with tempfile.TemporaryDirectory() as folder:
+        vectors, throughput = embed_in_child(n, cache or str(Path(folder) / "vectors.npy"))
+    print(f"embedding throughput: {throughput:,.0f} texts/s ({3 * n:,} texts)")
+    return vectors
+
+
+def environment() -> str:
+    blas = [f"{i['internal_api']} {i['num_threads']} threads" for i in threadpool_info()]
+    coretype = os.environ.get("OPENBLAS_CORETYPE", "unset")
+    return f"{os.cpu_count()} CPUs; {', '.join(blas)}; OPENBLAS_CORETYPE={coretype}"
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def timed(function):
+    """(result, wall seconds, CPU seconds of this process, all threads)."""
+    cpu, wall = os.times(), time.perf_counter()
+    result = function()
+    after = os.times()
+    return result, time.perf_counter() - wall, after.user - cpu.user + after.system - cpu.system
+
+
+def fit_and_suggest_all(profiles, encoder: bool, k: int) -> tuple[Matcher, dict[str, float]]:
+    matcher, fit, fit_cpu = timed(lambda: Matcher(encoder=encoder).fit(profiles))
+    _, top, top_cpu = timed(lambda: matcher.suggest_all(k))
+    return matcher, {"fit": fit, "top": top, "cpu": fit_cpu + top_cpu}
 
 
 def naive_baseline(matcher: Matcher, k: int) -> float:
@@ -71,27 +112,32 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="2,000 profiles instead of 10,000")
     parser.add_argument("--n", type=int, help="number of profiles")
     parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of fit + top-k for all")
+    parser.add_argument("--vectors", help="a .npy file that keeps the vectors between runs")
     parser.add_argument("--no-baseline", action="store_true")
     args = parser.parse_args()
     n = args.n or (2000 if args.quick else 10000)
+    print(environment())
+    print(load())
     profiles = generate(n)
     vectors = None
     if embedding.encoder_available():
-        with tempfile.TemporaryDirectory() as folder:
-            vectors, throughput = embed_in_child(n, folder)
-        print(f"embedding throughput: {throughput:,.0f} texts/s ({3 * n:,} texts)")
+        vectors = vectors_for(n, args.vectors)
         profiles = [replace(p, embeddings=vectors[i]) for i, p in enumerate(profiles)]
     else:
         print("encoder not installed: TF-IDF and tags only")
 
-    started = time.perf_counter()
-    matcher = Matcher(encoder=vectors is not None).fit(profiles)
-    fitted = time.perf_counter()
-    matcher.suggest_all(args.k)
-    done = time.perf_counter()
+    runs = []
+    for _ in range(args.repeat):
+        matcher = None  # the previous run's matcher is not kept through the next fit
+        matcher, timing = fit_and_suggest_all(profiles, vectors is not None, args.k)
+        runs.append(timing)
+    fit, top, cpu = (statistics.median(run[key] for run in runs) for key in ("fit", "top", "cpu"))
+    totals = sorted(run["fit"] + run["top"] for run in runs)
     print(
-        f"{n:,} profiles: fit {fitted - started:.2f} s + top-{args.k} for all "
-        f"{done - fitted:.2f} s = {done - started:.2f} s"
+        f"{n:,} profiles, median of {len(runs)}: fit {fit:.2f} s + top-{args.k} for all "
+        f"{top:.2f} s = {fit + top:.2f} s (runs {', '.join(f'{t:.2f}' for t in totals)}; "
+        f"CPU {cpu:.2f} s)"
     )
 
     ids = [p.id for p in profiles[:: max(1, n // 200)]]
@@ -107,11 +153,12 @@ def main() -> None:
     )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (matching process): {peak:,.0f} MB")
+    print(load())
     if not args.no_baseline:
         naive = naive_baseline(matcher, args.k)
         print(
             f"naive dense all-pairs baseline (scores only, no reasons): {naive:.2f} s; "
-            f"engine scoring+reasons {done - fitted:.2f} s, ratio {naive / (done - fitted):.1f}x"
+            f"engine scoring+reasons {top:.2f} s, ratio {naive / top:.1f}x"
         )
 
 

@@ -17,29 +17,37 @@ are likely to be accepted). Resemblance earns nothing: two turning shops that bo
 aerospace customers score only what one's offer does for the other's need.
 
 All weighted signals live in one sparse matrix per side (each block scaled by the square
-root of its weight) plus one dense block for the encoder, so a score row is two matrix
-products; suggestions for everybody are computed in row blocks with a partial sort, never
-holding the n×n matrix.
+root of its weight) plus one dense float32 block for the encoder, so a score row is two
+matrix products. Suggestions for everybody compute N once (n² float32: 400 MB at 10,000
+profiles, freed on return), since N[:, rows] is the other direction of N[rows, :]; then,
+in row blocks, pair scores and a partial sort, and reasons for the chosen pairs only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import cache, partial
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .. import embedding
 from ..errors import InputError
+from .features import char_tfidf
+from .reasons import Explainer, strengths
 from .tags import infer_tags
-from .text import clean, content_words, link_keys
-from .types import Profile, Reason, ReasonKind, Suggestion
+from .text import content_words
+from .types import Profile, Suggestion
 
-_BLOCK = 512
-_MAX_WORDS = 4
+#: Rows per block of N: big enough for BLAS.
+_NEED_BLOCK = 1024
+#: Rows per block of pair scores: their temporaries (10 MB) stay under glibc's 32 MB mmap
+#: threshold and are reused; larger blocks page-fault fresh memory, costing more system time
+#: than the arithmetic.
+_BLOCK = 256
 
 
 @dataclass(frozen=True)
@@ -73,11 +81,18 @@ class _Side:
     sparse: sp.csr_matrix
     dense: np.ndarray | None
 
-    def dot(self, rows: np.ndarray, other: _Side, other_t: sp.csr_matrix) -> np.ndarray:
-        """Weighted cosine similarities of ``rows`` of this side against all of ``other``."""
-        out = (self.sparse[rows] @ other_t).toarray()
-        if self.dense is not None and other.dense is not None:
-            out += self.dense[rows] @ other.dense.T
+    def dot(self, rows, other: _Side, other_t: sp.csr_matrix, out=None, buffer=None):
+        """Weighted cosine similarities of ``rows`` of this side against all of ``other``.
+        ``out`` and ``buffer`` (for the sparse part), when given, are reused rather than
+        fresh memory, whose page faults cost more than the arithmetic."""
+        sparse = (self.sparse[rows] @ other_t).toarray(out=buffer)
+        if self.dense is None or other.dense is None:
+            if out is None:
+                return sparse
+            out[...] = sparse
+        else:
+            out = np.matmul(self.dense[rows], other.dense.T, out=out)
+            out += sparse
         return out
 
 
@@ -111,26 +126,26 @@ class Matcher:
         w = self.weights if self.uses_embeddings else self.weights.without_embedding()
         self.fitted_weights = w
         n = len(self.profiles)
-        seeks = [clean(p.seeks) for p in self.profiles]
-        offers = [clean(f"{p.offers} {p.description}") for p in self.profiles]
-        char = _tfidf(seeks + offers, analyzer="char_wb", ngram_range=(3, 5), max_df=_max_df(n))
+        seek_words = [content_words(p.seeks) for p in self.profiles]
+        offer_words = [content_words(_offer_text(p)) for p in self.profiles]
+        folded = [[f for _, f in words] for words in seek_words + offer_words]
+        char = char_tfidf(folded, max_df=_max_df(n))
         need_tags, offer_tags = self._tag_matrices()
         need = [np.sqrt(w.char) * char[:n], np.sqrt(w.tags) * need_tags]
         offer = [np.sqrt(w.char) * char[n:], np.sqrt(w.tags) * offer_tags]
-        need_dense = offer_dense = None
-        if vectors is not None:
-            description, offers, seeks = (
-                vectors[:, embedding.EMBEDDED_FIELDS.index(name)]
-                for name in ("description", "offers", "seeks")
-            )
-            need_dense = np.sqrt(w.embedding) * seeks
-            offer_vec = normalize(offers + w.description * description)
-            offer_dense = np.sqrt(w.embedding) * offer_vec.astype(np.float32)
-        self.need = _Side(sp.hstack(need, format="csr", dtype=np.float32), need_dense)
-        self.offer = _Side(sp.hstack(offer, format="csr", dtype=np.float32), offer_dense)
+        need_dense, offer_dense = _sentence_sides(vectors, w)
+        self.need = _Side(_stack(need), need_dense)
+        self.offer = _Side(_stack(offer), offer_dense)
         self._need_t = self.need.sparse.T.tocsr()
         self._offer_t = self.offer.sparse.T.tocsr()
-        self._reason_data()
+        self._explainer = Explainer(
+            self.taxonomy,
+            [p.tags for p in self.profiles],
+            self.need_tags,
+            self.offer_tags,
+            seek_words,
+            offer_words,
+        )
         return self
 
     def _vectors(self) -> np.ndarray | None:
@@ -153,14 +168,16 @@ class Matcher:
         return True
 
     def _tag_matrices(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """Need tags inferred from seeks; offer tags declared (1.0) or inferred (weighted)."""
+        """Need tags inferred from seeks; offer tags declared (1.0) or inferred (weighted).
+        Equal texts (often blank) are inferred once."""
         factor = self.weights.inferred_offer_tags
+        infer = cache(partial(infer_tags, taxonomy=self.taxonomy))
         self.need_tags: list[dict[str, float]] = []
         self.offer_tags: list[dict[str, float]] = []
         for p in self.profiles:
-            offers = infer_tags(f"{p.offers} {p.description}", self.taxonomy)
-            self.need_tags.append(dict(infer_tags(p.seeks, self.taxonomy)))
-            self.offer_tags.append({t: factor * s for t, s in offers} | dict.fromkeys(p.tags, 1.0))
+            offers = {t: factor * s for t, s in infer(_offer_text(p))}
+            self.need_tags.append(dict(infer(p.seeks)))
+            self.offer_tags.append(offers | dict.fromkeys(p.tags, 1.0))
         return self._tag_matrix(self.need_tags), self._tag_matrix(self.offer_tags)
 
     def _tag_matrix(self, rows: list[dict[str, float]]) -> sp.csr_matrix:
@@ -170,22 +187,6 @@ class Matcher:
         data = [score for row in rows for score in row.values()]
         shape = (len(rows), len(columns))
         return normalize(sp.csr_matrix((data, indices, indptr), shape=shape, dtype=np.float32))
-
-    def _reason_data(self) -> None:
-        """Per profile: the link keys of its need words, and each link key of its offer
-        words mapped to the first such word, so that a pair's words are a set intersection."""
-        self._seek_keys: list[set[str]] = []
-        self._offer_keys: list[dict[str, int]] = []
-        self._offer_words: list[list[str]] = []
-        for p in self.profiles:
-            self._seek_keys.append({k for _, f in content_words(p.seeks) for k in link_keys(f)})
-            words = content_words(f"{p.offers} {p.description}")
-            keys: dict[str, int] = {}
-            for i, (_, folded) in enumerate(words):
-                for key in link_keys(folded):
-                    keys.setdefault(key, i)
-            self._offer_keys.append(keys)
-            self._offer_words.append([surface for surface, _ in words])
 
     # ---- scoring -------------------------------------------------------------------------
 
@@ -198,12 +199,30 @@ class Matcher:
     def pair_scores(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Reciprocal pair scores in [0, 1] of ``rows`` against every profile (self is -1),
         with the need scores of both directions that the reasons are drawn from."""
-        w = self.fitted_weights
         gain, give = self._need_scores(rows)
-        both = (1 - w.balance) * 0.5 * (gain + give) + w.balance * np.minimum(gain, give)
-        scores = np.clip(both, 0.0, 1.0)
+        return self._combine(rows, gain, give), gain, give
+
+    def _combine(self, rows: np.ndarray, gain: np.ndarray, give: np.ndarray) -> np.ndarray:
+        """Pair scores from both directions' need scores (in place: few temporaries)."""
+        w = self.fitted_weights
+        scores = np.add(gain, give)
+        scores *= (1 - w.balance) * 0.5
+        weaker = np.minimum(gain, give)
+        weaker *= w.balance
+        scores += weaker
+        np.clip(scores, 0.0, 1.0, out=scores)
         scores[np.arange(len(rows)), rows] = -1.0
-        return scores, gain, give
+        return scores
+
+    def _need_matrix(self) -> np.ndarray:
+        """N for every pair, in row blocks that BLAS and the sparse product handle well."""
+        n = len(self.profiles)
+        out = np.empty((n, n), dtype=np.float32)
+        buffer = np.empty((min(n, _NEED_BLOCK), n), dtype=np.float32)
+        for rows in _blocks(n, _NEED_BLOCK):
+            part = buffer[: rows.stop - rows.start]
+            self.need.dot(rows, self.offer, self._offer_t, out=out[rows], buffer=part)
+        return out
 
     # ---- answering -----------------------------------------------------------------------
 
@@ -234,24 +253,40 @@ class Matcher:
                 break
             chosen.append(int(col))
             fresh += col not in meeting_rows
-        return [
-            self._suggestion(row, col, scores[col], (gain[col], give[col]), col in meeting_rows)
-            for col in chosen
-        ]
+        cols = np.array(chosen, dtype=int)
+        rows = np.full_like(cols, row)
+        meeting = [col in meeting_rows for col in chosen]
+        return self._suggestions(rows, cols, scores[cols], gain[cols], give[cols], meeting)
 
     def suggest_all(self, k: int = 5) -> dict[str, list[Suggestion]]:
-        """Top-k counterparts for every company, in row blocks with a partial sort."""
+        """Top-k counterparts for every company: N once, then per row block the pair scores
+        and a partial sort, on a second thread (NumPy lets go of the GIL) while this one
+        writes the reasons of the previous block's chosen pairs."""
+        need = self._need_matrix()
+        blocks = list(_blocks(len(self.profiles), _BLOCK))
         result: dict[str, list[Suggestion]] = {}
-        n = len(self.profiles)
-        for start in range(0, n, _BLOCK):
-            rows = np.arange(start, min(start + _BLOCK, n))
-            scores, gain, give = self.pair_scores(rows)
-            for i, row in enumerate(rows):
-                result[self.profiles[row].id] = [
-                    self._suggestion(row, col, scores[i, col], (gain[i, col], give[i, col]), False)
-                    for col in _top(scores[i], k)
-                ]
+        with ThreadPoolExecutor(1) as pool:
+            best = pool.map(partial(self._best, need, k), blocks)
+            for rows, (pairs, counts) in zip(blocks, best, strict=True):
+                found = self._suggestions(*pairs)
+                bounds = np.cumsum([0, *counts]).tolist()
+                ids = [p.id for p in self.profiles[rows]]
+                for row_id, start, stop in zip(ids, bounds, bounds[1:], strict=False):
+                    result[row_id] = found[start:stop]
         return result
+
+    def _best(self, need: np.ndarray, k: int, rows: slice) -> tuple[tuple, np.ndarray]:
+        """The k best pairs with a positive score of each row in ``rows``, best first:
+        (rows, cols, scores, gains, gives) of the pairs, and how many each row has."""
+        gain, give = need[rows], _transposed(need, rows)
+        index = np.arange(rows.start, rows.stop)
+        scores = self._combine(index, gain, give)
+        cols = _top(scores, k)
+        top, gains, gives = (np.take_along_axis(m, cols, axis=1) for m in (scores, gain, give))
+        keep = top > 0.0
+        pair_rows = np.broadcast_to(index[:, None], cols.shape)[keep]
+        pairs = (pair_rows, cols[keep], top[keep], gains[keep], gives[keep])
+        return pairs, keep.sum(axis=1)
 
     def _row(self, company_id: str) -> int:
         try:
@@ -259,52 +294,53 @@ class Matcher:
         except KeyError:
             raise InputError(f"unknown company id {company_id!r}") from None
 
-    # ---- reasons -------------------------------------------------------------------------
+    def _suggestions(self, rows, cols, scores, gain, give, meeting=None) -> list[Suggestion]:
+        """``cols[i]`` suggested to ``rows[i]``, given the pairs' scores and need scores:
+        reasons are built only here, for the chosen pairs, in one batch."""
+        reasons = self._explainer.explain(rows, cols, strengths(gain, give))
+        meeting = meeting or [False] * len(cols)
+        pairs = zip(cols.tolist(), scores.tolist(), reasons, meeting, strict=True)
+        return [
+            Suggestion(self.profiles[col].id, round(score, 3), why, flag)
+            for col, score, why, flag in pairs
+        ]
 
-    def _suggestion(
-        self, row: int, col: int, score: float, needs: tuple[float, float], meeting: bool
-    ) -> Suggestion:
-        return Suggestion(
-            id=self.profiles[col].id,
-            score=round(float(score), 3),
-            reasons=self._reasons(row, col, *needs),
-            already_meeting=meeting,
-        )
 
-    def _reasons(self, row: int, col: int, gain: float, give: float) -> tuple[Reason, ...]:
-        """Why ``col`` is suggested to ``row``, the stronger direction of need first.
+def _blocks(n: int, size: int) -> Iterable[slice]:
+    return (slice(start, min(start + size, n)) for start in range(0, n, size))
 
-        ``gain``/``give``: how well their offer meets our need, and ours theirs.
-        """
-        total = gain + give or 1.0
-        found = []
-        for kind, seeker, offerer, share in (
-            (ReasonKind.THEY_MEET_YOUR_NEED, row, col, gain / total),
-            (ReasonKind.YOU_MEET_THEIR_NEED, col, row, give / total),
-        ):
-            tags, words = self._met_need(seeker, offerer)
-            if tags or words or share >= 0.4:
-                found.append((share, Reason(kind, tags, words)))
-        found.sort(key=lambda item: -item[0])
-        shared = sorted(
-            set(self.profiles[row].tags) & set(self.profiles[col].tags), key=self.taxonomy.sort_key
-        )
-        reasons = [reason for _, reason in found]
-        if shared:
-            reasons.append(Reason(ReasonKind.SHARED_TAGS, tuple(shared)))
-        return tuple(reasons)
 
-    def _met_need(self, seeker: int, offerer: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The offerer's tags and words that meet the seeker's need."""
-        tags = self.need_tags[seeker].keys() & self.offer_tags[offerer].keys()
-        keys = self._offer_keys[offerer]
-        hits = self._seek_keys[seeker].intersection(keys)
-        if tags:
-            tags = sorted(tags, key=self.taxonomy.sort_key)
-        if not hits:
-            return tuple(tags), ()
-        words = self._offer_words[offerer]
-        return tuple(tags), tuple(words[i] for i in sorted({keys[k] for k in hits})[:_MAX_WORDS])
+def _transposed(matrix: np.ndarray, rows: slice) -> np.ndarray:
+    """``matrix[:, rows].T`` as a C-ordered copy, made in square tiles: copying or reading
+    the strided view directly is three to five times slower."""
+    out = np.empty((rows.stop - rows.start, len(matrix)), dtype=matrix.dtype)
+    for tile in _blocks(len(matrix), _BLOCK):
+        out[:, tile] = matrix[tile, rows].T
+    return out
+
+
+def _sentence_sides(vectors: np.ndarray | None, w: Weights) -> tuple[np.ndarray | None, ...]:
+    """Need (seeks) and offer (offers with some description) sentence vectors, weighted;
+    float32, since a float64 scale would silently make the products float64 (twice as slow)."""
+    if vectors is None:
+        return None, None
+    description, offers, seeks = (
+        vectors[:, embedding.EMBEDDED_FIELDS.index(name)]
+        for name in ("description", "offers", "seeks")
+    )
+    scale = np.float32(np.sqrt(w.embedding))
+    return scale * seeks, scale * normalize(offers + w.description * description)
+
+
+def _stack(blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
+    """Side by side, float32, indices sorted: a pair's sum runs in one order both ways."""
+    out = sp.hstack(blocks, format="csr", dtype=np.float32)
+    out.sort_indices()
+    return out
+
+
+def _offer_text(p: Profile) -> str:
+    return f"{p.offers} {p.description}"
 
 
 def _index(profiles: Iterable[Profile]) -> Mapping[str, int]:
@@ -321,15 +357,6 @@ def _texts(p: Profile) -> tuple[str, str, str]:
     return tuple(getattr(p, name) for name in embedding.EMBEDDED_FIELDS)
 
 
-def _tfidf(texts: list[str], **options) -> sp.csr_matrix:
-    """L2-normalised TF-IDF rows of ``texts``; all-zero when no text has a usable token."""
-    vectorizer = TfidfVectorizer(sublinear_tf=True, dtype=np.float32, **options)
-    try:
-        return vectorizer.fit_transform(texts).tocsr()
-    except ValueError:  # empty vocabulary: every text blank
-        return sp.csr_matrix((len(texts), 1), dtype=np.float32)
-
-
 def _max_df(n_profiles: int) -> float:
     """Drop the n-grams found in more than 5% of texts (at least 50 texts): they say little
     (their IDF is low) and cost most, since sparse product time grows with df²."""
@@ -337,8 +364,11 @@ def _max_df(n_profiles: int) -> float:
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k best positive scores, best first."""
-    k = min(k, len(scores))
-    cols = np.argpartition(-scores, k - 1)[:k] if k else np.array([], dtype=int)
-    cols = cols[np.argsort(-scores[cols], kind="stable")]
-    return cols[scores[cols] > 0.0]
+    """Per row of ``scores``, the columns of its k best scores, best first."""
+    k = min(k, scores.shape[1])
+    if not k:
+        return np.empty((len(scores), 0), dtype=np.intp)
+    negative = -scores
+    cols = np.argpartition(negative, k - 1, axis=1)[:, :k]
+    order = np.argsort(np.take_along_axis(negative, cols, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(cols, order, axis=1)

@@ -106,10 +106,8 @@ def matched_keywords(text: str, taxonomy) -> dict[str, set[str]]:
 
 
 def _phrase_at(phrase: tuple[str, ...], words: list[str], start: int) -> bool:
-    rest = words[start + 1 : start + len(phrase)]
-    return len(rest) == len(phrase) - 1 and all(
-        keyword_matches(k, w) for k, w in zip(phrase[1:], rest, strict=True)
-    )
+    end = start + len(phrase)
+    return end <= len(words) and all(map(keyword_matches, phrase[1:], words[start + 1 : end]))
 
 
 def infer_tags(text: str, taxonomy, min_score: float = 0.0) -> list[tuple[str, float]]:
