@@ -180,8 +180,10 @@ def test_exact_optimum_on_a_tight_event_against_milp_bound():
     assert result.optimal and result.objective == pytest.approx(result.upper_bound)
 
 
-@pytest.mark.parametrize("name, optimum", [("tic-12", 0), ("tic-13crafb", 0)])
+@pytest.mark.parametrize("name, optimum",
+                         [("tic-12", 0), ("tic-13crafb", 0), ("forumt-14crafe", 5)])
 def test_real_forum_instances(name, optimum):
+    """forumt-14crafe: the greedy leaves two meetings out; SAT holds all 236 (24 tables)."""
     data = json.loads((FORUMS / f"{name}.json").read_text())
     result = solve(parse_instance(data), time_limit=20)
     assert not result.unscheduled
@@ -189,6 +191,41 @@ def test_real_forum_instances(name, optimum):
     assert_hard_rules(data, result)
     out = result_to_dict(result)
     assert set(out) == {"meetings", "unscheduled", "objective", "upper_bound", "idle_gaps"}
+
+
+def test_gap_search_proves_a_hand_worked_optimum():
+    """A triangle of meetings on one table in three slots: whoever is not in the middle slot's
+    meeting meets in the first and the last slot, so one hole is the proven optimum."""
+    people = [{"id": p} for p in "abc"]
+    requests = [{"a": "a", "b": "b"}, {"a": "a", "b": "c"}, {"a": "b", "b": "c"}]
+    data = _instance(3, 1, people, requests)
+    result = solve(parse_instance(data), time_limit=5)
+    assert_hard_rules(data, result)
+    assert not result.unscheduled and result.idle_gaps == 1 and result.gaps_optimal
+
+
+def test_gap_search_proves_a_forced_hole():
+    """b is only free in s0 and s2 and meets a and c: one hole is unavoidable and proven."""
+    people = [{"id": "a"}, {"id": "b", "available": ["s0", "s2"]}, {"id": "c"}]
+    data = _instance(3, 1, people, [{"a": "a", "b": "b"}, {"a": "b", "b": "c"}])
+    result = solve(parse_instance(data), time_limit=5)
+    assert not result.unscheduled and result.idle_gaps == 1 and result.gaps_optimal
+
+
+def test_time_limit_is_kept_and_no_worker_outlives_the_search():
+    import multiprocessing
+    import sys
+    import time
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from schedule_gen import generate
+
+    data = generate(200, 800, 12, 50, seed=1, fixed=16)
+    began = time.monotonic()
+    result = solve(parse_instance(data), time_limit=1.5)
+    assert time.monotonic() - began < 1.5 + 0.3
+    assert_hard_rules(data, result)
+    assert multiprocessing.active_children() == []
 
 
 @pytest.mark.parametrize("mutate, message", [

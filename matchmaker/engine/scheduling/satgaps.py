@@ -1,18 +1,27 @@
-"""Idle-gap minimisation by incremental SAT, holding a given set of requests (all of them).
+"""Idle-gap minimisation by SAT, holding a given set of requests (all of them).
 
-The encoding is the one that worked best in Bofill et al. (JAIR 2022): x[r,t] request r meets
-in slot t; y[p,t] participant p meets in t; z[p,t] p met at some slot <= t; h[p,t] a hole
-ends at t+1 (p meets at t+1, not at t, and met before). Exactly one slot per request, at most
-one meeting per participant and slot, at most the free tables per slot. A totalizer over the h
-variables bounds the number of holes; the search lowers that bound until the solver proves no
-schedule has fewer, keeping the best schedule found when the time runs out.
+The encoding follows Bofill et al. (JAIR 2022), whose SAT/MaxSAT models beat CP and MIP on
+this objective: x[r,t] request r meets in slot t; y[p,t] participant p meets in t; z[p,t] p met
+at some slot <= t; h[p,t] a hole ends at t+1; s[p,j] p has at least j holes (the cost is the
+number of true s). Implied constraints make the solver prune early: p meets in exactly as many
+slots as it has meetings, in at least as many slots of a window (a session, a request's slot
+set) as it has meetings confined to it, and a hole-free p meets in one block of slots.
+
+Two processes search at once (the machine has two cores, and CaDiCaL cannot be interrupted, so
+a process is also the clean way to stop it on time): one climbs k = 0, 1, ... with the bound as
+hard units in a fresh solver (an UNSAT answer proves k+1 a lower bound, the first SAT is
+optimal), the other descends from the known schedule in one incremental solver, reporting each
+better schedule. The search ends when the bounds meet, at the deadline, or when neither has
+moved for a while; the best schedule found is kept.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
 
 from pysat.card import CardEnc, EncType, ITotalizer
 from pysat.formula import IDPool
@@ -22,112 +31,121 @@ from matchmaker.engine.scheduling.gaps import holes_in_mask
 from matchmaker.engine.scheduling.heuristic import bits
 from matchmaker.engine.scheduling.model import Problem
 
-SOLVER = "cadical195"
+SOLVER = "cadical195"  # fastest of those pysat ships on the forum instances (measured)
+STALL_SECONDS = 20.0  # give up when no bound moved for this long and twice as long as before
+JUMP_CONFLICTS = 5000  # budget for asking the descent to halve the gaps at once
+SEQ = EncType.seqcounter
+_NONE = 1 << 30  # "lower" bound reported when no schedule holds every request
 
 
 @dataclass(frozen=True)
 class GapOutcome:
-    assignment: dict[int, int] | None  # request -> slot, None if none found in time
+    assignment: dict[int, int] | None  # request -> slot; None: no schedule of them all found
     gaps: int
     proven: bool  # no schedule of these requests has fewer gaps (or: none exists at all)
 
 
 class _Encoding:
+    """The CNF (``clauses``), the x variables to decode, and the cost literals ``cost``.
+
+    Every (request, slot) and (person, slot) pair gets its variables, closed ones fixed false by
+    units: measured faster than leaving them out (the solver simplifies them away, and the
+    regular structure keeps the cardinality encodings aligned across people and slots)."""
+
     def __init__(self, pb: Problem, requests: list[int]):
         self.pb = pb
-        self.requests = requests
         self.pool = IDPool()
         self.clauses: list[list[int]] = []
-        self.x: dict[tuple[int, int], int] = {}
-        self.holes: list[int] = []
-        self.degree = [0] * pb.n_people
+        self.cost: list[int] = []
+        self.mine: dict[int, list[int]] = defaultdict(list)
         for r in requests:
-            self.degree[pb.ra[r]] += 1
-            self.degree[pb.rb[r]] += 1
-        self.true = self.pool.id("true")
-        self.clauses.append([self.true])
-        self._meetings()
-        self._holes()
+            self.mine[pb.ra[r]].append(r)
+            self.mine[pb.rb[r]].append(r)
+        slots = range(pb.n_slots)
+        people = sorted(set(self.mine) | {p for p in range(pb.n_people) if pb.busy[p]})
+        self.x = {(r, t): self.pool.id(("x", r, t)) for r in requests for t in slots}
+        self.y = {(p, t): self.pool.id(("y", p, t)) for p in people for t in slots}
+        self._meetings(requests, people)
+        for p in people:
+            self._person(p)
 
-    def _card(self, lits: list[int], bound: int, enc: int = EncType.seqcounter) -> None:
-        if len(lits) > bound:
-            self.clauses += CardEnc.atmost(lits, bound, vpool=self.pool, encoding=enc).clauses
+    def _card(self, lits: list[int], bound: int, atleast: bool = False) -> list[list[int]]:
+        if atleast:
+            return CardEnc.atleast(lits, bound, vpool=self.pool, encoding=SEQ).clauses
+        if len(lits) <= bound:
+            return []
+        return CardEnc.atmost(lits, bound, vpool=self.pool, encoding=SEQ).clauses
 
-    def _meetings(self) -> None:
+    def _meetings(self, requests: list[int], people: list[int]) -> None:
+        """One slot per request in its allowed set, one meeting per person and slot, tables."""
+        pb, x, y = self.pb, self.x, self.y
+        slots = range(pb.n_slots)
+        for r in requests:
+            self.clauses += CardEnc.equals([x[r, t] for t in slots], 1, vpool=self.pool,
+                                           encoding=SEQ).clauses
+            self.clauses += [[-x[r, t]] for t in slots if not pb.allowed[r] >> t & 1]
+            for t in slots:
+                self.clauses += [[-x[r, t], y[pb.ra[r], t]], [-x[r, t], y[pb.rb[r], t]]]
+        for p in people:
+            for t in slots:
+                lits = [x[r, t] for r in self.mine[p]]
+                self.clauses += self._card(lits, 1)
+                self.clauses.append([y[p, t]] if pb.busy[p] >> t & 1 else [-y[p, t], *lits])
+        for t in slots:
+            self.clauses += self._card([x[r, t] for r in requests], pb.capacity[t])
+            self.clauses += self._card([y[p, t] for p in people], 2 * pb.capacity[t])
+
+    def _person(self, p: int) -> None:
+        ys = [self.y[p, t] for t in range(self.pb.n_slots)]
+        n = len(self.mine[p]) + self.pb.busy[p].bit_count()
+        self.clauses += CardEnc.equals(ys, n, vpool=self.pool, encoding=SEQ).clauses
+        self._windows(p, ys)
+        if n >= 2 and self.pb.n_slots >= 3:
+            ranks = self._ranks(p, self._holes(p, ys), min(n - 1, (self.pb.n_slots - 1) // 2))
+            self._block(p, ys, n, ranks[0])
+
+    def _windows(self, p: int, ys: list[int]) -> None:
+        """Implied: p meets in a window (a request's slot set) at least as often as it has
+        meetings confined to it, and at most as often as it has meetings that may use it."""
         pb = self.pb
-        per_person_slot: dict[tuple[int, int], list[int]] = defaultdict(list)
-        per_slot: dict[int, list[int]] = defaultdict(list)
-        for r in self.requests:
-            lits = []
-            for t in bits(pb.allowed[r]):
-                v = self.x[r, t] = self.pool.id(("x", r, t))
-                lits.append(v)
-                per_slot[t].append(v)
-                per_person_slot[pb.ra[r], t].append(v)
-                per_person_slot[pb.rb[r], t].append(v)
-            self.clauses.append(lits)
-            self._card(lits, 1, EncType.pairwise if len(lits) <= 8 else EncType.seqcounter)
-        for lits in per_person_slot.values():
-            self._card(lits, 1, EncType.pairwise if len(lits) <= 6 else EncType.seqcounter)
-        for t, lits in per_slot.items():
-            self._card(lits, pb.capacity[t], EncType.seqcounter)
-        self.meets = per_person_slot
+        for window in {pb.allowed[r] for r in self.mine[p]} - {pb.full_mask}:
+            lits = [ys[t] for t in bits(window)]
+            inside = sum(pb.allowed[r] & ~window == 0 for r in self.mine[p])
+            touch = sum(pb.allowed[r] & window != 0 for r in self.mine[p])
+            self.clauses += self._card(lits, inside, atleast=True)
+            self.clauses += self._card(lits, touch)
 
-    def y(self, p: int, t: int) -> int | None:
-        """Literal for "p meets in t" (None: cannot)."""
-        if self.pb.busy[p] >> t & 1:
-            return self.true
-        lits = self.meets.get((p, t))
-        if not lits:
-            return None
-        key = ("y", p, t)
-        if key in self.pool.obj2id:
-            return self.pool.obj2id[key]
-        v = self.pool.id(key)
-        self.clauses.append([-v, *lits])
-        self.clauses += [[-x, v] for x in lits]
-        return v
+    def _holes(self, p: int, ys: list[int]) -> list[int]:
+        """h[p,t] is forced true when p met by t (z), not at t, and meets at t+1."""
+        z = [self.pool.id(("z", p, t)) for t in range(len(ys))]
+        h = [self.pool.id(("h", p, t)) for t in range(len(ys) - 1)]
+        self.clauses.append([ys[0], -z[0]])
+        for t in range(len(ys)):
+            self.clauses.append([-ys[t], z[t]])
+            if t:
+                self.clauses += [[z[t - 1], ys[t], -z[t]], [-z[t - 1], z[t]]]
+            if t < len(h):
+                self.clauses.append([-ys[t + 1], h[t], -z[t], ys[t]])
+        return h
 
-    def _holes(self) -> None:
-        pb = self.pb
-        people = {p for p, _ in self.meets} | {p for p in range(pb.n_people) if pb.busy[p]}
-        at_slot: dict[int, list[int]] = defaultdict(list)
-        for p in sorted(people):
-            ys = [self.y(p, t) for t in range(pb.n_slots)]
-            for t, y in enumerate(ys):
-                if y is not None and y != self.true:
-                    at_slot[t].append(y)
-            self._count(p, [y for y in ys if y is not None])
-            if sum(y is not None for y in ys) >= 3:
-                self._holes_of(p, ys)
-        for t, lits in at_slot.items():  # implied: two people per table
-            self._card(lits, 2 * pb.capacity[t])
+    def _ranks(self, p: int, holes: list[int], most: int) -> list[int]:
+        """s[p,j] <-> at least j of p's hole literals: the per-person unary count."""
+        ranks = [self.pool.id(("s", p, j)) for j in range(1, most + 1)]
+        for j, s in enumerate(ranks, start=1):
+            self.clauses += [[-s, *c] for c in self._card(holes, j, atleast=True)]
+            self.clauses += [[s, *c] for c in self._card(holes, j - 1)]
+            if j > 1:
+                self.clauses.append([-s, ranks[j - 2]])
+        self.cost += ranks
+        return ranks
 
-    def _holes_of(self, p: int, ys: list[int | None]) -> None:
-        z_prev, mine = None, []
-        for t in range(self.pb.n_slots - 1):
-            if ys[t] is not None or z_prev is not None:
-                z_prev = self._met_by(ys[t], z_prev, ("z", p, t))
-            if z_prev is not None and ys[t + 1] is not None:
-                h = self.pool.id(("h", p, t))
-                now = [ys[t]] if ys[t] is not None else []
-                self.clauses.append([-z_prev, *now, -ys[t + 1], h])
-                mine.append(h)
-        self.holes += mine
-
-    def _met_by(self, y: int | None, z_prev: int | None, key: tuple) -> int:
-        """z <-> y or z_prev: "met at this slot or before"."""
-        z = self.pool.id(key)
-        self.clauses.append([-z, *(v for v in (y, z_prev) if v is not None)])
-        self.clauses += [[-v, z] for v in (y, z_prev) if v is not None]
-        return z
-
-    def _count(self, p: int, ys: list[int]) -> None:
-        """Implied: p meets in exactly as many slots as it has meetings (helps propagation)."""
-        n = self.degree[p] + self.pb.busy[p].bit_count()
-        if n < len(ys):
-            self.clauses += CardEnc.equals(ys, n, vpool=self.pool,
-                                           encoding=EncType.seqcounter).clauses
+    def _block(self, p: int, ys: list[int], n: int, holed: int) -> None:
+        """Implied: without a hole, p's n meetings fill one of the blocks of n slots."""
+        starts = [self.pool.id(("b", p, first)) for first in range(len(ys) - n + 1)]
+        for first, b in enumerate(starts):
+            self.clauses += [[-b, v] if first <= t < first + n else [-b, -v]
+                             for t, v in enumerate(ys)]
+        self.clauses.append([holed, *starts])
 
     def decode(self, model: list[int]) -> dict[int, int]:
         true = {v for v in model if v > 0}
@@ -135,6 +153,13 @@ class _Encoding:
 
     def phases(self, assignment: dict[int, int]) -> list[int]:
         return [v if assignment.get(r) == t else -v for (r, t), v in self.x.items()]
+
+    def at_most(self, k: int) -> list[list[int]]:
+        """Clauses allowing at most k true cost literals (fresh variables above the pool)."""
+        if k == 0:
+            return [[-v] for v in self.cost]
+        tot = ITotalizer(lits=self.cost, ubound=k + 1, top_id=self.pool.top)
+        return [*tot.cnf.clauses, [-tot.rhs[k]]]
 
 
 def count_gaps(pb: Problem, assignment: dict[int, int]) -> int:
@@ -148,41 +173,100 @@ def count_gaps(pb: Problem, assignment: dict[int, int]) -> int:
 def minimise_gaps(
     pb: Problem, requests: list[int], deadline: float, start: dict[int, int] | None = None,
 ) -> GapOutcome:
-    """Best schedule of exactly ``requests`` by idle gaps; ``start`` is a known schedule.
-
-    Descends from the best known count: each call asks for fewer gaps than the best so far,
-    keeping what the solver learnt; an unsatisfiable call proves the best optimal.
-    """
+    """Best schedule of exactly ``requests`` by idle gaps; ``start`` is a known schedule
+    (without one, the search first looks for any schedule holding them all)."""
     enc = _Encoding(pb, requests)
-    best = start
-    ub = count_gaps(pb, start) if start is not None else None
-    with Solver(name=SOLVER, bootstrap_with=enc.clauses) as solver, ITotalizer(
-        lits=enc.holes, ubound=len(enc.holes), top_id=enc.pool.top
-    ) as tot:
-        solver.append_formula(tot.cnf.clauses)
+    ctx = multiprocessing.get_context("fork")
+    workers, conns = [], []
+    for target, args in ((_descend, (enc, start)), (_ascend, (enc,))):
+        here, there = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=target, args=(*args, there), daemon=True)
+        proc.start()
+        there.close()
+        workers.append(proc)
+        conns.append(here)
+    try:
+        return _collect(pb, conns, start, deadline)
+    finally:
+        for proc in workers:
+            proc.kill()
+            proc.join()
+
+
+def _collect(
+    pb: Problem, conns: list[Connection], best: dict[int, int] | None, deadline: float
+) -> GapOutcome:
+    """Merge the workers' reports until the bounds meet, the deadline, or a stall."""
+    began = moved = time.monotonic()
+    upper = count_gaps(pb, best) if best is not None else None
+    lower = 0
+    while upper is None or lower < upper:
+        now = time.monotonic()
+        stall = moved + max(STALL_SECONDS, 2 * (moved - began))
+        ready = wait(conns, timeout=max(0.0, min(deadline, stall) - now)) if conns else []
+        if not ready:
+            return GapOutcome(best, upper or 0, False)
+        for conn in ready:
+            try:
+                kind, value, found = conn.recv()
+            except EOFError:
+                conns.remove(conn)
+                continue
+            moved = time.monotonic()
+            if kind == "lower":
+                lower = max(lower, value)
+            elif upper is None or value < upper:
+                best, upper = found, value
+        if lower == _NONE:
+            return GapOutcome(None, 0, True)
+    return GapOutcome(best, upper, True)
+
+
+def _descend(enc: _Encoding, start: dict[int, int] | None, out: Connection) -> None:
+    """From the best schedule known, ask for one with fewer gaps, keeping what was learnt:
+    first for half as many within a conflict budget (a big step when it is easy), else for
+    one fewer (a unit clause: the solver simplifies with it)."""
+    with Solver(name=SOLVER, bootstrap_with=enc.clauses) as solver:
         if start is not None:
             solver.set_phases(enc.phases(start))
-        while ub != 0:
-            verdict = _solve_until(solver, [] if ub is None else [-tot.rhs[ub - 1]], deadline)
-            if verdict is None:
-                return GapOutcome(best, ub or 0, False)
-            if not verdict:
-                return GapOutcome(best, ub or 0, True)
-            best = enc.decode(solver.get_model())
-            ub = count_gaps(pb, best)
-    return GapOutcome(best, 0, True)
+        elif not solver.solve():
+            out.send(("lower", _NONE, None))
+            return
+        else:
+            start = enc.decode(solver.get_model())
+            out.send(("found", count_gaps(enc.pb, start), start))
+        best = count_gaps(enc.pb, start)
+        tot = ITotalizer(lits=enc.cost, ubound=best, top_id=enc.pool.top)
+        solver.append_formula(tot.cnf.clauses)
+        lower = 0
+        while best > lower:
+            solver.add_clause([-tot.rhs[best - 1]])
+            jump = (lower + best - 1) // 2
+            verdict = None
+            if jump < best - 1:
+                solver.conf_budget(JUMP_CONFLICTS)
+                verdict = solver.solve_limited(assumptions=[-tot.rhs[jump]])
+                if verdict is False:
+                    lower = jump + 1
+                    out.send(("lower", lower, None))
+                    continue
+            if verdict is None and not solver.solve():
+                out.send(("lower", best, None))
+                return
+            found = enc.decode(solver.get_model())
+            best = count_gaps(enc.pb, found)
+            out.send(("found", best, found))
 
 
-def _solve_until(solver: Solver, assumptions: list[int], deadline: float) -> bool | None:
-    """Solve under assumptions in slices of conflicts sized to take about a quarter second
-    each (CaDiCaL cannot be interrupted); None if the deadline came first."""
-    step = 2000
-    while (remaining := deadline - time.monotonic()) > 0:
-        solver.conf_budget(step)
-        began = time.monotonic()
-        verdict = solver.solve_limited(assumptions=assumptions)
-        if verdict is not None:
-            return verdict
-        took = max(time.monotonic() - began, 1e-3)
-        step = max(200, min(2 * step, int(step * min(0.25, remaining) / took)))
-    return None
+def _ascend(enc: _Encoding, out: Connection) -> None:
+    """Ask for at most k gaps, k = 0, 1, ...: the first schedule found is optimal."""
+    k = 0
+    while True:
+        with Solver(name=SOLVER, bootstrap_with=enc.clauses) as solver:
+            solver.append_formula(enc.at_most(k))
+            if solver.solve():
+                found = enc.decode(solver.get_model())
+                out.send(("found", count_gaps(enc.pb, found), found))
+                return
+        k += 1
+        out.send(("lower", k, None))

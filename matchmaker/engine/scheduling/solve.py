@@ -3,11 +3,12 @@
 1. A slot-free LP gives the proven bound and says which requests to favour.
 2. An LP-guided greedy with chain-swap repair reaches the bound on most events, and within a
    fraction of a percent of it on large ones, in well under a second.
-3. If the bound is not reached and the event is small, the full MILP (HiGHS) finds the optimum
-   and tightens the bound.
+3. If the bound is not reached but says every request could be held, SAT looks for a schedule
+   holding them all (and minimises its gaps at once); else, on small events, the full MILP
+   (HiGHS) finds the optimum and tightens the bound.
 4. Participants left without any meeting get one where a trade of equal weight allows.
-5. Holding that set of meetings, incremental SAT minimises idle gaps (small events; larger ones
-   get a local search), until proven minimal or the time is up.
+5. Holding that set of meetings, SAT minimises idle gaps (small events; larger ones get a local
+   search), until proven minimal, stalled, or out of time.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from matchmaker.engine.scheduling.satgaps import count_gaps, minimise_gaps
 from matchmaker.engine.scheduling.types import ScheduleInstance, ScheduleResult
 
 MILP_MAX_COLUMNS = 40_000  # (request, slot) pairs: HiGHS proves such events in seconds
-SAT_MAX_COLUMNS = 20_000  # the gap encoding grows with these; larger events get local search
+SAT_MAX_COLUMNS = 20_000  # (request, slot) pairs in the gap encoding; larger: local search
 POLISH_SECONDS = 1.0
-SAT_MARGIN = 0.3  # a SAT slice may overrun its quarter second: stop in time
+SAT_MARGIN = 0.15  # reading the workers' last report and stopping them
+FEASIBLE_SHARE = 0.4  # time kept for the MILP when SAT finds no schedule holding every request
 
 Progress = Callable[[str, float, float], None]
 
@@ -48,6 +50,12 @@ def solve(
     repair(st, order, {r for r in requests if bound.x[r] > 0.5}, deadline)
     upper = bound.value
     report("heuristic", st.weight, upper)
+    every = sum(pb.weight[r] for r in requests)
+    if not _reached(st.weight, upper) and _reached(upper, every) and _small(pb, requests):
+        out = minimise_gaps(pb, requests, deadline - FEASIBLE_SHARE * (deadline - time.monotonic()))
+        if out.assignment is not None:
+            report("gaps", every, upper)
+            return build_result(instance, pb, out.assignment, upper, out.proven)
     if not _reached(st.weight, upper) and milp_size(pb, requests) <= MILP_MAX_COLUMNS:
         st, upper = _exact(pb, requests, st, upper, deadline)
         report("milp", st.weight, upper)
@@ -83,10 +91,15 @@ def _fewer_gaps(
         return assignment, True
     polish_gaps(st, min(deadline, time.monotonic() + POLISH_SECONDS))
     assignment = {r: s for r, s in enumerate(st.slot_of) if s >= 0}
-    if sum(pb.allowed[r].bit_count() for r in assignment) > SAT_MAX_COLUMNS:
+    if not _small(pb, list(assignment)):
         return assignment, count_gaps(pb, assignment) == 0
     out = minimise_gaps(pb, list(assignment), deadline - SAT_MARGIN, start=assignment)
     return (out.assignment or assignment), out.proven
+
+
+def _small(pb: Problem, requests: list[int]) -> bool:
+    """Small enough for the SAT encoding, which has a variable per (request, slot) pair."""
+    return len(requests) * pb.n_slots <= SAT_MAX_COLUMNS
 
 
 def _by_person(pb: Problem, requests: list[int]) -> dict[int, list[int]]:
