@@ -28,6 +28,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     config_layers.load_env(app.config)
     if test_config:
         app.config.update(test_config)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # uploads (imports): a friendly 413
+        app.config["MAX_CONTENT_LENGTH"] = 10 * 1024 * 1024
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config_layers.finalize(app.config, app.instance_path)
     logs.init_app(app)
@@ -70,10 +72,17 @@ def _register_blueprints(app: Flask) -> None:
     from .meetings.views import bp as meetings_bp
     from .notifications.views import bp as notifications_bp
     from .organizer.views import bp as organizer_bp
+    from .schedule.views import bp as schedule_bp
     from .suggestions.views import bp as suggestions_bp
 
     for blueprint in (main_bp, auth_bp, companies_bp, admin_bp, events_bp, organizer_bp,
-                      meetings_bp, notifications_bp, suggestions_bp, dashboard_bp):
+                      meetings_bp, notifications_bp, suggestions_bp, schedule_bp, dashboard_bp):
+        app.register_blueprint(blueprint)
+    from .audit.views import bp as audit_bp
+    from .exchange.views import bp as exchange_bp
+    from .privacy.views import bp as privacy_bp
+
+    for blueprint in (exchange_bp, audit_bp, privacy_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

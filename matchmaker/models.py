@@ -58,6 +58,10 @@ class User(UserMixin, db.Model):
     )
     # Secret of the private calendar subscription URL; None until asked for, rotated to revoke.
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Two-factor login (TOTP) for organizers and admins; the last accepted time step stops a
+    # code from being used twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_last_step: Mapped[int | None]
     company_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("companies.id", ondelete="SET NULL"), index=True
     )
@@ -96,6 +100,10 @@ class Company(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     offers: Mapped[str] = mapped_column(sa.Text, default="")
     seeks: Mapped[str] = mapped_column(sa.Text, default="")
+    # Export-control aids: the company's own statement, shown to its meeting partners.
+    dual_use_items: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    military_items: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    export_licences: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -344,6 +352,9 @@ class MeetingRequest(db.Model):
     # Either side may mark an agreed meeting important: it weighs more in the scheduler.
     sender_important: Mapped[bool] = mapped_column(default=False)
     recipient_important: Mapped[bool] = mapped_column(default=False)
+    # What may be discussed: "public", "nda" or "licence" (DISCUSSION_LEVELS); both sides see it.
+    discussion_level: Mapped[str] = mapped_column(sa.String(20), default="public",
+                                                  server_default="public")
 
     event: Mapped[Event] = relationship()
     slot: Mapped[Slot | None] = relationship()
@@ -404,6 +415,8 @@ class Notification(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    # The other company's name, for notices that outlive it (it left and its requests are gone).
+    counterpart: Mapped[str] = mapped_column(sa.String(160), default="", server_default="")
 
     request: Mapped[MeetingRequest | None] = relationship()
     event: Mapped[Event | None] = relationship()
@@ -557,3 +570,78 @@ class MeetingRating(db.Model):
     follow_up: Mapped[bool] = mapped_column(default=False)
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- Import, export-control screening, audit ----------------------------------------------
+
+DISCUSSION_LEVELS = ("public", "nda", "licence")
+
+
+class ImportMapping(db.Model):
+    """The organizer's last column mapping for an event's imports: field -> column header."""
+
+    __tablename__ = "import_mappings"
+    __table_args__ = (sa.UniqueConstraint("event_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(20), default="companies")
+    mapping: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ImportUpload(db.Model):
+    """An uploaded spreadsheet kept server-side between upload, mapping, preview and confirm."""
+
+    __tablename__ = "import_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_session_token)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    mapping: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    imported_at: Mapped[datetime | None]
+
+
+class DeniedParty(db.Model):
+    """One entry of the denied-party (sanctions) list the organizers uploaded. An entry with a
+    country and no name stands for a country under embargo."""
+
+    __tablename__ = "denied_parties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(400), default="")
+    country: Mapped[str] = mapped_column(sa.String(2), default="")
+    source: Mapped[str] = mapped_column(sa.String(255), default="")
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(db.Model):
+    """A sensitive action, appended and never changed: the app offers no way to edit or delete
+    one (``matchmaker.audit`` refuses it at the ORM level too)."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    action: Mapped[str] = mapped_column(sa.String(40), index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    actor_label: Mapped[str] = mapped_column(sa.String(254), default="")
+    target_type: Mapped[str] = mapped_column(sa.String(40), default="")
+    target_id: Mapped[int | None]
+    target_label: Mapped[str] = mapped_column(sa.String(254), default="")
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    ip: Mapped[str] = mapped_column(sa.String(45), default="")
+
+    actor: Mapped[User | None] = relationship()
+    event: Mapped[Event | None] = relationship()

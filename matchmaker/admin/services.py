@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from .. import audit
 from ..extensions import db
 from ..models import Role, User
 
@@ -13,7 +14,10 @@ class AdminError(Exception):
 def set_role(actor: User, user: User, role: str) -> None:
     if user.id == actor.id and role != Role.ADMIN:
         raise AdminError(_l("You cannot take away your own administrator role."))
-    user.role = Role(role).value
+    previous, user.role = user.role, Role(role).value
+    if previous != user.role:
+        audit.record("role_changed", actor, target=user,
+                     details={"from": previous, "to": user.role})
     db.session.commit()
 
 

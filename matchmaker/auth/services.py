@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from .. import audit
 from ..extensions import db
 from ..mail import send_email
 from ..models import Role, User, new_session_token, utcnow
@@ -49,11 +50,14 @@ def register(name: str, email: str, password: str, locale: str) -> User:
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
+def check_password(email: str, password: str) -> User | None:
+    """The account when the password is right (a failure is audited), without logging in."""
     user = find_user(email)
     if not verify_password(user, password):
+        audit.record("login_failed", None, target=user or normalize_email(email)[:254],
+                     details={"email": normalize_email(email)[:254]})
+        db.session.commit()
         return None
-    start_session(user)
     return user
 
 
@@ -134,6 +138,10 @@ def user_for_reset_token(token: str) -> User | None:
     return user
 
 
-def reset_password(user: User, password: str) -> None:
+def reset_password(user: User, password: str) -> bool:
+    """Set the new password; log in at once unless the account needs its second factor."""
     _set_password(user, password)
+    if user.totp_secret:
+        return False
     start_session(user)
+    return True

@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -6,13 +6,15 @@ from ..extensions import limiter
 from ..i18n import current_language
 from ..security import safe_next
 from ..web import render_form
-from . import services
+from . import services, twofactor
 from .forms import (
     ChangePasswordForm,
+    DisableTwoFactorForm,
     ForgotPasswordForm,
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
+    TwoFactorForm,
 )
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -57,12 +59,85 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        user = services.check_password(form.email.data, form.password.data)
+        if user and user.totp_secret:
+            twofactor.remember_pending(user)
+            return redirect(url_for("auth.two_factor", next=safe_next(url_for("main.index"))))
         if user:
-            flash(_("Welcome back, %(name)s.", name=user.name or user.email), "success")
-            return redirect(safe_next(url_for("main.index")))
+            return _welcome(user)
         form.password.errors.append(_("Email or password is not correct."))
     return render_form("auth/login.html", form)
+
+
+def _welcome(user):
+    services.start_session(user)
+    flash(_("Welcome back, %(name)s.", name=user.name or user.email), "success")
+    return redirect(safe_next(url_for("main.index")))
+
+
+def _pending_key() -> str:
+    """Throttle code guessing per half-logged-in account, not only per address."""
+    return f"2fa:{session.get('2fa_user', '')}"
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_pending_key)
+def two_factor():
+    user = twofactor.pending_user()
+    if user is None:
+        flash(_("Please log in again."), "info")
+        return redirect(url_for("auth.login"))
+    form = TwoFactorForm()
+    if form.validate_on_submit():
+        if twofactor.verify(user, form.code.data):
+            return _welcome(user)
+        form.code.errors.append(_("That code is not right. Check the time on your phone and "
+                                  "try again."))
+    return render_form("auth/two_factor.html", form)
+
+
+@bp.route("/two-factor/setup", methods=["GET", "POST"])
+@login_required
+def two_factor_setup():
+    user = current_user._get_current_object()
+    if not twofactor.may_use(user):
+        abort(404)
+    if user.totp_secret:
+        return render_form("auth/two_factor_on.html", DisableTwoFactorForm())
+    secret = session.get("totp_setup") or twofactor.new_secret()
+    session["totp_setup"] = secret
+    form = TwoFactorForm()
+    if form.validate_on_submit():
+        try:
+            twofactor.enable(user, secret, form.code.data)
+        except services.AccountError as error:
+            form.code.errors.append(str(error))
+        else:
+            session.pop("totp_setup", None)
+            flash(_("Two-factor login is on. You will be asked for a code at every login."),
+                  "success")
+            return redirect(url_for("auth.two_factor_setup"))
+    return render_form("auth/two_factor_setup.html", form, qr=twofactor.qr_code(user, secret),
+                       secret=secret)
+
+
+@bp.route("/two-factor/disable", methods=["POST"])
+@login_required
+def two_factor_disable():
+    user = current_user._get_current_object()
+    if not twofactor.may_use(user) or not user.totp_secret:
+        abort(404)
+    form = DisableTwoFactorForm()
+    if form.validate_on_submit():
+        try:
+            twofactor.disable(user, form.password.data, form.code.data)
+        except services.AccountError as error:
+            form.code.errors.append(str(error))
+        else:
+            flash(_("Two-factor login is off."), "info")
+            return redirect(url_for("auth.two_factor_setup"))
+    return render_form("auth/two_factor_on.html", form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -109,7 +184,10 @@ def reset_password(token: str):
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.reset_password(user, form.password.data)
-        flash(_("Your new password is set and you are logged in."), "success")
-        return redirect(url_for("main.index"))
+        if services.reset_password(user, form.password.data):
+            flash(_("Your new password is set and you are logged in."), "success")
+            return redirect(url_for("main.index"))
+        flash(_("Your new password is set. Log in with it and your authenticator code."),
+              "success")
+        return redirect(url_for("auth.login"))
     return render_form("auth/reset_password.html", form)

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     SelectField,
     SelectMultipleField,
@@ -48,6 +49,13 @@ class CompanyForm(FlaskForm):
                                          "looking for."))
     certifications = CheckboxesField(_l("Certifications"),
                                      choices=[SelectChoice(c) for c in CERTIFICATIONS])
+    dual_use_items = BooleanField(
+        _l("Our products include dual-use items (EU Regulation 2021/821, Annex I)"))
+    military_items = BooleanField(_l("Our products include items of the EU Common Military List"))
+    export_licences = TextAreaField(
+        _l("Export licences held"), validators=[Optional(), Length(max=2000)],
+        description=_l("For example: BAFA general licence AGG 12, individual licences, "
+                       "French CIEEMG authorisation. Shown to your meeting partners."))
     tags = SelectMultipleField(
         _l("Capability tags"),
         validators=[DataRequired(message=_l("Choose at least one capability tag."))],

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from .. import audit
 from ..auth import services as accounts
 from ..engine.matching import infer_tags
 from ..engine.taxonomy import load_taxonomy
@@ -37,6 +38,9 @@ class ProfileData:
     seeks: str
     certifications: list[str]
     tags: list[str]
+    dual_use_items: bool = False
+    military_items: bool = False
+    export_licences: str = ""
 
 
 # Below this, a keyword hit is too thin to bother the user with (one shared keyword is ~0.4).
@@ -57,7 +61,14 @@ def _name_taken(name: str, company: Company | None) -> bool:
     return db.session.scalar(query) is not None
 
 
-def _apply(company: Company, data: ProfileData) -> None:
+AUDITED_FIELDS = ("name", "city", "country", "website", "phone", "size", "languages",
+                  "description", "offers", "seeks", "certifications", "tags", "dual_use_items",
+                  "military_items", "export_licences")
+
+
+def _apply(company: Company, data: ProfileData) -> list[str]:
+    """Copy the profile onto the company; returns the names of the fields that changed."""
+    before = {f: getattr(company, f) for f in AUDITED_FIELDS} if company.id else {}
     name = data.name.strip()
     if _name_taken(name, company):
         raise ProfileError("name", str(_l("A company with this name is registered already.")))
@@ -66,8 +77,14 @@ def _apply(company: Company, data: ProfileData) -> None:
         setattr(company, field, (getattr(data, field) or "").strip())
     company.languages = list(dict.fromkeys(data.languages))
     company.certifications = list(dict.fromkeys(data.certifications))
+    company.dual_use_items = bool(data.dual_use_items)
+    company.military_items = bool(data.military_items)
+    company.export_licences = (data.export_licences or "").strip()
     wanted = load_taxonomy().validate(data.tags)
-    company.tag_links = [CompanyTag(tag_id=tag_id) for tag_id in wanted]
+    if wanted != company.tags:
+        company.tag_links = [CompanyTag(tag_id=tag_id) for tag_id in wanted]
+    after = {f: getattr(company, f) for f in AUDITED_FIELDS}
+    return [f for f in AUDITED_FIELDS if before.get(f) != after[f]]
 
 
 def _commit_profile() -> None:
@@ -86,13 +103,17 @@ def create_company(owner: User, data: ProfileData) -> Company:
     _apply(company, data)
     db.session.add(company)
     owner.company = company
+    db.session.flush()
+    audit.record("profile_created", owner, target=company)
     _commit_profile()
     refresh_embeddings([company])
     return company
 
 
-def update_company(company: Company, data: ProfileData) -> None:
-    _apply(company, data)
+def update_company(company: Company, data: ProfileData, actor: User | None = None) -> None:
+    changed = _apply(company, data)
+    if changed:
+        audit.record("profile_edited", actor, target=company, details={"fields": changed})
     _commit_profile()
     refresh_embeddings([company])  # matching reads cached vectors; the encoder runs here
 

@@ -81,7 +81,7 @@ def edit(company_id: int):
     company = _visible_company(company_id)
     form = CompanyForm(obj=company)
     if form.validate_on_submit() and _save(
-        form, lambda data: services.update_company(company, data)
+        form, lambda data: services.update_company(company, data, current_user)
     ):
         flash(_("Your changes are saved."), "success")
         return redirect(url_for("companies.show", company_id=company.id))

@@ -77,8 +77,51 @@ def seed_demo_event() -> str:
             _add_request(event, by_name[sender], by_name[recipient], status, note)
     db.session.commit()
     _add_program(event, [c.id for c in companies if c.country == "DE"])
+    _add_agreed_meetings(event, [r.company for r in registrations if r.is_approved])
+    run = _publish_schedule(event, organizer)
     approved = sum(r.is_approved for r in registrations)
-    return f"{EVENT_NAME} ({approved} approved, {len(PENDING_COMPANIES)} awaiting approval)"
+    return (f"{EVENT_NAME} ({approved} approved, {len(PENDING_COMPANIES)} awaiting approval; "
+            f"{run.scheduled} meetings scheduled and published)")
+
+
+AGREED_NOTES = (
+    "Second source for parts of your next programme: samples on request.",
+    "Qualification for your supply chain; we hold EN 9100 and AQAP 2110.",
+    "A joint offer for the coming tenders?",
+    "Your needs for 2028 and what we can deliver from Baden-Württemberg.",
+    "Export-compliant supply from Germany: let us walk you through it.",
+)
+
+
+def _add_agreed_meetings(event: Event, approved: list[Company]) -> None:
+    """Two or three agreed meetings per German company, a few marked important, so that the
+    schedule has something to place."""
+    german = [c for c in approved if c.country == "DE"]
+    french = [c for c in approved if c.country == "FR"]
+    taken = set(db.session.scalars(db.select(MeetingRequest.open_pair_key).filter_by(
+        event_id=event.id)))
+    for i, sender in enumerate(german):
+        for j in range(2 + i % 2):
+            recipient = french[(3 * i + 5 * j) % len(french)]
+            key = MeetingRequest.pair_key(sender.id, recipient.id)
+            if key in taken:
+                continue
+            taken.add(key)
+            _add_request(event, sender, recipient, "accepted",
+                         AGREED_NOTES[(i + j) % len(AGREED_NOTES)])
+    db.session.commit()
+    for k, meeting in enumerate(db.session.scalars(db.select(MeetingRequest).filter_by(
+            event_id=event.id, status="accepted").order_by(MeetingRequest.id))):
+        meeting.sender_important = meeting.recipient_important = k % 6 == 0
+    db.session.commit()
+
+
+def _publish_schedule(event: Event, organizer: User):
+    from ..schedule import services as schedule
+
+    run = schedule.generate_now(event, organizer, time_limit=5)
+    schedule.publish(event, notify=False)
+    return run
 
 
 def _add_program(event: Event, delegation_ids: list[int]) -> None:

@@ -9,6 +9,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from .. import audit
 from ..extensions import db
 from ..models import (
     Company,
@@ -205,6 +206,8 @@ def decide(event: Event, registration_ids: list[int], approve: bool, reason: str
     for registration in changed:  # the others are a repeated click: nothing to do
         registration.status, registration.reason = status.value, reason
         registration.decided_at, registration.decided_by_id = utcnow(), organizer.id
+        audit.record(f"registration_{status.value}", organizer, target=registration.company,
+                     event=event, details={"reason": reason} if reason else {})
         if not approve:
             _close_open_requests(event.id, registration.company_id)
     db.session.commit()

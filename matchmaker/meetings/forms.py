@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SubmitField, TextAreaField
+from wtforms import SelectField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -17,3 +18,11 @@ class ReasonForm(FlaskForm):
 class MessageForm(FlaskForm):
     body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=1000)])
     submit = SubmitField(_l("Send message"))
+
+
+class DiscussionLevelForm(FlaskForm):
+    level = SelectField(_l("Discussion level"), choices=[
+        SelectChoice("public", _l("Public information only")),
+        SelectChoice("nda", _l("Under NDA")),
+        SelectChoice("licence", _l("Export licence required"))], validators=[DataRequired()])
+    submit = SubmitField(_l("Save level"))

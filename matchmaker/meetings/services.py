@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from ..events.access import Viewer
 from ..extensions import db
 from ..models import (
+    DISCUSSION_LEVELS,
     Company,
     Event,
     MeetingRequest,
@@ -254,3 +255,25 @@ def status_label(status: str):
         "pending": _l("pending"), "accepted": _l("agreed"), "declined": _l("declined"),
         "cancelled": _l("cancelled"), "withdrawn": _l("withdrawn"), "expired": _l("expired"),
     }[status]
+
+
+# --- export control ------------------------------------------------------------------------
+
+def discussion_level_label(level: str):
+    return {"public": _l("Public information only"), "nda": _l("Under NDA"),
+            "licence": _l("Export licence required")}.get(level, level)
+
+
+def set_discussion_level(meeting_request: MeetingRequest, viewer: Viewer, level: str) -> bool:
+    """Either side states what may be discussed; both see it. False when it was so already."""
+    _require_side(meeting_request, viewer, "either")
+    if level not in DISCUSSION_LEVELS:
+        raise RequestError(_l("Choose a discussion level from the list."))
+    if not meeting_request.is_open:
+        raise RequestError(_l("The conversation is closed with the request."))
+    if meeting_request.discussion_level == level:
+        return False
+    meeting_request.discussion_level = level
+    db.session.commit()
+    notify(meeting_request, "discussion_level", meeting_request.other_side(viewer.company_id))
+    return True

@@ -5,7 +5,7 @@ from flask_login import login_required
 from ..events import access
 from ..events.views import render_company
 from . import services
-from .forms import MessageForm, ReasonForm, RequestForm
+from .forms import DiscussionLevelForm, MessageForm, ReasonForm, RequestForm
 
 bp = Blueprint("meetings", __name__)
 
@@ -60,6 +60,8 @@ def _render_request(meeting_request, viewer, message_form, status=200):
     return render_template("meetings/show.html", meeting=meeting_request, viewer=viewer,
                            event=viewer.event, message_form=message_form,
                            reason_form=ReasonForm(), status_label=services.status_label,
+                           level_form=DiscussionLevelForm(level=meeting_request.discussion_level),
+                           level_label=services.discussion_level_label,
                            sees_contacts=access.sees_contacts), status
 
 
@@ -118,3 +120,21 @@ def post_message(request_id: int):
     except services.RequestError as error:
         flash(str(error), "danger")
     return redirect(url_for("meetings.show", request_id=request_id) + "#thread")
+
+
+@bp.route("/requests/<int:request_id>/discussion-level", methods=["POST"])
+@login_required
+def discussion_level(request_id: int):
+    meeting_request, viewer = access.request_viewer(request_id)
+    form = DiscussionLevelForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a discussion level from the list."), "danger")
+        return redirect(url_for("meetings.show", request_id=request_id), 303)
+    try:
+        changed = services.set_discussion_level(meeting_request, viewer, form.level.data)
+    except services.RequestError as error:
+        flash(str(error), "danger")
+    else:
+        if changed:
+            flash(_("The discussion level is saved; the other side sees it too."), "success")
+    return redirect(url_for("meetings.show", request_id=request_id))

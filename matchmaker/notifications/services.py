@@ -25,6 +25,20 @@ def describe(kind: str, company: str):
         "withdrawn": _l("%(company)s withdrew its meeting request", company=company),
         "expired": _l("A meeting request with %(company)s expired", company=company),
         "message": _l("New message from %(company)s", company=company),
+        "discussion_level": _l("%(company)s changed the discussion level of your meeting",
+                               company=company),
+        "partner_left": _l("%(company)s left Matchmaker: your requests and meetings with it are "
+                           "cancelled", company=company),
+        # The schedule (``company`` is the event's name for "schedule_published").
+        "schedule_published": _l("Your meeting times for %(company)s are published",
+                                 company=company),
+        "meeting_scheduled": _l("Your meeting with %(company)s has a time and a table",
+                                company=company),
+        "meeting_moved": _l("Your meeting with %(company)s was moved", company=company),
+        "meeting_unscheduled": _l("Your meeting with %(company)s was taken off the schedule",
+                                  company=company),
+        "meeting_cancelled": _l("The organizer cancelled your meeting with %(company)s",
+                                company=company),
     }
     return lines[kind]
 
@@ -92,3 +106,38 @@ def mark_read(user: User, notification_id: int | None = None) -> Notification | 
         return None
     return db.session.scalar(db.select(Notification).filter_by(id=notification_id,
                                                                user_id=user.id))
+
+
+def notify_meeting_change(meeting_request: MeetingRequest, kind: str) -> None:
+    """After publication: tell both sides that their meeting got a place, moved, was taken
+    off the schedule or cancelled (in-app, and by email in each member's language)."""
+    sides = (meeting_request.sender, meeting_request.recipient)
+    members = {company.id: _members(company.id) for company in sides}
+    for company in sides:
+        db.session.add_all(Notification(user_id=m.id, kind=kind, request=meeting_request)
+                           for m in members[company.id])
+    db.session.commit()
+    link = _link("schedule.agenda", event_id=meeting_request.event_id)
+    for company in sides:
+        other = meeting_request.other_side(company.id)
+        for member in members[company.id]:
+            send_email(member.email, describe(kind, other.name), "schedule_update",
+                       locale=member.locale, kind=kind, user=member, meeting=meeting_request,
+                       other=other, event=meeting_request.event, link=link)
+
+
+def notify_schedule_published(event, companies: list[Company]) -> None:
+    """Tell every member of ``companies`` that their agenda can be seen now."""
+    members = [m for company in companies for m in _members(company.id)]
+    db.session.add_all(Notification(user_id=m.id, kind="schedule_published", event_id=event.id)
+                       for m in members)
+    db.session.commit()
+    link = _link("schedule.agenda", event_id=event.id)
+    for member in members:
+        send_email(member.email, describe("schedule_published", event.name), "schedule_update",
+                   locale=member.locale, kind="schedule_published", user=member, meeting=None,
+                   other=None, event=event, link=link)
+
+
+def _members(company_id: int) -> list[User]:
+    return list(db.session.scalars(db.select(User).filter_by(company_id=company_id)))

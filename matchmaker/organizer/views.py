@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..events import access, services
+from ..exchange import screening
 from ..models import Event, Role
 from ..security import roles_required
 from ..web import get_or_404, render_form
@@ -79,8 +80,10 @@ def registrations(event_id: int):
             flash(_("%(n)d registration(s) updated.", n=changed), "success")
             return redirect(url_for("organizer.registrations", event_id=event.id,
                                     status=status or "all"))
+    listed = services.registrations_by_status(event, status)
     return render_form("organizer/registrations.html", form, event=event, status=status,
-                       registrations=services.registrations_by_status(event, status),
+                       registrations=listed, screening=screening.screen([r.company
+                                                                         for r in listed]),
                        counts=services.status_counts(event), viewer=access.viewer_of(event))
 
 

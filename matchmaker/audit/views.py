@@ -1,0 +1,48 @@
+from datetime import datetime, time
+
+from flask import Blueprint, render_template, request
+
+from ..extensions import db
+from ..models import AuditEntry, Event, Role
+from ..security import roles_required
+from . import ACTIONS
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+PAGE_SIZE = 50
+
+
+def _date(name: str):
+    try:
+        return datetime.strptime(request.args.get(name, ""), "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+@bp.route("/")
+@roles_required(Role.ORGANIZER, Role.ADMIN)
+def index():
+    """The log, newest first, filtered by action, event, who and when. Read only."""
+    query = db.select(AuditEntry).order_by(AuditEntry.id.desc())
+    action = request.args.get("action", "")
+    if action in ACTIONS:
+        query = query.where(AuditEntry.action == action)
+    event_id = request.args.get("event", type=int)
+    if event_id:
+        query = query.where(AuditEntry.event_id == event_id)
+    who = request.args.get("who", "").strip()[:100]
+    if who:
+        pattern = f"%{who.lower()}%"
+        query = query.where(db.or_(db.func.lower(AuditEntry.actor_label).like(pattern),
+                                   db.func.lower(AuditEntry.target_label).like(pattern)))
+    start, end = _date("from"), _date("to")
+    if start:
+        query = query.where(AuditEntry.created_at >= datetime.combine(start, time.min))
+    if end:
+        query = query.where(AuditEntry.created_at <= datetime.combine(end, time.max))
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE,
+                       error_out=False)
+    events = db.session.scalars(db.select(Event).order_by(Event.name)).all()
+    return render_template("audit/index.html", page=page, actions=ACTIONS, events=events,
+                           filters={"action": action, "event": event_id, "who": who,
+                                    "from": request.args.get("from", ""),
+                                    "to": request.args.get("to", "")})

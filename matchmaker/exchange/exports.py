@@ -1,0 +1,178 @@
+"""What an event export holds: only approved companies, and requests between two of them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..events import access
+from ..extensions import db
+from ..models import Company, Event, MeetingRequest, RequestStatus
+
+
+@dataclass
+class Sheet:
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+    def records(self) -> list[dict]:
+        return [dict(zip(self.headers, row, strict=True)) for row in self.rows]
+
+
+def approved_companies(event: Event) -> list[Company]:
+    return list(db.session.scalars(access.approved_companies_query(event.id)
+                                   .order_by(Company.name)))
+
+
+def companies_sheet(event: Event) -> Sheet:
+    headers = ["id", "name", "country", "city", "website", "phone", "size", "languages",
+               "certifications", "tags", "dual_use_items", "military_items", "export_licences",
+               "description", "offers", "seeks", "contacts"]
+    rows = []
+    for c in approved_companies(event):
+        contacts = ", ".join(f"{m.name} <{m.email}>" if m.name else m.email for m in c.members)
+        rows.append([c.id, c.name, c.country, c.city, c.website, c.phone, c.size,
+                     ", ".join(c.languages), ", ".join(c.certifications), ", ".join(c.tags),
+                     c.dual_use_items, c.military_items, c.export_licences, c.description,
+                     c.offers, c.seeks, contacts])
+    return Sheet("Companies", headers, rows)
+
+
+def _requests(event: Event, statuses=None) -> list[MeetingRequest]:
+    approved = access.approved_companies_query(event.id).with_only_columns(Company.id)
+    query = (db.select(MeetingRequest)
+             .where(MeetingRequest.event_id == event.id,
+                    MeetingRequest.sender_id.in_(approved),
+                    MeetingRequest.recipient_id.in_(approved))
+             .order_by(MeetingRequest.id))
+    if statuses:
+        query = query.where(MeetingRequest.status.in_(statuses))
+    return list(db.session.scalars(query))
+
+
+def requests_sheet(event: Event) -> Sheet:
+    headers = ["id", "sender", "recipient", "status", "note", "reason", "discussion_level",
+               "sent_at", "responded_at", "closed_at"]
+    rows = [[r.id, r.sender.name, r.recipient.name, r.status, r.note, r.reason,
+             r.discussion_level, _iso(r.created_at), _iso(r.responded_at), _iso(r.closed_at)]
+            for r in _requests(event)]
+    return Sheet("Requests", headers, rows)
+
+
+SCHEDULE_HEADERS = ["meeting_id", "day", "start", "end", "table", "company_a", "country_a",
+                    "company_b", "country_b", "discussion_level", "locked"]
+
+
+def _schedule_rows(event: Event) -> list[tuple[MeetingRequest, list]]:
+    agreed = _requests(event, [RequestStatus.ACCEPTED.value])
+    agreed.sort(key=lambda r: (r.slot.starts_at.isoformat() if r.slot else "~",
+                               r.table.position if r.table else 10**6, r.id))
+    result = []
+    for r in agreed:
+        slot, table = r.slot, r.table
+        result.append((r, [r.id, slot.starts_at.date().isoformat() if slot else "",
+                           slot.starts_at.strftime("%H:%M") if slot else "",
+                           slot.ends_at.strftime("%H:%M") if slot else "",
+                           table.name if table else "", r.sender.name, r.sender.country,
+                           r.recipient.name, r.recipient.country, r.discussion_level,
+                           r.locked]))
+    return result
+
+
+def schedule_sheet(event: Event) -> Sheet:
+    return Sheet("Schedule", SCHEDULE_HEADERS, [row for _r, row in _schedule_rows(event)])
+
+
+def table_sheets(event: Event) -> list[Sheet]:
+    """One sheet per table that has meetings: the table plan."""
+    by_table: dict[str, list] = {}
+    for r, row in _schedule_rows(event):
+        if r.table is not None:
+            by_table.setdefault(r.table.name, []).append(row)
+    names = [t.name for t in event.tables if t.name in by_table]
+    return [Sheet(f"Table {name}", SCHEDULE_HEADERS, by_table[name]) for name in names]
+
+
+SHEETS = {"companies": companies_sheet, "requests": requests_sheet, "schedule": schedule_sheet}
+
+
+def _iso(value) -> str:
+    return value.isoformat(timespec="minutes") if value else ""
+
+
+# --- writers -------------------------------------------------------------------------------
+
+def _csv_value(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = "" if value is None else str(value)
+    # Spreadsheet formula injection: a cell starting with = + - @ would run in Excel.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_stream(sheet: Sheet) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"  # BOM: Excel then reads UTF-8
+    writer.writerow(sheet.headers)
+    for row in sheet.rows:
+        writer.writerow([_csv_value(v) for v in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def xlsx_bytes(sheets: list[Sheet]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    used: set[str] = set()
+    for sheet in sheets:
+        title = _sheet_title(sheet.title, used)
+        ws = workbook.create_sheet(title)
+        ws.append(sheet.headers)
+        for row in sheet.rows:
+            ws.append([_xlsx_value(v) for v in row])
+    if not sheets:
+        workbook.create_sheet("Empty")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(value):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    clean = "".join("_" if c in "[]:*?/\\" else c for c in title)[:31] or "Sheet"
+    candidate, n = clean, 2
+    while candidate.lower() in used:
+        candidate = f"{clean[:28]}~{n}"
+        n += 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def json_text(event: Event, sheets: list[Sheet]) -> str:
+    document = {"event": {"id": event.id, "name": event.name}}
+    for sheet in sheets:
+        document[sheet.title.lower()] = sheet.records()
+    return json.dumps(document, ensure_ascii=False, indent=1)
+
+
+def profiles_document(event: Event) -> dict:
+    """The approved companies in the profiles interchange format (DESIGN.md)."""
+    return {"companies": [{"id": f"c{c.id}", "name": c.name, "country": c.country,
+                           "languages": list(c.languages), "description": c.description,
+                           "offers": c.offers, "seeks": c.seeks, "tags": c.tags}
+                          for c in approved_companies(event)]}
+
+

@@ -1,0 +1,234 @@
+"""Import operations. The only place in the exchange feature that commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from .. import audit
+from ..auth.services import send_password_link
+from ..engine.errors import InputError
+from ..engine.profiles_io import parse_profiles
+from ..engine.taxonomy import load_taxonomy
+from ..extensions import db
+from ..models import (
+    Company,
+    CompanyTag,
+    Event,
+    ImportMapping,
+    ImportUpload,
+    Registration,
+    RegistrationStatus,
+    User,
+    utcnow,
+)
+from . import countries, importer
+from .tables import FileProblem, read_table
+
+UPLOAD_LIFETIME = timedelta(days=2)
+
+
+class ImportRefused(Exception):
+    """The import did not happen; ``report`` says why, line by line."""
+
+    def __init__(self, report: importer.Report | None = None, message: str = ""):
+        super().__init__(message or "import refused")
+        self.report = report
+        self.message = message
+
+
+@dataclass
+class Summary:
+    companies_created: int = 0
+    companies_updated: int = 0
+    contacts_created: int = 0
+    contacts_added: int = 0
+    registrations_created: int = 0
+
+
+# --- upload and mapping --------------------------------------------------------------------
+
+def store_upload(event: Event, user: User, filename: str, content: bytes) -> ImportUpload:
+    """Keep the file server-side (the browser only gets a random token); refuse unreadable ones."""
+    table = read_table(filename, content)  # FileProblem before anything is stored
+    db.session.execute(db.delete(ImportUpload).where(
+        ImportUpload.created_at < utcnow() - UPLOAD_LIFETIME))
+    saved = db.session.scalar(db.select(ImportMapping).filter_by(event_id=event.id,
+                                                                 kind="companies"))
+    upload = ImportUpload(event_id=event.id, user_id=user.id, filename=filename[:255],
+                          content=content,
+                          mapping=importer.guess_mapping(table.headers,
+                                                         saved.mapping if saved else None))
+    db.session.add(upload)
+    db.session.commit()
+    return upload
+
+
+def find_upload(event: Event, token: str) -> ImportUpload | None:
+    return db.session.scalar(db.select(ImportUpload).filter_by(event_id=event.id, token=token,
+                                                               imported_at=None))
+
+
+def save_mapping(upload: ImportUpload, mapping: dict[str, str]) -> None:
+    """Remember the mapping for this upload and for the event's next imports."""
+    clean = {k: v for k, v in mapping.items() if k in importer.FIELD_KEYS and v}
+    upload.mapping = clean
+    saved = db.session.scalar(db.select(ImportMapping).filter_by(event_id=upload.event_id,
+                                                                 kind="companies"))
+    if saved is None:
+        saved = ImportMapping(event_id=upload.event_id, kind="companies")
+        db.session.add(saved)
+    saved.mapping = clean
+    db.session.commit()
+
+
+def check(upload: ImportUpload):
+    """(table, report) for the upload with its mapping; FileProblem if it cannot be read."""
+    table = read_table(upload.filename, upload.content)
+    return table, importer.validate(table, upload.mapping)
+
+
+# --- import --------------------------------------------------------------------------------
+
+def run_import(upload: ImportUpload, event: Event, actor: User, approve: bool) -> Summary:
+    """All rows or none: validated again, written in one transaction, then invitations sent."""
+    try:
+        _table, report = check(upload)
+    except FileProblem as problem:
+        raise ImportRefused(message=str(problem)) from problem
+    if not report.ok:
+        raise ImportRefused(report)
+    summary = Summary()
+    invited: list[User] = []
+    touched: list[Company] = []
+    try:
+        companies: dict[str, Company] = {}
+        for row in report.rows:
+            key = countries.fold(row.clean["name"])
+            company = companies.get(key)
+            if company is None:
+                company = _company_for(row.clean, summary)
+                companies[key] = company
+                touched.append(company)
+            registration = _registration(event, company, approve, actor, summary)
+            user = _contact(company, row.clean, summary, invited)
+            if user not in registration.attendees:
+                registration.attendees.append(user)
+        upload.imported_at = utcnow()
+        audit.record("import", actor, target=upload.filename, event=event,
+                     details={"rows": len(report.rows), "created": summary.companies_created,
+                              "updated": summary.companies_updated,
+                              "contacts_created": summary.contacts_created})
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    for user in invited:
+        send_password_link(user, template="invitation")
+    _refresh(touched)
+    return summary
+
+
+def _company_for(clean: dict, summary: Summary) -> Company:
+    company = db.session.scalar(db.select(Company).where(
+        db.func.lower(Company.name) == clean["name"].lower()))
+    if company is None:
+        company = Company(name=clean["name"], country=clean["country"], languages=[],
+                          certifications=[])
+        db.session.add(company)
+        summary.companies_created += 1
+    else:
+        summary.companies_updated += 1
+    for key in importer.COMPANY_KEYS:
+        if key in clean and key != "tags":
+            setattr(company, key, clean[key])
+    if "tags" in clean and clean["tags"] != company.tags:
+        company.tag_links = [CompanyTag(tag_id=tag_id) for tag_id in clean["tags"]]
+    db.session.flush()
+    return company
+
+
+def _registration(event: Event, company: Company, approve: bool, actor: User,
+                  summary: Summary) -> Registration:
+    registration = db.session.scalar(db.select(Registration).filter_by(event_id=event.id,
+                                                                       company_id=company.id))
+    if registration is None:
+        registration = Registration(event=event, company=company,
+                                    available_slots=list(event.slots))
+        if approve:
+            registration.status = RegistrationStatus.APPROVED.value
+            registration.decided_at, registration.decided_by_id = utcnow(), actor.id
+            audit.record("registration_approved", actor, target=company, event=event,
+                         details={"via": "import"})
+        db.session.add(registration)
+        db.session.flush()
+        summary.registrations_created += 1
+    return registration
+
+
+def _contact(company: Company, clean: dict, summary: Summary, invited: list[User]) -> User:
+    email = clean["contact_email"]
+    user = db.session.scalar(db.select(User).filter_by(email=email))
+    if user is None:
+        user = User(email=email, name=clean.get("contact_name", ""), password_hash=None,
+                    locale=clean.get("contact_language") or None, company=company)
+        db.session.add(user)
+        db.session.flush()
+        summary.contacts_created += 1
+        invited.append(user)
+        return user
+    if user.company_id is None:
+        user.company = company
+        summary.contacts_added += 1
+    if clean.get("contact_name"):
+        user.name = clean["contact_name"]
+    return user
+
+
+def _refresh(companies: list[Company]) -> None:
+    from ..suggestions.embeddings import refresh_embeddings
+
+    refresh_embeddings(companies)
+
+
+# --- profiles interchange format -----------------------------------------------------------
+
+def import_profiles(event: Event, actor: User, filename: str, raw, approve: bool) -> Summary:
+    """Companies from a profiles document (DESIGN.md), matched by name; all or none."""
+    try:
+        profiles = parse_profiles(raw, load_taxonomy())
+    except InputError as error:
+        raise ImportRefused(message=str(error)) from error
+    problems = []
+    rows = []
+    for i, profile in enumerate(profiles):
+        code, guess = countries.resolve(profile.country or "")
+        if not profile.name.strip():
+            problems.append(f"companies[{i}]: " + str(_l("the name is empty")))
+        if code is None:
+            problems.append(f"companies[{i}] ({profile.name}): " + str(
+                _l("unknown country “%(value)s”", value=profile.country)) + (
+                f" — {_l('did you mean %(code)s?', code=guess)}" if guess else ""))
+        rows.append({"name": profile.name.strip()[:160], "country": code,
+                     "description": profile.description, "offers": profile.offers,
+                     "seeks": profile.seeks, "languages": list(profile.languages),
+                     "tags": list(profile.tags)})
+    if problems:
+        raise ImportRefused(message="; ".join(problems))
+    summary = Summary()
+    touched = []
+    try:
+        for clean in rows:
+            company = _company_for(clean, summary)
+            touched.append(company)
+            _registration(event, company, approve, actor, summary)
+        audit.record("import", actor, target=filename, event=event,
+                     details={"format": "profiles", "companies": len(rows)})
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    _refresh(touched)
+    return summary

@@ -1,0 +1,1 @@
+"""Data rights: a participant downloads everything the app holds on them, or deletes the account."""

@@ -1,0 +1,156 @@
+"""Data download and account deletion. The only place in the privacy feature that commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import logout_user
+
+from .. import audit
+from ..extensions import db
+from ..mail import send_email
+from ..models import (
+    AuditEntry,
+    Company,
+    MeetingRating,
+    MeetingRequest,
+    Notification,
+    Registration,
+    RequestMessage,
+    RequestStatus,
+    Role,
+    User,
+    registration_attendees,
+    utcnow,
+)
+from ..security import verify_password
+
+
+class PrivacyError(Exception):
+    """The deletion was refused; the message says why."""
+
+
+def _iso(value):
+    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else value
+
+
+def data_document(user: User) -> dict:
+    """Everything held on the user: the account, the company profile it belongs to, the
+    company's registrations and requests, the messages the user wrote, their notices and
+    what the audit log says they did. Nothing of other people beyond names of counterparts."""
+    company = user.company
+    document: dict = {
+        "generated_at": _iso(utcnow()),
+        "account": {"email": user.email, "name": user.name, "role": user.role,
+                    "locale": user.locale, "created_at": _iso(user.created_at),
+                    "last_login_at": _iso(user.last_login_at),
+                    "has_password": bool(user.password_hash),
+                    "calendar_subscription": bool(user.calendar_token)},
+        "company": None, "registrations": [], "meeting_requests": [], "ratings": [],
+    }
+    if company is not None:
+        document["company"] = {
+            "name": company.name, "city": company.city, "country": company.country,
+            "website": company.website, "phone": company.phone, "size": company.size,
+            "languages": company.languages, "certifications": company.certifications,
+            "description": company.description, "offers": company.offers,
+            "seeks": company.seeks, "tags": company.tags,
+            "dual_use_items": company.dual_use_items, "military_items": company.military_items,
+            "export_licences": company.export_licences,
+            "created_at": _iso(company.created_at), "updated_at": _iso(company.updated_at)}
+        registrations = db.session.scalars(db.select(Registration).filter_by(
+            company_id=company.id)).all()
+        attending = set(db.session.scalars(db.select(registration_attendees.c.registration_id)
+                                           .where(registration_attendees.c.user_id == user.id)))
+        document["registrations"] = [
+            {"event": r.event.name, "status": r.status, "reason": r.reason,
+             "you_attend": r.id in attending, "registered_at": _iso(r.created_at),
+             "available_slots": [_iso(s.starts_at) for s in r.available_slots]}
+            for r in registrations]
+        requests = db.session.scalars(db.select(MeetingRequest).where(db.or_(
+            MeetingRequest.sender_id == company.id, MeetingRequest.recipient_id == company.id))
+            .order_by(MeetingRequest.id)).all()
+        document["meeting_requests"] = [
+            {"event": r.event.name, "direction": "sent" if r.sender_id == company.id
+             else "received", "counterpart": r.other_side(company.id).name,
+             "status": r.status, "note": r.note, "reason": r.reason,
+             "discussion_level": r.discussion_level, "sent_by_you": r.sent_by_id == user.id,
+             "created_at": _iso(r.created_at),
+             "slot": _iso(r.slot.starts_at) if r.slot else None,
+             "table": r.table.name if r.table else None}
+            for r in requests]
+        document["ratings"] = [
+            {"request_id": rating.request_id, "rating": rating.rating,
+             "follow_up": rating.follow_up, "comment": rating.comment}
+            for rating in db.session.scalars(db.select(MeetingRating).filter_by(
+                company_id=company.id))]
+    document["messages_written"] = [
+        {"request_id": m.request_id, "body": m.body, "created_at": _iso(m.created_at)}
+        for m in db.session.scalars(db.select(RequestMessage).filter_by(author_id=user.id)
+                                    .order_by(RequestMessage.id))]
+    document["notifications"] = [
+        {"kind": n.kind, "created_at": _iso(n.created_at), "read_at": _iso(n.read_at)}
+        for n in db.session.scalars(db.select(Notification).filter_by(user_id=user.id)
+                                    .order_by(Notification.id))]
+    document["actions_logged"] = [
+        {"action": e.action, "at": _iso(e.created_at), "target": e.target_label,
+         "details": e.details}
+        for e in db.session.scalars(db.select(AuditEntry).filter_by(actor_id=user.id)
+                                    .order_by(AuditEntry.id))]
+    return document
+
+
+def record_download(user: User) -> None:
+    audit.record("data_downloaded", user, target=user)
+    db.session.commit()
+
+
+def delete_account(user: User, password: str) -> None:
+    """Delete the account; the last member takes the company profile with it, after its open
+    requests and agreed meetings are cancelled and the other sides told."""
+    if not verify_password(user, password):
+        raise PrivacyError(_l("The password is not correct."))
+    if user.role == Role.ADMIN and db.session.scalar(db.select(db.func.count(User.id)).filter_by(
+            role=Role.ADMIN.value)) <= 1:
+        raise PrivacyError(_l("You are the only administrator. Make someone else an "
+                              "administrator first."))
+    company = user.company
+    others = [m for m in company.members if m.id != user.id] if company else []
+    notices: list[tuple[User, str, str]] = []
+    if company is not None and not others:
+        notices = _cancel_everything(company)
+        audit.record("company_deleted", None, target=company,
+                     details={"reason": "last member deleted the account"})
+        db.session.delete(company)
+    audit.record("account_deleted", None, target=f"user #{user.id}")
+    db.session.delete(user)
+    db.session.commit()
+    logout_user()
+    for member, company_name, event_name in notices:
+        send_email(member.email, _l("%(company)s left Matchmaker", company=company_name),
+                   "partner_left", locale=member.locale, user=member, company=company_name,
+                   event=event_name)
+
+
+def _cancel_everything(company: Company) -> list[tuple[User, str, str]]:
+    """Cancel the company's open requests; in-app notices (that survive the requests) for the
+    other sides, and the emails to send once committed."""
+    open_requests = db.session.scalars(db.select(MeetingRequest).where(
+        MeetingRequest.status.in_([RequestStatus.PENDING.value, RequestStatus.ACCEPTED.value]),
+        db.or_(MeetingRequest.sender_id == company.id,
+               MeetingRequest.recipient_id == company.id))).all()
+    notices = []
+    for meeting_request in open_requests:
+        meeting_request.status = RequestStatus.CANCELLED.value
+        meeting_request.open_pair_key = None
+        meeting_request.closed_at = utcnow()
+        meeting_request.reason = str(_l("The company left Matchmaker."))
+        other = meeting_request.other_side(company.id)
+        for member in other.members:
+            db.session.add(Notification(user_id=member.id, kind="partner_left",
+                                        event_id=meeting_request.event_id,
+                                        counterpart=company.name[:160]))
+            notices.append((member, company.name, meeting_request.event.name))
+    db.session.flush()
+    return notices

@@ -1,0 +1,1 @@
+"""The meeting schedule: generation, manual changes, publication, agendas, calendars, ratings."""

@@ -1,0 +1,53 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from .services import TIME_LIMITS
+
+
+class GenerateForm(FlaskForm):
+    time_limit = SelectField(_l("Time for the generator"), coerce=int, default=10,
+                             choices=[(s, _l("%(n)d seconds", n=s)) for s in TIME_LIMITS],
+                             description=_l("It stops earlier once the schedule is proven "
+                                            "the best possible. Locked meetings stay where "
+                                            "they are."))
+    submit = SubmitField(_l("Generate the schedule"))
+
+
+class MoveForm(FlaskForm):
+    slot = SelectField(_l("Time"), coerce=int, validators=[InputRequired()])
+    table = SelectField(_l("Table"), coerce=int, default=0)
+    submit = SubmitField(_l("Move here"))
+
+    def __init__(self, event, problems: dict[int, str | None], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slot.choices = [(s.id, s.starts_at.strftime("%H:%M") + (
+            f" — {problems[s.id]}" if problems.get(s.id) else "")) for s in event.slots]
+        self.table.choices = [(0, _l("First free table"))] + [(t.id, t.name)
+                                                               for t in event.tables]
+
+
+class SwapForm(FlaskForm):
+    other = SelectField(_l("Swap with"), coerce=int, validators=[InputRequired()])
+    submit = SubmitField(_l("Swap"))
+
+    def __init__(self, meetings, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.other.choices = [(m.id, f"{m.slot.starts_at:%H:%M} · {m.table.name} · "
+                                     f"{m.sender.name} – {m.recipient.name}") for m in meetings]
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (shown to both companies)"),
+                           validators=[Optional(), Length(max=600)])
+
+
+class RatingForm(FlaskForm):
+    rating = RadioField(_l("How useful was the meeting?"), coerce=int,
+                        choices=[(n, str(n)) for n in range(1, 6)],
+                        validators=[DataRequired(_l("Choose a rating from 1 to 5."))])
+    follow_up = BooleanField(_l("We will follow up"))
+    comment = TextAreaField(_l("Comment (only the organizer sees it)"),
+                            validators=[Optional(), Length(max=1000)])
+    submit = SubmitField(_l("Save rating"))
