@@ -136,7 +136,9 @@
   document.querySelectorAll("[data-tag-picker]").forEach(initTagPicker);
   document.querySelectorAll("[data-suggested-tags]").forEach(initSuggestedTags);
   document.querySelectorAll("table[data-sortable]").forEach(initSortable);
+  // Print buttons start hidden where they would do nothing without this script.
   document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.classList.remove("d-none");
     button.addEventListener("click", function () { window.print(); });
   });
   document.querySelectorAll("form[data-confirm]").forEach(initConfirm);

@@ -1,12 +1,7 @@
-// The schedule pages: print buttons and the generator's progress. Progressive enhancement:
-// without this file the print button stays hidden and the progress page has a reload link.
+// The schedule pages: the generator's progress. Progressive enhancement: without this file
+// the progress page has a reload link. (Print buttons are wired in app.js.)
 (function () {
   "use strict";
-
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.classList.remove("d-none");
-    button.addEventListener("click", function () { window.print(); });
-  });
 
   document.querySelectorAll("[data-select-on-focus]").forEach(function (input) {
     input.addEventListener("focus", function () { input.select(); });
