@@ -77,7 +77,7 @@ def test_generate_adjust_publish_then_agenda_and_calendar(browser, live_server, 
     anna = other.new_page()
     log_in(anna, live_server, "anna@example.com")
     anna.goto(f"{live_server}/events/{evening.id}")
-    anna.get_by_role("link", name="My agenda").click()
+    anna.get_by_role("link", name="My agenda").first.click()
     rows = anna.locator(".agenda-table tbody tr[id^=meeting-]")
     assert rows.count() == 3
     assert anna.get_by_role("link", name="Optronique de l'Iroise SAS").is_visible()
