@@ -4,6 +4,7 @@ and sees the print layout. All in a real browser."""
 
 import pytest
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_request_journey import log_in
@@ -78,10 +79,11 @@ def test_generate_adjust_publish_then_agenda_and_calendar(browser, live_server, 
     log_in(anna, live_server, "anna@example.com")
     anna.goto(f"{live_server}/events/{evening.id}")
     anna.get_by_role("link", name="My agenda").first.click()
+    anna.wait_for_load_state("load")  # app.js reveals the print button once it has run
     rows = anna.locator(".agenda-table tbody tr[id^=meeting-]")
     assert rows.count() == 3
     assert anna.get_by_role("link", name="Optronique de l'Iroise SAS").is_visible()
-    assert anna.get_by_role("button", name="Print").is_visible()
+    expect(anna.get_by_role("button", name="Print")).to_be_visible()
     shot(anna, "agenda")
     with anna.expect_download() as download_info:
         anna.get_by_role("link", name="Add to calendar (.ics)").click()
