@@ -13,6 +13,7 @@ from ..models import AuditEntry, Company, Event, MeetingRequest, Registration, U
 # action -> what it is, for the filter and the list.
 ACTIONS = (
     "login_failed", "role_changed", "registration_approved", "registration_rejected",
+    "registration_withdrawn",
     "profile_created", "profile_edited", "export", "import", "schedule_published",
     "denied_parties_uploaded", "data_downloaded", "account_deleted", "company_deleted",
 )

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..extensions import db
+from ..meetings import services as meetings
 from ..models import (
     Company,
     CompanyTag,
@@ -27,7 +28,7 @@ from ..models import (
     registration_slots,
     utcnow,
 )
-from ..notifications.services import notify_registration
+from ..notifications.services import notify, notify_registration
 from . import access
 from .definition import DefinitionError, Window, all_slots, format_breaks, format_tables
 
@@ -208,25 +209,30 @@ def decide(event: Event, registration_ids: list[int], approve: bool, reason: str
         registration.decided_at, registration.decided_by_id = utcnow(), organizer.id
         audit.record(f"registration_{status.value}", organizer, target=registration.company,
                      event=event, details={"reason": reason} if reason else {})
-        if not approve:
-            _close_open_requests(event.id, registration.company_id)
+        if not approve:  # a rejected company vanishes from the event, and so do its requests
+            meetings.close_requests_of(
+                registration.company_id,
+                str(_l("The organizer withdrew a participant from the event.")), event_id=event.id)
     db.session.commit()
     for registration in changed if notify else []:
         notify_registration(registration)
     return len(changed)
 
 
-def _close_open_requests(event_id: int, company_id: int) -> None:
-    """A rejected company vanishes from the event, and so do its open requests."""
-    open_requests = db.session.scalars(db.select(MeetingRequest).where(
-        MeetingRequest.event_id == event_id,
-        MeetingRequest.open_pair_key.is_not(None),
-        db.or_(MeetingRequest.sender_id == company_id, MeetingRequest.recipient_id == company_id)))
-    for meeting_request in open_requests:
-        meeting_request.status = RequestStatus.CANCELLED.value
-        meeting_request.open_pair_key = None
-        meeting_request.closed_at = utcnow()
-        meeting_request.reason = str(_l("The organizer withdrew a participant from the event."))
+def withdraw(event: Event, registration: Registration, user: User) -> int:
+    """The company leaves the event: its registration goes, its pending requests and agreed
+    meetings are cancelled and the other sides told; returns how many were called off."""
+    company = registration.company
+    closed = meetings.close_requests_of(
+        company.id, str(_l("%(company)s withdrew from the event.", company=company.name)),
+        event_id=event.id)
+    audit.record("registration_withdrawn", user, target=company, event=event,
+                 details={"cancelled": len(closed)})
+    db.session.delete(registration)
+    db.session.commit()
+    for meeting_request in closed:
+        notify(meeting_request, "cancelled", meeting_request.other_side(company.id))
+    return len(closed)
 
 
 def registrations_by_status(event: Event, status: str | None) -> list[Registration]:

@@ -1,7 +1,8 @@
 from itertools import groupby
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..engine.taxonomy import load_taxonomy
@@ -71,6 +72,22 @@ def register(event_id: int):
     return render_form("events/register.html", form, event=viewer.event, viewer=viewer,
                        slots_by_day=slots_by_day(viewer.event.slots),
                        blocked=services.blocked_slots(viewer.event, company.id))
+
+
+@bp.route("/<int:event_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(event_id: int):
+    viewer = access.event_viewer(event_id)
+    if viewer.registration is None:
+        abort(404)
+    cancelled = services.withdraw(viewer.event, viewer.registration, current_user)
+    message = _("Your company is no longer registered for this event.")
+    if cancelled:
+        message += " " + ngettext(
+            "%(num)d request or meeting was cancelled and the other side told.",
+            "%(num)d requests or meetings were cancelled and the other sides told.", cancelled)
+    flash(message, "success")
+    return redirect(url_for("events.show", event_id=event_id))
 
 
 def _directory_query() -> services.DirectoryQuery:

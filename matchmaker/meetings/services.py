@@ -3,7 +3,9 @@
 Rules are enforced here, whatever the page offers; the database backs the two that races could
 break: one open request per pair and one agreed meeting per pair (``open_pair_key``). Every state
 change is a conditional UPDATE (``… WHERE status = 'pending'``), so a double click or two people
-clicking at once change a request once and the second click changes nothing."""
+clicking at once change a request once and the second click changes nothing. The caps (open
+requests, meetings per company) are counted while holding the companies' registrations
+(``_take_turns``), so two requests racing for a company's last place get it once."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from ..models import (
     Company,
     Event,
     MeetingRequest,
+    Registration,
     RequestMessage,
     RequestStatus,
     utcnow,
@@ -128,8 +131,10 @@ def _answer_existing(viewer: Viewer, existing: MeetingRequest) -> SendResult:
 
 
 def _check_can_send(event: Event, sender_id: int) -> None:
+    _take_turns(event.id, sender_id)
     cap = event.max_open_requests
     if cap is not None and _count(event.id, PENDING, sender_id=sender_id) >= cap:
+        db.session.rollback()  # end our turn: the others may count now
         raise RequestError(_l("Your company has %(n)d open requests, the most this event allows. "
                               "Wait for answers or withdraw one first.", n=cap))
     _check_meeting_cap(event, sender_id, _l("Your company"))
@@ -138,8 +143,22 @@ def _check_can_send(event: Event, sender_id: int) -> None:
 def _check_meeting_cap(event: Event, company_id: int, who) -> None:
     cap = event.max_meetings_per_company
     if cap is not None and meeting_count(event.id, company_id) >= cap:
+        db.session.rollback()  # end our turn: the others may count now
         raise RequestError(_l("%(who)s has reached the maximum of %(n)d meetings at this event.",
                               who=who, n=cap))
+
+
+def _take_turns(event_id: int, *company_ids: int) -> None:
+    """Until our commit, hold the companies' registrations, so that whoever counts their requests
+    against a cap next sees ours. A write, not SELECT … FOR UPDATE: on PostgreSQL it locks the
+    rows all the same, and SQLite (which ignores FOR UPDATE and reads without any lock) gives it
+    its one write lock. One company at a time in id order: two turns never wait on each other."""
+    for company_id in sorted(set(company_ids)):
+        db.session.execute(
+            db.update(Registration)
+            .where(Registration.event_id == event_id, Registration.company_id == company_id)
+            .values(status=Registration.status)
+            .execution_options(synchronize_session=False))
 
 
 # --- answering -----------------------------------------------------------------------------
@@ -148,6 +167,8 @@ def accept(meeting_request: MeetingRequest, viewer: Viewer) -> bool:
     _require_side(meeting_request, viewer, "recipient")
     if _expire_if_due(meeting_request):
         raise RequestError(_l("This request has expired."))
+    _take_turns(meeting_request.event_id, meeting_request.sender_id, meeting_request.recipient_id)
+    db.session.refresh(meeting_request)  # as it is now: someone may have answered it meanwhile
     if meeting_request.status == PENDING:
         event = meeting_request.event
         _check_meeting_cap(event, meeting_request.recipient_id, _l("Your company"))
@@ -213,6 +234,24 @@ def _transition(meeting_request: MeetingRequest, from_status: str, to_status: st
         return False  # a repeated click: nothing to do
     raise RequestError(_l("This request is %(status)s now; nothing was changed.",
                           status=status_label(meeting_request.status)))
+
+
+def close_requests_of(company_id: int, reason: str, event_id: int | None = None) \
+        -> list[MeetingRequest]:
+    """Cancel a company's pending requests and agreed meetings (in one event, or everywhere)
+    when it leaves; the caller commits and tells the other sides."""
+    query = db.select(MeetingRequest).where(
+        MeetingRequest.open_pair_key.is_not(None),
+        db.or_(MeetingRequest.sender_id == company_id, MeetingRequest.recipient_id == company_id))
+    if event_id is not None:
+        query = query.where(MeetingRequest.event_id == event_id)
+    closed = db.session.scalars(query).all()
+    for meeting_request in closed:
+        meeting_request.status = RequestStatus.CANCELLED.value
+        meeting_request.open_pair_key = None
+        meeting_request.closed_at = utcnow()
+        meeting_request.reason = reason
+    return closed
 
 
 # --- expiry --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from flask_login import logout_user
 from .. import audit
 from ..extensions import db
 from ..mail import send_email
+from ..meetings import services as meetings
 from ..models import (
     AuditEntry,
     Company,
@@ -18,7 +19,6 @@ from ..models import (
     Notification,
     Registration,
     RequestMessage,
-    RequestStatus,
     Role,
     User,
     registration_attendees,
@@ -136,16 +136,9 @@ def delete_account(user: User, password: str) -> None:
 def _cancel_everything(company: Company) -> list[tuple[User, str, str]]:
     """Cancel the company's open requests; in-app notices (that survive the requests) for the
     other sides, and the emails to send once committed."""
-    open_requests = db.session.scalars(db.select(MeetingRequest).where(
-        MeetingRequest.status.in_([RequestStatus.PENDING.value, RequestStatus.ACCEPTED.value]),
-        db.or_(MeetingRequest.sender_id == company.id,
-               MeetingRequest.recipient_id == company.id))).all()
     notices = []
-    for meeting_request in open_requests:
-        meeting_request.status = RequestStatus.CANCELLED.value
-        meeting_request.open_pair_key = None
-        meeting_request.closed_at = utcnow()
-        meeting_request.reason = str(_l("The company left Matchmaker."))
+    for meeting_request in meetings.close_requests_of(company.id,
+                                                      str(_l("The company left Matchmaker."))):
         other = meeting_request.other_side(company.id)
         for member in other.members:
             db.session.add(Notification(user_id=member.id, kind="partner_left",

@@ -295,6 +295,45 @@ def test_rejecting_an_approved_company_closes_its_open_requests(
     assert (request.status, request.open_pair_key) == ("cancelled", None)
 
 
+def test_a_company_withdraws_and_its_requests_and_meetings_are_called_off(
+    client, make_event, make_participant, auth, db
+):
+    event = make_event()
+    _, a = make_participant("alice", event)
+    _, b = make_participant("bob", event, name="Bob SAS")
+    _, c = make_participant("carol", event)
+    agreed = MeetingRequest(event_id=event.id, sender_id=a.id, recipient_id=b.id,
+                            status="accepted", open_pair_key=MeetingRequest.pair_key(a.id, b.id))
+    pending = MeetingRequest(event_id=event.id, sender_id=c.id, recipient_id=b.id,
+                             open_pair_key=MeetingRequest.pair_key(b.id, c.id))
+    db.session.add_all([agreed, pending])
+    db.session.commit()
+    auth.login("bob@example.com")
+    assert b"Withdraw from this event" in client.get(f"/events/{event.id}/register").data
+    response = client.post(f"/events/{event.id}/withdraw", follow_redirects=True)
+    assert "2 requests or meetings were cancelled" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(Registration).filter_by(company_id=b.id)) is None
+    for meeting_request in (agreed, pending):
+        db.session.refresh(meeting_request)
+        assert (meeting_request.status, meeting_request.open_pair_key) == ("cancelled", None)
+    from matchmaker.models import AuditEntry, Notification
+    assert db.session.scalar(db.select(AuditEntry.action).filter_by(
+        action="registration_withdrawn", target_id=b.id)) == "registration_withdrawn"
+    told = db.session.scalars(db.select(Notification.user_id).filter_by(kind="cancelled")).all()
+    assert sorted(told) == sorted(u.id for u in (a.members + c.members))
+    # Bob can no longer see the directory; withdrawing twice finds nothing to withdraw.
+    assert client.get(f"/events/{event.id}/companies").status_code in (403, 404)
+    assert client.post(f"/events/{event.id}/withdraw").status_code == 404
+
+
+def test_withdrawing_needs_a_registration_and_a_post(client, make_event, make_participant, auth):
+    event, other = make_event(), make_event(name="Other evening")
+    make_participant("alice", other)
+    auth.login("alice@example.com")
+    assert client.post(f"/events/{event.id}/withdraw").status_code == 404
+    assert client.get(f"/events/{other.id}/withdraw").status_code == 405
+
+
 # --- directory --------------------------------------------------------------------------
 
 @pytest.fixture
