@@ -138,7 +138,7 @@ def _add_program(event: Event, delegation_ids: list[int]) -> None:
          "Seated dinner for every participant.", None),
     ]
     for title, place, start, end, description, company_ids in items:
-        events.add_program_item(event, events.ProgramItemData(
+        events.save_program_item(event, events.ProgramItemData(
             title=title, place=place, description=description, starts_at=start, ends_at=end,
             for_everyone=company_ids is None, company_ids=company_ids or []))
 

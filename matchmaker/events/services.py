@@ -262,21 +262,44 @@ class ProgramItemData:
     company_ids: list[int]
 
 
-def add_program_item(event: Event, data: ProgramItemData) -> ProgramItem:
-    """Add a workshop, tour or dinner; "for chosen companies" takes registered ones only."""
+def save_program_item(event: Event, data: ProgramItemData,
+                      item: ProgramItem | None = None) -> ProgramItem:
+    """Add a workshop, tour or dinner, or change ``item``; "for chosen companies" takes
+    registered ones only."""
     companies = [] if data.for_everyone else list(db.session.scalars(
         db.select(Company).join(Registration).where(Registration.event_id == event.id,
                                                     Company.id.in_(data.company_ids))))
-    item = ProgramItem(event_id=event.id, title=data.title.strip(), place=data.place.strip(),
-                       description=data.description.strip(), starts_at=data.starts_at,
-                       ends_at=data.ends_at, for_everyone=data.for_everyone, companies=companies)
-    db.session.add(item)
+    if item is None:
+        item = ProgramItem(event_id=event.id)
+        db.session.add(item)
+    item.companies = companies
+    item.title, item.place = data.title.strip(), data.place.strip()
+    item.description = data.description.strip()
+    item.starts_at, item.ends_at, item.for_everyone = data.starts_at, data.ends_at, \
+        data.for_everyone
     db.session.commit()
     return item
 
 
+def program_item_of(event: Event, item_id: int) -> ProgramItem | None:
+    return db.session.scalar(db.select(ProgramItem).filter_by(id=item_id, event_id=event.id))
+
+
+def meetings_during(item: ProgramItem) -> list[MeetingRequest]:
+    """Scheduled meetings that clash with the item for a company attending it: placed before
+    the item was added or moved, they stay until the organizer moves them or regenerates."""
+    meetings_then = db.session.scalars(
+        db.select(MeetingRequest).join(Slot, MeetingRequest.slot_id == Slot.id).where(
+            MeetingRequest.event_id == item.event_id,
+            MeetingRequest.status == RequestStatus.ACCEPTED.value,
+            MeetingRequest.table_id.is_not(None),
+            Slot.starts_at < item.ends_at, item.starts_at < Slot.ends_at)).all()
+    return [m for m in meetings_then
+            if item.concerns(m.sender_id) or item.concerns(m.recipient_id)]
+
+
 def delete_program_item(event: Event, item_id: int) -> bool:
-    item = db.session.scalar(db.select(ProgramItem).filter_by(id=item_id, event_id=event.id))
+    item = program_item_of(event, item_id)
     if item is None:
         return False
     db.session.delete(item)

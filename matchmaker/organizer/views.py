@@ -2,6 +2,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..events import access, services
@@ -90,23 +91,59 @@ def registrations(event_id: int):
 @bp.route("/events/<int:event_id>/program", methods=["GET", "POST"])
 @organizers_only
 def program(event_id: int):
+    return _program_page(get_or_404(Event, event_id), None)
+
+
+@bp.route("/events/<int:event_id>/program/<int:item_id>/edit", methods=["GET", "POST"])
+@organizers_only
+def edit_program_item(event_id: int, item_id: int):
     event = get_or_404(Event, event_id)
-    form = ProgramItemForm()
+    item = services.program_item_of(event, item_id)
+    if item is None:
+        abort(404)
+    return _program_page(event, item)
+
+
+def _program_page(event: Event, item):
+    """The programme with the form to add an item, or to change ``item``."""
+    form = ProgramItemForm(obj=None if item is None else _ItemFields(item))
     form.companies.choices = [(r.company_id, r.company.name)
                               for r in services.registrations_by_status(event, None)]
     if form.validate_on_submit():
-        services.add_program_item(event, services.ProgramItemData(
-            title=form.title.data, place=form.place.data or "",
-            description=form.description.data or "",
-            starts_at=datetime.combine(form.day.data, form.start.data),
-            ends_at=datetime.combine(form.day.data, form.end.data),
-            for_everyone=form.for_everyone.data, company_ids=form.companies.data or []))
-        flash(_("“%(title)s” is on the programme.", title=form.title.data), "success")
+        saved = services.save_program_item(event, _program_data(form), item)
+        flash(_("“%(title)s” is on the programme.", title=saved.title), "success")
+        clashes = services.meetings_during(saved)
+        if clashes:
+            flash(ngettext("%(num)d scheduled meeting is at the same time for a company that "
+                           "attends: move it, or generate the schedule again.",
+                           "%(num)d scheduled meetings are at the same time for a company that "
+                           "attends: move them, or generate the schedule again.", len(clashes)),
+                  "warning")
         return redirect(url_for("organizer.program", event_id=event.id))
-    if not form.is_submitted() and event.days:
+    if not form.is_submitted() and item is None and event.days:
         form.day.data = event.days[0]
-    return render_form("organizer/program.html", form, event=event,
+    return render_form("organizer/program.html", form, event=event, editing=item,
                        items=services.program_for(event), viewer=access.viewer_of(event))
+
+
+class _ItemFields:
+    """A programme item as the form's fields see it (the form splits date and times)."""
+
+    def __init__(self, item):
+        self.title, self.place, self.description = item.title, item.place, item.description
+        self.day, self.start, self.end = item.starts_at.date(), item.starts_at.time(), \
+            item.ends_at.time()
+        self.for_everyone = item.for_everyone
+        self.companies = [c.id for c in item.companies]
+
+
+def _program_data(form: ProgramItemForm) -> services.ProgramItemData:
+    return services.ProgramItemData(
+        title=form.title.data, place=form.place.data or "",
+        description=form.description.data or "",
+        starts_at=datetime.combine(form.day.data, form.start.data),
+        ends_at=datetime.combine(form.day.data, form.end.data),
+        for_everyone=form.for_everyone.data, company_ids=form.companies.data or [])
 
 
 @bp.route("/events/<int:event_id>/program/<int:item_id>/delete", methods=["POST"])

@@ -37,7 +37,7 @@ def meetings_in(calendar: Calendar) -> dict[str, object]:
 
 def test_download_is_a_valid_calendar_with_the_event_time_zone(client, world):  # noqa: F811
     event, meeting, _loose, _c = world
-    events.add_program_item(event, events.ProgramItemData(
+    events.save_program_item(event, events.ProgramItemData(
         title="Networking dinner", place="Le Grand Café", description="Seated dinner",
         starts_at=datetime(2026, 11, 19, 21, 30), ends_at=datetime(2026, 11, 19, 23),
         for_everyone=True, company_ids=[]))

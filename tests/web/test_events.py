@@ -455,6 +455,36 @@ def test_bad_programme_items_are_refused(client, as_organizer, make_event, overr
     assert response.status_code == 400 and message in response.data.decode()
 
 
+def test_editing_a_programme_item_warns_of_scheduled_meetings_at_its_new_time(
+    client, as_organizer, make_event, make_participant, db
+):
+    from matchmaker.models import MeetingTable, ProgramItem, Slot
+
+    event, other = make_event(), make_event("Other evening")
+    _, a = make_participant("alice", event)
+    _, b = make_participant("bob", event)
+    client.post(f"/organizer/events/{event.id}/program", data=program_form())
+    item = db.session.scalar(db.select(ProgramItem))
+    first_slot = db.session.scalar(db.select(Slot).filter_by(event_id=event.id)
+                                   .order_by(Slot.starts_at))
+    table = db.session.scalar(db.select(MeetingTable).filter_by(event_id=event.id))
+    db.session.add(MeetingRequest(event_id=event.id, sender_id=a.id, recipient_id=b.id,
+                                  status="accepted", slot_id=first_slot.id, table_id=table.id,
+                                  open_pair_key=MeetingRequest.pair_key(a.id, b.id)))
+    db.session.commit()
+    url = f"/organizer/events/{event.id}/program/{item.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="Networking dinner"' in page and 'value="20:40"' in page
+    assert client.get(f"/organizer/events/{other.id}/program/{item.id}/edit").status_code == 404
+    assert client.post(url, data=program_form(end="18:00")).status_code == 400
+    response = client.post(url, data=program_form(title="Aperitif", start="18:00", end="18:30"),
+                           follow_redirects=True)
+    assert "1 scheduled meeting is at the same time" in response.get_data(as_text=True)
+    db.session.refresh(item)
+    assert (item.title, item.starts_at.strftime("%H:%M")) == ("Aperitif", "18:00")
+    assert db.session.scalar(db.select(db.func.count(ProgramItem.id))) == 1
+
+
 def test_removing_a_programme_item(client, as_organizer, make_event, db):
     from matchmaker.models import ProgramItem
 

@@ -70,7 +70,7 @@ def test_instance_respects_availability_programme_caps_locks_and_weights(evening
     registration = events.register(event, c["bert"], list(c["bert"].members),
                                    [slot_at(event, "18:00"), slot_at(event, "18:20"),
                                     slot_at(event, "19:00")])
-    events.add_program_item(event, events.ProgramItemData(
+    events.save_program_item(event, events.ProgramItemData(
         title="Workshop", place="", description="", starts_at=slot_at(event, "18:00").starts_at,
         ends_at=slot_at(event, "18:20").starts_at, for_everyone=False,
         company_ids=[c["bert"].id]))
@@ -369,7 +369,7 @@ def test_no_notices_before_publication(scheduled):
 
 def test_agenda_merges_meetings_and_programme(scheduled):
     event, c, one, two, loose = scheduled
-    events.add_program_item(event, events.ProgramItemData(
+    events.save_program_item(event, events.ProgramItemData(
         title="Dinner", place="Café", description="", starts_at=datetime(2026, 11, 19, 21, 30),
         ends_at=datetime(2026, 11, 19, 23), for_everyone=True, company_ids=[]))
     agenda = services.agenda(event, c["zoe"], shows_times=True)
