@@ -79,10 +79,11 @@ def _register_blueprints(app: Flask) -> None:
                       meetings_bp, notifications_bp, suggestions_bp, schedule_bp, dashboard_bp):
         app.register_blueprint(blueprint)
     from .audit.views import bp as audit_bp
+    from .dayof.views import bp as dayof_bp
     from .exchange.views import bp as exchange_bp
     from .privacy.views import bp as privacy_bp
 
-    for blueprint in (exchange_bp, audit_bp, privacy_bp):
+    for blueprint in (exchange_bp, audit_bp, privacy_bp, dayof_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

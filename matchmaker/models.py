@@ -158,6 +158,16 @@ class RequestStatus(enum.StrEnum):
 OPEN_REQUEST_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
 
 
+class DayStatus(enum.StrEnum):
+    """How a scheduled meeting went on the evening, as the organizer marks it."""
+
+    HELD = "held"
+    LATE = "late"
+    NO_SHOW_SENDER = "no_show_sender"
+    NO_SHOW_RECIPIENT = "no_show_recipient"
+    NO_SHOW_BOTH = "no_show_both"
+
+
 class Event(db.Model):
     __tablename__ = "events"
 
@@ -355,6 +365,9 @@ class MeetingRequest(db.Model):
     # What may be discussed: "public", "nda" or "licence" (DISCUSSION_LEVELS); both sides see it.
     discussion_level: Mapped[str] = mapped_column(sa.String(20), default="public",
                                                   server_default="public")
+    # The evening itself: a DayStatus value ("" until the organizer marks it), and when.
+    day_status: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
+    day_status_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship()
     slot: Mapped[Slot | None] = relationship()
@@ -570,6 +583,22 @@ class MeetingRating(db.Model):
     follow_up: Mapped[bool] = mapped_column(default=False)
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CheckIn(db.Model):
+    """An attendee who has arrived at the event (UTC time); undoing it deletes the row."""
+
+    __tablename__ = "check_ins"
+    __table_args__ = (sa.UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+    checked_in_at: Mapped[datetime] = mapped_column(default=utcnow)
+    checked_in_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
 
 # --- Import, export-control screening, audit ----------------------------------------------

@@ -16,6 +16,7 @@ ACTIONS = (
     "registration_withdrawn",
     "profile_created", "profile_edited", "export", "import", "schedule_published",
     "denied_parties_uploaded", "data_downloaded", "account_deleted", "company_deleted",
+    "attendee_checked_in", "check_in_undone", "meeting_marked", "meeting_bumped",
 )
 
 

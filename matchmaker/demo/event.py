@@ -21,6 +21,7 @@ from ..models import (
 )
 
 EVENT_NAME = "Milipol networking evening"
+EARLY_ARRIVALS = 6  # attendees the demo shows as checked in
 # Milipol Paris takes place every other November; the demo evening sits in the next one.
 EVENT_DAY = date(2027, 11, 17)
 PENDING_COMPANIES = ("Dietlinger Leichtbau GmbH", "Glaser Feinguss GmbH",
@@ -79,6 +80,7 @@ def seed_demo_event() -> str:
     _add_program(event, [c.id for c in companies if c.country == "DE"])
     _add_agreed_meetings(event, [r.company for r in registrations if r.is_approved])
     run = _publish_schedule(event, organizer)
+    _check_in_early_arrivals(event, registrations, organizer)
     approved = sum(r.is_approved for r in registrations)
     return (f"{EVENT_NAME} ({approved} approved, {len(PENDING_COMPANIES)} awaiting approval; "
             f"{run.scheduled} meetings scheduled and published)")
@@ -122,6 +124,16 @@ def _publish_schedule(event: Event, organizer: User):
     run = schedule.generate_now(event, organizer, time_limit=5)
     schedule.publish(event, notify=False)
     return run
+
+
+def _check_in_early_arrivals(event: Event, registrations: list[Registration],
+                             organizer: User) -> None:
+    """A few attendees already at the door, so the day-of pages have something to show."""
+    from ..dayof import services as dayof
+
+    arrived = [r for r in registrations if r.is_approved and r.attendees][:EARLY_ARRIVALS]
+    for registration in arrived:
+        dayof.check_in(event, registration.attendees[0], registration, organizer)
 
 
 def _add_program(event: Event, delegation_ids: list[int]) -> None:

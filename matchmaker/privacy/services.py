@@ -13,7 +13,9 @@ from ..mail import send_email
 from ..meetings import services as meetings
 from ..models import (
     AuditEntry,
+    CheckIn,
     Company,
+    Event,
     MeetingRating,
     MeetingRequest,
     Notification,
@@ -93,6 +95,11 @@ def data_document(user: User) -> dict:
         {"kind": n.kind, "created_at": _iso(n.created_at), "read_at": _iso(n.read_at)}
         for n in db.session.scalars(db.select(Notification).filter_by(user_id=user.id)
                                     .order_by(Notification.id))]
+    document["check_ins"] = [
+        {"event": name, "checked_in_at": _iso(at)}
+        for name, at in db.session.execute(
+            db.select(Event.name, CheckIn.checked_in_at).join(Event, Event.id == CheckIn.event_id)
+            .where(CheckIn.user_id == user.id).order_by(CheckIn.id))]
     document["actions_logged"] = [
         {"action": e.action, "at": _iso(e.created_at), "target": e.target_label,
          "details": e.details}

@@ -12,6 +12,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..dayof import services as dayof
 from ..events import access
 from ..models import Company, Event, MeetingTable, Role, Slot
 from ..security import roles_required
@@ -47,7 +48,8 @@ def index(event_id: int):
     run = services.latest_run(viewer.event)
     return render_form("schedule/index.html", GenerateForm(), event=viewer.event, viewer=viewer,
                        grid=services.grid(viewer.event), run=run, quality=services.quality(run),
-                       active_run=services.active_run(viewer.event))
+                       active_run=services.active_run(viewer.event),
+                       live=dayof.live_state(viewer.event))
 
 
 @bp.route("/events/<int:event_id>/schedule/generate", methods=["POST"])
@@ -59,7 +61,8 @@ def generate(event_id: int):
         run = services.latest_run(viewer.event)
         return render_form("schedule/index.html", form, event=viewer.event, viewer=viewer,
                            grid=services.grid(viewer.event), run=run,
-                           quality=services.quality(run), active_run=None)
+                           quality=services.quality(run), active_run=None,
+                           live=dayof.live_state(viewer.event))
     try:
         run = services.start_generation(viewer.event, current_user, form.time_limit.data)
     except services.ScheduleError as error:
