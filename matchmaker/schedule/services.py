@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from .. import audit, jobs
 from ..engine.scheduling import (
@@ -318,19 +319,26 @@ def _finish(run: ScheduleRun, built: BuiltInstance, result: ScheduleResult,
 def _write_back(event: Event, built: BuiltInstance, result: ScheduleResult) \
         -> list[tuple[MeetingRequest, str]]:
     """Replace every unlocked meeting's place with the engine's, in the caller's transaction;
-    returns the meetings whose place changed and how (for notices after publication)."""
-    release_stale(event)
-    movable = [m for m in agreed_meetings(event)
-               if not (m.locked and is_scheduled(m))]
+    returns the meetings whose place changed and how (for notices after publication).
+
+    The engine worked on a snapshot: a meeting locked, unlocked or called off meanwhile keeps
+    its place (or stays off), and the rows are held until the commit so none changes now."""
+    release_stale(event)  # first, as a manual change does: the same order never deadlocks
+    engine_moves = {m.id for m in built.requests} | built.excluded.keys()
+    movable = [m for m in _agreed_meetings_held(event)
+               if m.id in engine_moves and not (m.locked and is_scheduled(m))]
+    moving = {m.id for m in movable}
     before = {m.id: (m.slot_id, m.table_id) for m in movable}
     _clear_places(movable)
     for placed in result.meetings:
         if placed.fixed or placed.request is None:
             continue
         meeting = built.requests[placed.request]
-        _set_place(meeting, built.slots[placed.slot], built.tables[placed.table])
+        if meeting.id in moving:
+            _set_place(meeting, built.slots[placed.slot], built.tables[placed.table])
     for missing in result.unscheduled:
-        built.requests[missing.request].unscheduled_reason = missing.reason
+        if built.requests[missing.request].id in moving:
+            built.requests[missing.request].unscheduled_reason = missing.reason
     for meeting in movable:
         meeting.unscheduled_reason = built.excluded.get(meeting.id, meeting.unscheduled_reason)
     changes = []
@@ -340,6 +348,16 @@ def _write_back(event: Event, built: BuiltInstance, result: ScheduleResult) \
             changes.append((meeting, _change_kind(before[meeting.id], meeting)))
     db.session.flush()
     return changes
+
+
+def _agreed_meetings_held(event: Event) -> list[MeetingRequest]:
+    """The agreed meetings as they are now, held until the commit: a concurrent lock, move or
+    cancel waits for the write-back (FOR UPDATE on PostgreSQL; on SQLite the write before this
+    took the one write lock)."""
+    query = (db.select(MeetingRequest).filter_by(event_id=event.id, status=ACCEPTED)
+             .order_by(MeetingRequest.id).with_for_update()
+             .execution_options(populate_existing=True))
+    return list(db.session.scalars(query))
 
 
 def _bump(meeting: MeetingRequest) -> None:
@@ -517,10 +535,18 @@ def cancel(event: Event, meeting: MeetingRequest, organizer: User, reason: str) 
 
 def set_locked(event: Event, meeting: MeetingRequest, locked: bool) -> None:
     """A locked meeting keeps its place when the schedule is generated again."""
-    if locked and not is_scheduled(meeting):
-        raise ScheduleError(_l("Only a scheduled meeting can be locked."))
-    meeting.locked = locked
+    # One conditional UPDATE: a write-back that took the meeting off the grid meanwhile
+    # (and committed first) leaves nothing to lock, instead of a locked meeting without a place.
+    placed = db.and_(MeetingRequest.status == ACCEPTED, MeetingRequest.slot_id.is_not(None),
+                     MeetingRequest.table_id.is_not(None))
+    result = db.session.execute(
+        db.update(MeetingRequest).where(MeetingRequest.id == meeting.id, placed if locked
+                                        else db.true()).values(locked=locked)
+        .execution_options(synchronize_session=False))
     db.session.commit()
+    db.session.refresh(meeting)
+    if result.rowcount == 0:
+        raise ScheduleError(_l("Only a scheduled meeting can be locked."))
 
 
 def _commit_and_tell(event: Event, changes: list[tuple[MeetingRequest, str]]) -> None:
@@ -580,8 +606,20 @@ class Agenda:
         return [e.meeting for e in self.entries if e.meeting is not None]
 
 
+def company_meetings(event: Event, company_id: int) -> list[MeetingRequest]:
+    """One company's agreed meetings, with the slot, table and both sides an agenda shows
+    loaded in the same query (not the whole event's meetings, nor one query per meeting)."""
+    return list(db.session.scalars(
+        db.select(MeetingRequest).filter_by(event_id=event.id, status=ACCEPTED)
+        .where(db.or_(MeetingRequest.sender_id == company_id,
+                      MeetingRequest.recipient_id == company_id))
+        .options(joinedload(MeetingRequest.slot), joinedload(MeetingRequest.table),
+                 joinedload(MeetingRequest.sender), joinedload(MeetingRequest.recipient))
+        .order_by(MeetingRequest.id)))
+
+
 def agenda(event: Event, company: Company, shows_times: bool) -> Agenda:
-    mine = [m for m in agreed_meetings(event) if company.id in (m.sender_id, m.recipient_id)]
+    mine = company_meetings(event, company.id)
     placed = [m for m in mine if shows_times and is_scheduled(m)]
     entries = [AgendaEntry(m.slot.starts_at, m.slot.ends_at, meeting=m) for m in placed]
     entries += [AgendaEntry(i.starts_at, i.ends_at, item=i)

@@ -1,13 +1,12 @@
 """Meeting requests: the life cycle, the rules, expiry, idempotency, notifications, threads."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from matchmaker.models import MeetingRequest, Notification, RequestMessage, utcnow
-from tests.conftest import PASSWORD, POSTGRES_URL, shown, translated
+from tests.conftest import shown, translated
 
 
 @pytest.fixture
@@ -366,63 +365,6 @@ def test_badge_list_and_reading(client, auth, evening, db):
     login_as(auth, "carl")
     assert client.post(f"/notifications/{notification.id}/open").status_code == 404
     assert client.post("/notifications/read").status_code == 302
-
-
-# --- races ------------------------------------------------------------------------------
-
-postgresql_only = pytest.mark.skipif(not POSTGRES_URL, reason="the races need PostgreSQL")
-
-
-def at_once(app, calls):
-    """Run (email, path, form) POSTs from logged-in clients in threads released together.
-
-    Plain values only: ORM objects must not be touched from other threads."""
-    barrier = threading.Barrier(len(calls))
-    statuses = []
-
-    def call(email, path, form):
-        client = app.test_client()
-        client.post("/auth/login", data={"email": email, "password": PASSWORD})
-        barrier.wait()
-        statuses.append(client.post(path, data=form).status_code)
-
-    threads = [threading.Thread(target=call, args=c) for c in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses
-
-
-@postgresql_only
-def test_crossed_requests_at_the_same_moment_make_one_meeting(app, backend, evening, db):
-    if backend != "postgresql":
-        pytest.skip("the race needs PostgreSQL")
-    event, alice, bob, _ = evening
-    to_bob = ("alice@example.com", f"/events/{event.id}/companies/{bob.id}/request", {"note": "1"})
-    to_alice = ("bob@example.com", f"/events/{event.id}/companies/{alice.id}/request",
-                {"note": "2"})
-    assert at_once(app, [to_bob, to_alice] * 3) == [302] * 6
-    db.session.expire_all()
-    (request,) = requests_between(db, alice, bob)
-    assert request.status == "accepted"
-
-
-@postgresql_only
-def test_racing_accepts_agree_once(app, backend, evening, db):
-    if backend != "postgresql":
-        pytest.skip("the race needs PostgreSQL")
-    event, alice, bob, _ = evening
-    request = MeetingRequest(event_id=event.id, sender_id=alice.id, recipient_id=bob.id,
-                             open_pair_key=MeetingRequest.pair_key(alice.id, bob.id))
-    db.session.add(request)
-    db.session.commit()
-    accept = ("bob@example.com", f"/requests/{request.id}/accept", {})
-    assert at_once(app, [accept] * 4) == [302] * 4
-    db.session.expire_all()
-    assert request.status == "accepted"
-    assert db.session.scalar(db.select(db.func.count(Notification.id)).filter_by(
-        kind="accepted")) == 1
 
 
 def test_company_names_in_notifications_are_escaped(client, auth, evening, db):
