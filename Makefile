@@ -6,7 +6,7 @@ PORT    ?= 5000
 PO      := $(wildcard matchmaker/translations/*/LC_MESSAGES/messages.po)
 MO      := $(PO:.po=.mo)
 
-.PHONY: install run test bench lint browser translations extract-messages clean
+.PHONY: install run test bench load lint browser translations extract-messages clean
 
 $(PYTHON):
 	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -29,18 +29,28 @@ run: install
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
 	$(VENV)/bin/matchmaker run --host 127.0.0.1 --port $(PORT)
 
-# Browser tests drive Debian's Chromium; install it when it is missing (needs root, as on CI).
+# Browser tests drive Debian's Chromium; install it when it is missing (needs root, as on CI),
+# and axe-core from the npm registry when node_modules/ lacks it.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: browser tests will be skipped (sudo apt-get install chromium)"; fi; }
+	@test -f node_modules/axe-core/axe.min.js || { \
+	  if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund; \
+	  else echo "npm missing: accessibility tests will be skipped (apt-get install npm)"; fi; }
 
 test: install browser
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 bench: install
 	@for bench in benchmarks/bench_*.py; do echo "== $$bench"; $(PYTHON) $$bench $(BENCH_ARGS) || exit 1; done
+
+# 500 participants against gunicorn + PostgreSQL on loopback (database matchmaker_load; see
+# benchmarks/load/run.py for LOAD_ARGS such as --reseed or --page-seconds 120).
+load: install
+	$(PYTHON) -m pip install --quiet -e '.[load]'
+	$(PYTHON) benchmarks/load/run.py $(LOAD_ARGS)
 
 # Every suppression carries its reason next to it (# noqa / # nosec).
 lint: install

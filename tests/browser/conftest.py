@@ -1,7 +1,8 @@
 """Real-browser tests: Playwright for Python driving Debian's Chromium (/usr/bin/chromium).
 
 Playwright's own browser download does not work offline, Debian's Chromium does; `make test`
-installs it when missing. On CI a missing browser fails the run instead of skipping."""
+installs it when missing, and axe-core (package.json) for the accessibility checks. On CI a
+missing browser or axe-core fails the run instead of skipping."""
 
 import os
 import shutil
@@ -11,19 +12,31 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.conftest import PASSWORD, translated
+from tests.web.conftest import enrol, make_event, make_participant, organizer  # noqa: F401
+
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# The rules of WCAG 2.0 and 2.1, levels A and AA (colour contrast among them), and axe's best
+# practices (landmarks, heading order).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+BROWSER_LOCALES = {"en": "en-GB", "de": "de-DE", "fr": "fr-FR"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def missing(message: str):
+    """Skip the test, or fail it on CI, where every browser test must run."""
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
 def browser():
     chromium = shutil.which("chromium")
     if chromium is None:
-        message = "Debian's chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing("Debian's chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -48,8 +61,26 @@ def live_server(app):
 
 
 @pytest.fixture
-def page(browser, request):
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+def lang() -> str:
+    """The language the test expects the pages in; journeys parametrise it."""
+    return "en"
+
+
+def new_context(browser, lang="en", **options):
+    """A fresh browser profile (cookies of its own) speaking ``lang``."""
+    return browser.new_context(locale=BROWSER_LOCALES[lang],
+                               viewport={"width": 1280, "height": 900}, **options)
+
+
+@pytest.fixture
+def browser_lang(lang) -> str:
+    """The browser's Accept-Language: the page's language unless a test sets it apart."""
+    return lang
+
+
+@pytest.fixture
+def page(browser, browser_lang):
+    context = new_context(browser, browser_lang, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -57,12 +88,46 @@ def page(browser, request):
 
 
 @pytest.fixture
-def screenshot(page, request, backend):
+def screenshot(page, request, backend, lang):
+    """``screenshot(name)`` saves the page (or ``of=`` another one) to SCREENSHOTS."""
     SCREENSHOTS.mkdir(exist_ok=True)
 
-    def take(name: str) -> Path:
-        path = SCREENSHOTS / f"{request.node.originalname}-{backend}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+    def take(name: str, of=None) -> Path:
+        path = SCREENSHOTS / f"{request.node.originalname}-{backend}-{lang}-{name}.png"
+        (of or page).screenshot(path=str(path), full_page=True)
         return path
 
     return take
+
+
+def log_in(page, live_server, email, lang="en"):
+    page.goto(live_server + "/auth/login")
+    page.get_by_label(translated(lang, "Email")).fill(email)
+    page.get_by_label(translated(lang, "Password")).fill(PASSWORD)
+    page.get_by_role("button", name=translated(lang, "Log in")).click()
+    page.wait_for_url(live_server + "/")
+
+
+@pytest.fixture
+def axe(page, live_server):
+    """``axe(page)`` runs axe-core on the page and returns its violations of AXE_TAGS as text.
+
+    The script comes from node_modules/ (`make test` runs `npm ci`), served at a same-origin
+    URL by Playwright's router. An inlined script would need bypass_csp; this way the app's
+    CSP ("script-src 'self'") stays on, as for real users.
+    """
+    if not AXE_SCRIPT.exists():
+        missing("axe-core is not installed (npm ci --no-audit --no-fund)")
+    url = live_server + "/__axe-core__.js"
+    page.context.route(url, lambda route: route.fulfill(path=AXE_SCRIPT,
+                                                        content_type="text/javascript"))
+
+    def run(checked_page) -> list[str]:
+        checked_page.add_script_tag(url=url)
+        results = checked_page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        return [f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+                + ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+                for violation in results["violations"]]
+
+    return run

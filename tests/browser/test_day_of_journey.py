@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from matchmaker.schedule import services as schedule
-from tests.browser.test_request_journey import log_in
+from tests.browser.conftest import log_in
 from tests.web import conftest as event_fixtures
 from tests.web.test_schedule import agree, slot_at, table
 
