@@ -30,7 +30,7 @@ SVG_NS = "http://www.w3.org/2000/svg"
 ElementTree.register_namespace("", SVG_NS)
 ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 
-COMMON = dict(style=STYLE, js=[], width=720, height=360, print_values=False,
+COMMON = dict(style=STYLE, js=[], width=720, height=360, print_values=False, order_min=0,
               legend_at_bottom=True, truncate_label=-1, margin=16)
 
 

@@ -1,11 +1,14 @@
 """The organizer's dashboard: figures, SVG charts with their numbers, and who may see them."""
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from matchmaker.models import MeetingRequest, RegistrationStatus
 from tests.conftest import translated
+
+ET_SVG = "http://www.w3.org/2000/svg"
 
 
 @pytest.fixture
@@ -49,6 +52,9 @@ def test_every_chart_is_valid_svg(client, auth, busy_event, name):
     assert root.tag.endswith("svg")
     assert "script" not in response.get_data(as_text=True).lower()
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    # Every chart counts things: its axis has whole numbers only.
+    labels = [t.text for t in root.iter(f"{{{ET_SVG}}}text") if t.text]
+    assert not [label for label in labels if re.fullmatch(r"\d+\.\d+", label)]
 
 
 def test_the_page_itself_keeps_the_strict_policy(client, auth, busy_event):
