@@ -23,6 +23,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    from .web import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # huge ids: 404, not a database error
     app.config.from_object(config_layers.Defaults)
     app.config.from_pyfile("config.py", silent=True)
     config_layers.load_env(app.config)

@@ -7,6 +7,7 @@ the route pattern, not the URL (reset and calendar tokens live in URLs)."""
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from flask import Flask, g, request
@@ -14,6 +15,18 @@ from flask_login import current_user
 from pythonjsonlogger.json import JsonFormatter
 
 access_log = logging.getLogger("matchmaker.access")
+# Line breaks and other control characters: written as escapes (\n), never as themselves.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+class EscapingFormatter(logging.Formatter):
+    """Text lines that a crafted value cannot break into a forged line; a traceback still
+    follows on lines of its own."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # logging's name for it
+        record.message = CONTROL_CHARACTERS.sub(
+            lambda match: match.group().encode("unicode_escape").decode(), record.message)
+        return super().formatMessage(record)
 
 
 def init_app(app: Flask) -> None:
@@ -23,7 +36,7 @@ def init_app(app: Flask) -> None:
                                            rename_fields={"levelname": "level",
                                                           "asctime": "time"}))
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(EscapingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.matchmaker = True  # replaced, not stacked, when another app is created
     root = logging.getLogger()
     root.handlers[:] = [h for h in root.handlers if not getattr(h, "matchmaker", False)]

@@ -20,6 +20,8 @@ from .models import User
 MIN_PASSWORD_LENGTH = 12
 # zxcvbn scores 0-4; below 3 means the password is in or close to a common-password list.
 MIN_PASSWORD_SCORE = 3
+# zxcvbn refuses longer input (ValueError: a 500); the first 72 characters decide the score.
+ZXCVBN_MAX_LENGTH = 72
 
 STATIC_ENDPOINTS = {"static", "bootstrap.static"}
 
@@ -54,8 +56,18 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    app.before_request(_refuse_nul_characters)
     app.before_request(_end_stale_session)
     app.after_request(_no_store_when_logged_in)
+
+
+def _refuse_nul_characters():
+    """No browser sends a NUL character and PostgreSQL cannot store one (a 500 deep in a
+    service): refuse it in any field, query or URL part before a view runs."""
+    texts = [*request.args.items(multi=True), *request.form.items(multi=True),
+             *(request.view_args or {}).items()]
+    if any("\x00" in str(key) or "\x00" in str(value) for key, value in texts):
+        abort(400)
 
 
 @login_manager.user_loader
@@ -120,7 +132,8 @@ def password_problem(password: str, user_inputs: tuple[str, ...] = ()) -> str | 
     """Why a new password is refused, or None when it is acceptable."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return str(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
-    if zxcvbn(password[:100], user_inputs=list(user_inputs))["score"] < MIN_PASSWORD_SCORE:
+    strength = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=list(user_inputs))
+    if strength["score"] < MIN_PASSWORD_SCORE:
         return str(_l("This password is too common or easy to guess. Try a longer phrase."))
     return None
 

@@ -5,6 +5,7 @@ from flask import Blueprint, render_template, request
 from ..extensions import db
 from ..models import AuditEntry, Event, Role
 from ..security import roles_required
+from ..web import db_int
 from . import ACTIONS
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -26,7 +27,7 @@ def index():
     action = request.args.get("action", "")
     if action in ACTIONS:
         query = query.where(AuditEntry.action == action)
-    event_id = request.args.get("event", type=int)
+    event_id = request.args.get("event", type=db_int)
     if event_id:
         query = query.where(AuditEntry.event_id == event_id)
     who = request.args.get("who", "").strip()[:100]
@@ -39,7 +40,7 @@ def index():
         query = query.where(AuditEntry.created_at >= datetime.combine(start, time.min))
     if end:
         query = query.where(AuditEntry.created_at <= datetime.combine(end, time.max))
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE,
+    page = db.paginate(query, page=request.args.get("page", 1, type=db_int), per_page=PAGE_SIZE,
                        error_out=False)
     events = db.session.scalars(db.select(Event).order_by(Event.name)).all()
     return render_template("audit/index.html", page=page, actions=ACTIONS, events=events,

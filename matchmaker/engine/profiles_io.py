@@ -69,6 +69,10 @@ def _profile(company: Any, where: str, taxonomy) -> Profile:
         value = company.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise InputError(f"{where}: field {name!r} must be a list of strings")
+    for name in ("id", *_TEXTS, *_LISTS):  # databases cannot store NUL characters
+        value = company.get(name, "")
+        if any("\x00" in text for text in ([value] if isinstance(value, str) else value)):
+            raise InputError(f"{where}: field {name!r} contains a NUL character")
     try:
         tags = taxonomy.validate(company.get("tags", []))
     except InputError as exc:

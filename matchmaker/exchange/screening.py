@@ -49,7 +49,11 @@ def parse_list(content: bytes) -> list[tuple[str, str]]:
     text = decode_text(content)
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:  # e.g. a field beyond csv's size limit
+        raise FileProblem(_l("The CSV file is malformed: %(error)s", error=str(error))) \
+            from error
     if not rows:
         raise FileProblem(_l("The file is empty."))
     headers = [countries.fold(h).replace("-", " ") for h in rows[0]]

@@ -43,9 +43,13 @@ def decode_text(content: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252 as Excel writes it in Western Europe."""
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            return content.decode(encoding)
+            text = content.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if "\x00" in text:  # anywhere in the file, not only at its start: no database stores it
+            raise FileProblem(_l("This does not look like a CSV file (it contains binary "
+                                 "data)."))
+        return text
     raise FileProblem(_l("The file is neither UTF-8 nor Windows-1252 text. Save it as CSV "
                          "(UTF-8) and try again."))
 

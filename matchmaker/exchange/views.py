@@ -121,7 +121,7 @@ def import_profiles(event_id: int):
         content = form.file.data.read()
         try:
             raw = json.loads(content.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError) as error:
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:  # nested too deep
             form.file.errors.append(_("The file is not valid JSON: %(error)s", error=str(error)))
         else:
             try:

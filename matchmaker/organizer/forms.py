@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from ..events.definition import DefinitionError, Window, parse_breaks, parse_tables
 from ..events.forms import CheckboxesField
 from ..models import RegistrationStatus
+from ..web import DB_INT_MAX
 
 WINDOW_ROWS = 3
 
@@ -127,6 +128,7 @@ class DecisionForm(FlaskForm):
     reject = SubmitField(_l("Reject"))
 
     def validate_ids(self, field):
+        field.data = [i for i in field.data or [] if 0 < i <= DB_INT_MAX]  # others name no row
         if not field.data:
             raise ValidationError(_l("Select at least one registration."))
 

@@ -16,7 +16,7 @@ from ..dayof import services as dayof
 from ..events import access
 from ..models import Company, Event, MeetingTable, Role, Slot
 from ..security import roles_required
-from ..web import get_or_404, render_form
+from ..web import db_int, get_or_404, render_form
 from . import calendar, services
 from .forms import GenerateForm, MoveForm, RatingForm, ReasonForm, SwapForm
 
@@ -144,7 +144,7 @@ def move(event_id: int, request_id: int):
 def swap(event_id: int, request_id: int):
     viewer = _organizer_viewer(event_id)
     meeting = _meeting_or_404(viewer.event, request_id)
-    other = services.meeting_of(viewer.event, request.form.get("other", type=int) or 0)
+    other = services.meeting_of(viewer.event, request.form.get("other", type=db_int) or 0)
     if other is None:
         form = MoveForm(viewer.event, {})
         return _render_meeting(viewer, meeting, move_form=form, status=400,
@@ -290,7 +290,8 @@ def rate(event_id: int, request_id: int):
     viewer, meeting = _own_meeting(event_id, request_id)
     form = RatingForm(prefix=f"m{meeting.id}")
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
+        # str(): a validator's message may be a lazy translation, which join() refuses
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
         return _render_agenda(viewer, viewer.registration.company), 400
     try:
         services.rate(viewer, meeting, form.rating.data, form.follow_up.data,

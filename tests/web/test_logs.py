@@ -46,3 +46,40 @@ def test_user_text_cannot_forge_a_log_line(app, log_lines):
     (line,) = [entry for entry in log_lines if "Evil" in entry]
     assert "\n" not in line
     assert json.loads(line)["message"].startswith("company Evil")
+
+
+def test_passwords_and_reset_tokens_never_reach_the_logs(client, make_user, outbox, log_lines):
+    """Register, log in, change the password, reset it by email: none of the passwords and
+    not the token of the reset link appear in any log line."""
+    passwords = ["first-Secret-Phrase-4711 ravens", "second-Secret-Phrase-0815 owls",
+                 "third-Secret-Phrase-2342 larks"]
+    client.post("/auth/register", data={"name": "Lena Log", "email": "lena@example.com",
+                                        "password": passwords[0], "confirm": passwords[0]})
+    client.post("/auth/logout")
+    client.post("/auth/login", data={"email": "lena@example.com", "password": passwords[0]})
+    client.post("/auth/password", data={"current_password": passwords[0],
+                                        "password": passwords[1], "confirm": passwords[1]})
+    client.post("/auth/logout")
+    client.post("/auth/forgot", data={"email": "lena@example.com"})
+    link = outbox.last_link()
+    token = link.rsplit("/", 1)[1]
+    answer = client.post(link, data={"password": passwords[2], "confirm": passwords[2]})
+    assert answer.status_code == 302 and "/auth/reset" not in answer.location  # it worked
+    logged = "".join(log_lines)
+    assert '"status": 302' in logged  # the lines were captured
+    assert token not in logged
+    for password in passwords:
+        assert password not in logged
+
+
+def test_text_lines_escape_user_text_too(tmp_path):
+    """The default text format (not JSON) writes a line break in user text as \\n."""
+    from tests.conftest import make_app
+
+    make_app(f"sqlite:///{tmp_path / 'text.db'}", tmp_path, LOG_FORMAT="text")
+    handler = next(h for h in logging.getLogger().handlers if getattr(h, "matchmaker", False))
+    record = logging.LogRecord("matchmaker.test", logging.WARNING, __file__, 1, "company %s",
+                               ("Evil\n2026-01-01 00:00:00 INFO matchmaker: forged\u2028",), None)
+    line = handler.format(record)
+    assert "\n" not in line and "\u2028" not in line
+    assert line.endswith("company Evil\\n2026-01-01 00:00:00 INFO matchmaker: forged\\u2028")

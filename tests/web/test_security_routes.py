@@ -10,6 +10,7 @@ New routes are covered automatically: a route that should be public must be list
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from matchmaker.models import RegistrationStatus
 
@@ -39,8 +40,8 @@ def build(rule, values: dict[str, object]) -> str:
     """A URL for ``rule`` with each argument taken from ``values`` (or a harmless default)."""
     args = {}
     for name in rule.arguments:
-        converter = rule._converters[name].__class__.__name__
-        default = 999_999 if converter in ("IntegerConverter",) else "x"
+        numeric = isinstance(rule._converters[name], IntegerConverter)  # or a subclass
+        default = 999_999 if numeric else "x"
         args[name] = values.get(name, default)
     return rule.build(args, append_unknown=False)[1]
 

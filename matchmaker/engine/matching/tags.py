@@ -24,24 +24,27 @@ class KeywordIndex:
     phrases: dict[tuple[str, ...], tuple[str, ...]]
     weights: dict[str, float]
     heads: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    longest: int = 0  # the longest keyword or head: no longer piece of a word can be one
     _word_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def keywords_in_word(self, word: str) -> tuple[str, ...]:
         """The keywords and phrase heads that name a folded word (memoised: vocabularies repeat)."""
         hit = self._word_cache.get(word)
         if hit is None:
-            hit = tuple(k for k in _candidates(word) if k in self.words or k in self.heads)
+            hit = tuple(k for k in _candidates(word, self.longest)
+                        if k in self.words or k in self.heads)
             self._word_cache[word] = hit
         return hit
 
 
-def _candidates(word: str):
-    """Every keyword shape that ``keyword_matches`` accepts for ``word``."""
+def _candidates(word: str, longest: int):
+    """Every keyword shape that ``keyword_matches`` accepts for ``word``, up to ``longest``
+    letters: without the bound a 20,000-letter "word" would take minutes (quadratic)."""
     yield word
-    for end in range(4, len(word)):
+    for end in range(4, min(len(word), longest + 1)):
         yield word[:end]
     for start in range(1, len(word) - 5):
-        for end in range(start + 6, len(word) + 1):
+        for end in range(start + 6, min(len(word), start + longest) + 1):
             yield word[start:end]
 
 
@@ -84,6 +87,7 @@ def keyword_index(taxonomy) -> KeywordIndex:
         {k: tuple(sorted(v)) for k, v in phrases.items()},
         weights,
         {k: tuple(v) for k, v in heads.items()},
+        max(map(len, [*words, *heads]), default=0),
     )
     _INDEXES[id(taxonomy)] = (taxonomy, index)
     return index
