@@ -12,7 +12,7 @@ from ..auth import services as accounts
 from ..engine.matching import infer_tags
 from ..engine.taxonomy import load_taxonomy
 from ..extensions import db
-from ..models import Company, CompanyTag, User
+from ..models import Company, CompanyTag, User, utcnow
 from ..suggestions.embeddings import refresh_embeddings
 
 
@@ -83,6 +83,7 @@ def _apply(company: Company, data: ProfileData) -> list[str]:
     wanted = load_taxonomy().validate(data.tags)
     if wanted != company.tags:
         company.tag_links = [CompanyTag(tag_id=tag_id) for tag_id in wanted]
+        company.updated_at = utcnow()  # tags live in another table; the matcher cache keys on it
     after = {f: getattr(company, f) for f in AUDITED_FIELDS}
     return [f for f in AUDITED_FIELDS if before.get(f) != after[f]]
 

@@ -146,6 +146,7 @@ def _company_for(clean: dict, summary: Summary) -> Company:
             setattr(company, key, clean[key])
     if "tags" in clean and clean["tags"] != company.tags:
         company.tag_links = [CompanyTag(tag_id=tag_id) for tag_id in clean["tags"]]
+        company.updated_at = utcnow()  # tags live in another table; the matcher cache keys on it
     db.session.flush()
     return company
 

@@ -16,7 +16,7 @@ from ..engine.matching import Matcher, Profile, Suggestion
 from ..engine.taxonomy import load_taxonomy
 from ..events.access import approved_companies_query
 from ..extensions import db
-from ..models import Company, MeetingRequest, NotInterested, RequestStatus
+from ..models import Company, CompanyEmbedding, MeetingRequest, NotInterested, RequestStatus
 from .embeddings import encoder_enabled, refresh_embeddings, vectors_of
 
 # Strength bands, as a share of the event's best pair score: a calm label instead of "87%".
@@ -30,6 +30,7 @@ class FittedEvent:
     fingerprint: tuple
     matcher: Matcher | None  # None with fewer than two companies: nobody to match
     best_score: float
+    company_ids: frozenset[int]  # the approved companies it was fitted on
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,14 @@ def _approved_companies(event_id: int) -> list[Company]:
     return list(db.session.scalars(query))
 
 
-def _fingerprint(companies: list[Company]) -> tuple:
-    return tuple((c.id, c.updated_at, c.embedding.text_digest if c.embedding else None)
-                 for c in companies)
+def _fingerprint(event_id: int) -> tuple:
+    """(id, update time, text digest) of each approved company: read on every page view, so
+    without the profiles' texts, tags and vectors (megabytes for a 500-company event)."""
+    query = (approved_companies_query(event_id)
+             .outerjoin(CompanyEmbedding, CompanyEmbedding.company_id == Company.id)
+             .with_only_columns(Company.id, Company.updated_at, CompanyEmbedding.text_digest)
+             .order_by(Company.id))
+    return tuple(tuple(row) for row in db.session.execute(query))
 
 
 def _profile(company: Company) -> Profile:
@@ -62,28 +68,37 @@ def _profile(company: Company) -> Profile:
     )
 
 
-def event_matches(event_id: int) -> EventMatches:
-    """The event's matcher, refitted only when its approved companies changed."""
-    companies = _approved_companies(event_id)
-    refresh_embeddings(companies)  # normally a no-op: profiles are embedded when saved
-    fingerprint = _fingerprint(companies)
+def fitted_event(event_id: int, companies: list[Company] | None = None) -> FittedEvent:
+    """The event's matcher, refitted only when its approved companies changed; the check
+    reads the fingerprint only, the profiles are loaded (or ``companies`` used) to refit."""
+    fingerprint = _fingerprint(event_id)
     with _cache_lock:
         cached = _cache.get(event_id)
     if cached is None or cached.fingerprint != fingerprint:
+        companies = _approved_companies(event_id) if companies is None else companies
+        if refresh_embeddings(companies):  # normally 0: profiles are embedded when saved
+            fingerprint = _fingerprint(event_id)
         cached = _fit(companies, fingerprint)
         with _cache_lock:
             _cache[event_id] = cached
-    return EventMatches(cached, {c.id: c for c in companies})
+    return cached
+
+
+def event_matches(event_id: int) -> EventMatches:
+    """The fitted event with all its approved companies (the organizer's matrix)."""
+    companies = _approved_companies(event_id)
+    return EventMatches(fitted_event(event_id, companies), {c.id: c for c in companies})
 
 
 def _fit(companies: list[Company], fingerprint: tuple) -> FittedEvent:
+    ids = frozenset(c.id for c in companies)
     if len(companies) < 2:
-        return FittedEvent(fingerprint, None, 0.0)
+        return FittedEvent(fingerprint, None, 0.0, ids)
     matcher = Matcher(load_taxonomy(), encoder=encoder_enabled())
     matcher.fit([_profile(c) for c in companies])
     best = max((s.score for ranked in matcher.suggest_all(1).values() for s in ranked),
                default=0.0)
-    return FittedEvent(fingerprint, matcher, best)
+    return FittedEvent(fingerprint, matcher, best, ids)
 
 
 def strength(score: float, best: float) -> int:
@@ -123,17 +138,20 @@ def _render(suggestion: Suggestion, lang: str) -> tuple[str, ...]:
 
 def suggestions_for(event_id: int, company_id: int, k: int, lang: str) -> list[SuggestedContact]:
     """Ranked contacts for one approved company, with reasons in the reader's language."""
-    event = event_matches(event_id)
-    if event.fitted.matcher is None or company_id not in event.companies:
+    fitted = fitted_event(event_id)
+    if fitted.matcher is None or company_id not in fitted.company_ids:
         return []
-    ranked = event.fitted.matcher.suggest(
+    ranked = fitted.matcher.suggest(
         str(company_id), k,
         exclude={str(i) for i in not_interested_ids(event_id, company_id)},
         meetings={str(i) for i in _in_contact(event_id, company_id)},
     )
-    best = event.fitted.best_score
-    return [SuggestedContact(event.companies[int(s.id)], strength(s.score, best),
-                             _render(s, lang), s.already_meeting) for s in ranked]
+    shown = {c.id: c for c in db.session.scalars(
+        db.select(Company).where(Company.id.in_([int(s.id) for s in ranked]))
+        .options(selectinload(Company.tag_links)))}
+    return [SuggestedContact(shown[int(s.id)], strength(s.score, fitted.best_score),
+                             _render(s, lang), s.already_meeting)
+            for s in ranked if int(s.id) in shown]
 
 
 @dataclass(frozen=True)

@@ -176,6 +176,40 @@ def test_matcher_is_refitted_only_when_a_profile_changes(app, event, optro, galv
     assert services.event_matches(event.id).fitted is not first
 
 
+def test_matcher_is_refitted_when_only_the_tags_change(app, event, optro, galva):
+    from matchmaker.companies.services import ProfileData, update_company
+    from tests.conftest import PROFILE
+
+    _user, company = galva
+    update_company(company, ProfileData(**{**PROFILE, "name": "Galva SAS", "tags": ["du.2"]}))
+    first = services.fitted_event(event.id)
+    update_company(company, ProfileData(**{**PROFILE, "name": "Galva SAS",
+                                           "tags": ["du.2", "ml.15"]}))
+    assert services.fitted_event(event.id) is not first
+
+
+def test_a_page_view_does_not_reload_every_profile(app, db, event, optro, galva):
+    """Once fitted, the cache check reads ids, update times and digests only: never the
+    texts and vectors of every approved company (megabytes at 500 companies)."""
+    from sqlalchemy import event as sa_event
+
+    services.fitted_event(event.id)
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        contacts = services.suggestions_for(event.id, optro[1].id, 10, "en")
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", record)
+    assert [c.company.id for c in contacts] == [galva[1].id]
+    assert not any("company_embeddings.vectors" in s
+                   or ("companies.offers" in s and "IN (" not in s)  # only the shown ones
+                   for s in statements)
+
+
 @pytest.mark.skipif(not encoder_available(), reason="the embeddings extra is not installed")
 @pytest.mark.parametrize("app_config", [{"USE_ENCODER": True}])
 def test_profiles_are_embedded_when_saved(app, db, make_user, make_company):
