@@ -606,32 +606,44 @@ class Agenda:
         return [e.meeting for e in self.entries if e.meeting is not None]
 
 
-def company_meetings(event: Event, company_id: int) -> list[MeetingRequest]:
-    """One company's agreed meetings, with the slot, table and both sides an agenda shows
-    loaded in the same query (not the whole event's meetings, nor one query per meeting)."""
-    return list(db.session.scalars(
-        db.select(MeetingRequest).filter_by(event_id=event.id, status=ACCEPTED)
-        .where(db.or_(MeetingRequest.sender_id == company_id,
-                      MeetingRequest.recipient_id == company_id))
-        .options(joinedload(MeetingRequest.slot), joinedload(MeetingRequest.table),
-                 joinedload(MeetingRequest.sender), joinedload(MeetingRequest.recipient))
-        .order_by(MeetingRequest.id)))
+def company_meetings(event: Event, company_id: int | None = None) -> list[MeetingRequest]:
+    """One company's agreed meetings (or all of the event's), with the slot, table and both
+    sides an agenda shows loaded in the same query, not one query per meeting."""
+    query = (db.select(MeetingRequest).filter_by(event_id=event.id, status=ACCEPTED)
+             .options(joinedload(MeetingRequest.slot), joinedload(MeetingRequest.table),
+                      joinedload(MeetingRequest.sender), joinedload(MeetingRequest.recipient))
+             .order_by(MeetingRequest.id))
+    if company_id is not None:
+        query = query.where(db.or_(MeetingRequest.sender_id == company_id,
+                                   MeetingRequest.recipient_id == company_id))
+    return list(db.session.scalars(query))
 
 
 def agenda(event: Event, company: Company, shows_times: bool) -> Agenda:
-    mine = company_meetings(event, company.id)
+    return _agenda(company, company_meetings(event, company.id),
+                   program_for(event, company.id), shows_times)
+
+
+def _agenda(company: Company, mine: list[MeetingRequest], items: list[ProgramItem],
+            shows_times: bool) -> Agenda:
     placed = [m for m in mine if shows_times and is_scheduled(m)]
     entries = [AgendaEntry(m.slot.starts_at, m.slot.ends_at, meeting=m) for m in placed]
-    entries += [AgendaEntry(i.starts_at, i.ends_at, item=i)
-                for i in program_for(event, company.id)]
+    entries += [AgendaEntry(i.starts_at, i.ends_at, item=i) for i in items]
     entries.sort(key=lambda e: (e.starts_at, e.meeting is None))
     return Agenda(company, entries, [m for m in mine if m not in placed], shows_times)
 
 
 def all_agendas(event: Event) -> list[Agenda]:
-    """One agenda per approved company with at least one scheduled meeting (for printing)."""
+    """One agenda per approved company with at least one scheduled meeting (for printing),
+    from one query for the meetings and one for the programme."""
     companies = sorted((r.company for r in approved_registrations(event)), key=lambda c: c.name)
-    agendas = [agenda(event, company, shows_times=True) for company in companies]
+    meetings_of: dict[int, list[MeetingRequest]] = {c.id: [] for c in companies}
+    for meeting in company_meetings(event):
+        for side in (meeting.sender_id, meeting.recipient_id):
+            meetings_of.get(side, []).append(meeting)
+    program = program_for(event)
+    agendas = [_agenda(c, meetings_of[c.id], [i for i in program if i.concerns(c.id)], True)
+               for c in companies]
     return [a for a in agendas if a.meetings]
 
 
