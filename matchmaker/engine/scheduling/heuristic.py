@@ -7,6 +7,7 @@ the repair only accepts changes that raise the held weight.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterable
 
@@ -255,22 +256,63 @@ def _spare(st: State, m: int, weight: float) -> bool:
 
 
 def polish_gaps(st: State, deadline: float) -> None:
-    """Move single meetings to free slots where their two sides have fewer idle gaps."""
-    pb = st.pb
+    """Local moves that lower the idle gaps and keep every meeting: move one meeting to a free
+    slot, or swap the slots of two meetings of one participant (its own slots stay the same,
+    so only its two counterparts' gaps change). Stops when neither helps, or at the deadline."""
     improved = True
     while improved and not deadline_passed(deadline):
-        improved = False
-        for r, s in enumerate(st.slot_of):
-            if s < 0:
-                continue
-            a, b = pb.ra[r], pb.rb[r]
-            ma, mb = st.busy[a] & ~(1 << s), st.busy[b] & ~(1 << s)
-            free = pb.allowed[r] & ~ma & ~mb & ~(st.full & ~(1 << s))
-            now = holes_in_mask(st.busy[a]) + holes_in_mask(st.busy[b])
-            for t in bits(free & ~(1 << s)):
-                if holes_in_mask(ma | 1 << t) + holes_in_mask(mb | 1 << t) < now:
-                    st.remove(r)
-                    st.place(r, t)
-                    improved = True
-                    break
+        improved = _move_pass(st, deadline)
+        improved = _swap_pass(st, deadline) or improved
     st.log.clear()
+
+
+def _move_pass(st: State, deadline: float) -> bool:
+    pb = st.pb
+    improved = False
+    for r, s in enumerate(st.slot_of):
+        if s < 0 or deadline_passed(deadline):
+            continue
+        a, b = pb.ra[r], pb.rb[r]
+        ma, mb = st.busy[a] & ~(1 << s), st.busy[b] & ~(1 << s)
+        free = pb.allowed[r] & ~ma & ~mb & ~(st.full & ~(1 << s))
+        now = holes_in_mask(st.busy[a]) + holes_in_mask(st.busy[b])
+        for t in bits(free & ~(1 << s)):
+            if holes_in_mask(ma | 1 << t) + holes_in_mask(mb | 1 << t) < now:
+                st.remove(r)
+                st.place(r, t)
+                improved = True
+                break
+    return improved
+
+
+def _swap_pass(st: State, deadline: float) -> bool:
+    pb = st.pb
+    improved = False
+    for p in range(pb.n_people):
+        if deadline_passed(deadline):
+            break
+        mine = [(s, st.at[p, s]) for s in bits(st.busy[p] & ~pb.busy[p])]
+        for (s1, r1), (s2, r2) in itertools.combinations(mine, 2):
+            if st.slot_of[r1] == s1 and st.slot_of[r2] == s2 and _swap_helps(st, p, r1, r2):
+                st.remove(r1)
+                st.remove(r2)
+                st.place(r1, s2)
+                st.place(r2, s1)
+                improved = True
+    return improved
+
+
+def _swap_helps(st: State, p: int, r1: int, r2: int) -> bool:
+    """Would swapping the slots of p's meetings r1 and r2 keep the rules and lower the gaps?"""
+    pb = st.pb
+    s1, s2 = st.slot_of[r1], st.slot_of[r2]
+    q1 = pb.rb[r1] if pb.ra[r1] == p else pb.ra[r1]
+    q2 = pb.rb[r2] if pb.ra[r2] == p else pb.ra[r2]
+    if q1 == q2 or not (pb.allowed[r1] >> s2 & pb.allowed[r2] >> s1 & 1):
+        return False
+    if st.busy[q1] >> s2 & 1 or st.busy[q2] >> s1 & 1:
+        return False
+    m1 = st.busy[q1] & ~(1 << s1) | 1 << s2
+    m2 = st.busy[q2] & ~(1 << s2) | 1 << s1
+    before = holes_in_mask(st.busy[q1]) + holes_in_mask(st.busy[q2])
+    return holes_in_mask(m1) + holes_in_mask(m2) < before

@@ -5,14 +5,16 @@ this objective: x[r,t] request r meets in slot t; y[p,t] participant p meets in 
 at some slot <= t; h[p,t] a hole ends at t+1; s[p,j] p has at least j holes (the cost is the
 number of true s). Implied constraints make the solver prune early: p meets in exactly as many
 slots as it has meetings, in at least as many slots of a window (a session, a request's slot
-set) as it has meetings confined to it, and a hole-free p meets in one block of slots.
+set) as it has meetings confined to it, and a hole-free p meets in one block of slots; and
+each participant has at least the holes it cannot avoid even alone (gapfloor: units).
 
-Two processes search at once (the machine has two cores, and CaDiCaL cannot be interrupted, so
-a process is also the clean way to stop it on time): one climbs k = 0, 1, ... with the bound as
-hard units in a fresh solver (an UNSAT answer proves k+1 a lower bound, the first SAT is
-optimal), the other descends from the known schedule in one incremental solver, reporting each
-better schedule. The search ends when the bounds meet, at the deadline, or when neither has
-moved for a while; the best schedule found is kept.
+Two processes search at once (the machine has two cores, and the solvers cannot be interrupted,
+so a process is also the clean way to stop one on time): one climbs k = floor, floor + 1, ...
+with the bound as hard clauses in a fresh Kissat (an UNSAT answer proves k+1 a lower bound, the
+first SAT is optimal), the other descends from the known schedule in one incremental CaDiCaL,
+reporting each better schedule and any bound it proves on the way. The search ends when the
+bounds meet (at once if the known schedule reaches the floor), at the deadline, or when neither
+has moved for a while; the best schedule found is kept.
 """
 
 from __future__ import annotations
@@ -27,13 +29,18 @@ from pysat.card import CardEnc, EncType, ITotalizer
 from pysat.formula import IDPool
 from pysat.solvers import Solver
 
+from matchmaker.engine.scheduling.gapfloor import gap_floors
 from matchmaker.engine.scheduling.gaps import holes_in_mask
 from matchmaker.engine.scheduling.heuristic import bits
 from matchmaker.engine.scheduling.model import Problem
 
-SOLVER = "cadical195"  # fastest of those pysat ships on the forum instances (measured)
-STALL_SECONDS = 20.0  # give up when no bound moved for this long and twice as long as before
-JUMP_CONFLICTS = 5000  # budget for asking the descent to halve the gaps at once
+SOLVER = "cadical195"  # incremental, with assumptions and budgets: the descent
+CLIMB_SOLVER = "kissat404"  # one fresh question per k: settled k = 0 on the hardest forums
+# (ticf-13crafc, ticf-14crafa) in 60-85 % of CaDiCaL's time, run side by side
+STALL_SECONDS = 60.0  # give up when no bound moved for this long and twice as long as before
+LNS_CONFLICTS = 300  # budget for one neighbourhood: most answer fast or not at all
+FULL_CONFLICTS = 3000  # budget for asking on the whole schedule
+FULL_EVERY = 10  # neighbourhoods per question on the whole schedule
 SEQ = EncType.seqcounter
 _NONE = 1 << 30  # "lower" bound reported when no schedule holds every request
 
@@ -52,8 +59,9 @@ class _Encoding:
     units: measured faster than leaving them out (the solver simplifies them away, and the
     regular structure keeps the cardinality encodings aligned across people and slots)."""
 
-    def __init__(self, pb: Problem, requests: list[int]):
+    def __init__(self, pb: Problem, requests: list[int], floors: dict[int, int]):
         self.pb = pb
+        self.floors = floors  # proven fewest holes of each participant (gapfloor)
         self.pool = IDPool()
         self.clauses: list[list[int]] = []
         self.cost: list[int] = []
@@ -131,6 +139,7 @@ class _Encoding:
     def _ranks(self, p: int, holes: list[int], most: int) -> list[int]:
         """s[p,j] <-> at least j of p's hole literals: the per-person unary count."""
         ranks = [self.pool.id(("s", p, j)) for j in range(1, most + 1)]
+        self.clauses += [[s] for s in ranks[: self.floors.get(p, 0)]]
         for j, s in enumerate(ranks, start=1):
             self.clauses += [[-s, *c] for c in self._card(holes, j, atleast=True)]
             self.clauses += [[s, *c] for c in self._card(holes, j - 1)]
@@ -175,10 +184,14 @@ def minimise_gaps(
 ) -> GapOutcome:
     """Best schedule of exactly ``requests`` by idle gaps; ``start`` is a known schedule
     (without one, the search first looks for any schedule holding them all)."""
-    enc = _Encoding(pb, requests)
+    floors = gap_floors(pb, requests, deadline)
+    floor = sum(floors.values())
+    if start is not None and count_gaps(pb, start) <= floor:
+        return GapOutcome(start, count_gaps(pb, start), True)
+    enc = _Encoding(pb, requests, floors)
     ctx = multiprocessing.get_context("fork")
     workers, conns = [], []
-    for target, args in ((_descend, (enc, start)), (_ascend, (enc,))):
+    for target, args in ((_descend, (enc, start, floor)), (_ascend, (enc, floor))):
         here, there = ctx.Pipe(duplex=False)
         proc = ctx.Process(target=target, args=(*args, there), daemon=True)
         proc.start()
@@ -186,7 +199,7 @@ def minimise_gaps(
         workers.append(proc)
         conns.append(here)
     try:
-        return _collect(pb, conns, start, deadline)
+        return _collect(pb, conns, start, floor, deadline)
     finally:
         for proc in workers:
             proc.kill()
@@ -194,15 +207,16 @@ def minimise_gaps(
 
 
 def _collect(
-    pb: Problem, conns: list[Connection], best: dict[int, int] | None, deadline: float
+    pb: Problem, conns: list[Connection], best: dict[int, int] | None, lower: int,
+    deadline: float,
 ) -> GapOutcome:
-    """Merge the workers' reports until the bounds meet, the deadline, or a stall."""
-    began = moved = time.monotonic()
+    """Merge the workers' reports until the bounds meet, the deadline, or a stall (counted
+    from the first report: on a loaded machine loading the model alone can take seconds)."""
+    began, moved = time.monotonic(), None
     upper = count_gaps(pb, best) if best is not None else None
-    lower = 0
     while upper is None or lower < upper:
         now = time.monotonic()
-        stall = moved + max(STALL_SECONDS, 2 * (moved - began))
+        stall = deadline if moved is None else moved + max(STALL_SECONDS, 2 * (moved - began))
         ready = wait(conns, timeout=max(0.0, min(deadline, stall) - now)) if conns else []
         if not ready:
             return GapOutcome(best, upper or 0, False)
@@ -222,48 +236,96 @@ def _collect(
     return GapOutcome(best, upper, True)
 
 
-def _descend(enc: _Encoding, start: dict[int, int] | None, out: Connection) -> None:
-    """From the best schedule known, ask for one with fewer gaps, keeping what was learnt:
-    first for half as many within a conflict budget (a big step when it is easy), else for
-    one fewer (a unit clause: the solver simplifies with it)."""
+def _descend(enc: _Encoding, start: dict[int, int] | None, floor: int, out: Connection) -> None:
+    """Fewer gaps in one incremental solver. Questions on the whole schedule ask for a third
+    of the way down to the lower bound within a budget (UNSAT raises the bound); while they
+    miss, large-neighbourhood search: keep most meetings in place (assumptions), free those
+    around one participant with holes, and ask for one fewer gap with a small budget."""
     with Solver(name=SOLVER, bootstrap_with=enc.clauses) as solver:
-        if start is not None:
-            solver.set_phases(enc.phases(start))
-        elif not solver.solve():
-            out.send(("lower", _NONE, None))
+        start = _first(enc, solver, start, out)
+        if start is None:
             return
-        else:
-            start = enc.decode(solver.get_model())
-            out.send(("found", count_gaps(enc.pb, start), start))
         best = count_gaps(enc.pb, start)
-        tot = ITotalizer(lits=enc.cost, ubound=best, top_id=enc.pool.top)
+        tot = ITotalizer(lits=enc.cost, ubound=max(best, 1), top_id=enc.pool.top)
         solver.append_formula(tot.cnf.clauses)
-        lower = 0
+        lower, step, whole, capped = floor, 0, True, best + 1
         while best > lower:
-            solver.add_clause([-tot.rhs[best - 1]])
-            jump = (lower + best - 1) // 2
-            verdict = None
-            if jump < best - 1:
-                solver.conf_budget(JUMP_CONFLICTS)
-                verdict = solver.solve_limited(assumptions=[-tot.rhs[jump]])
+            if best < capped:  # from now on: fewer gaps than the best
+                solver.add_clause([-tot.rhs[best - 1]])
+                capped = best
+            step += 1
+            if whole:
+                target = best - 1 - (best - 1 - lower) // 3
+                solver.conf_budget(FULL_CONFLICTS)
+                verdict = solver.solve_limited(assumptions=[-tot.rhs[target]])
                 if verdict is False:
-                    lower = jump + 1
+                    lower = target + 1
                     out.send(("lower", lower, None))
                     continue
-            if verdict is None and not solver.solve():
-                out.send(("lower", best, None))
-                return
-            found = enc.decode(solver.get_model())
-            best = count_gaps(enc.pb, found)
-            out.send(("found", best, found))
+            else:
+                solver.conf_budget(LNS_CONFLICTS)
+                verdict = solver.solve_limited(assumptions=_kept(enc, start, step))
+            if verdict:
+                start = enc.decode(solver.get_model())
+                best = count_gaps(enc.pb, start)
+                out.send(("found", best, start))
+            else:
+                whole = step % FULL_EVERY == 0
 
 
-def _ascend(enc: _Encoding, out: Connection) -> None:
-    """Ask for at most k gaps, k = 0, 1, ...: the first schedule found is optimal."""
-    k = 0
+def _first(
+    enc: _Encoding, solver: Solver, start: dict[int, int] | None, out: Connection
+) -> dict[int, int] | None:
+    """The schedule to descend from: ``start`` (as the solver's phases), else any found."""
+    if start is not None:
+        solver.set_phases(enc.phases(start))
+        return start
+    if not solver.solve():
+        out.send(("lower", _NONE, None))
+        return None
+    found = enc.decode(solver.get_model())
+    out.send(("found", count_gaps(enc.pb, found), found))
+    return found
+
+
+def _kept(enc: _Encoding, current: dict[int, int], step: int) -> list[int]:
+    """Assumptions holding every meeting in place but a neighbourhood, two kinds in turn: the
+    meetings in a window of a third of the slots (moving along), or those around participants
+    with holes."""
+    pb = enc.pb
+    if step % 2:
+        width = max(2, pb.n_slots // 3)  # measured better than widening it sweep by sweep
+        first = step // 2 % max(1, pb.n_slots - width + 1)
+        return [enc.x[r, t] for r, t in current.items() if not first <= t < first + width]
+    free = _around_holes(pb, current, step // 2)
+    return [enc.x[r, t] for r, t in current.items() if pb.ra[r] not in free
+            and pb.rb[r] not in free]
+
+
+def _around_holes(pb: Problem, current: dict[int, int], turn: int) -> set[int]:
+    """One participant with holes (the most holed first, in turn), more as turns go round,
+    and everyone they meet."""
+    busy: dict[int, int] = defaultdict(int)
+    for r, t in current.items():
+        busy[pb.ra[r]] |= 1 << t
+        busy[pb.rb[r]] |= 1 << t
+    holed = [p for _, p in sorted((-holes_in_mask(m), p) for p, m in busy.items()
+                                  if holes_in_mask(m))]
+    if not holed:
+        return set(busy)
+    rounds = turn // len(holed)
+    centres = {holed[(turn + i) % len(holed)] for i in range(1 + rounds % 4)}
+    free = set(centres)
+    for r in current:
+        if pb.ra[r] in centres or pb.rb[r] in centres:
+            free |= {pb.ra[r], pb.rb[r]}
+    return free
+
+
+def _ascend(enc: _Encoding, k: int, out: Connection) -> None:
+    """Ask for at most k gaps, k = the floor, +1, ...: the first schedule found is optimal."""
     while True:
-        with Solver(name=SOLVER, bootstrap_with=enc.clauses) as solver:
-            solver.append_formula(enc.at_most(k))
+        with Solver(name=CLIMB_SOLVER, bootstrap_with=enc.clauses + enc.at_most(k)) as solver:
             if solver.solve():
                 found = enc.decode(solver.get_model())
                 out.send(("found", count_gaps(enc.pb, found), found))

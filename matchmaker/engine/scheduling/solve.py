@@ -7,8 +7,9 @@
    holding them all (and minimises its gaps at once); else, on small events, the full MILP
    (HiGHS) finds the optimum and tightens the bound.
 4. Participants left without any meeting get one where a trade of equal weight allows.
-5. Holding that set of meetings, SAT minimises idle gaps (small events; larger ones get a local
-   search), until proven minimal, stalled, or out of time.
+5. Holding that set of meetings, local moves and swaps lower the idle gaps, then SAT (small
+   events) until proven minimal (a schedule at the per-participant floor is, at once),
+   stalled, or out of time.
 """
 
 from __future__ import annotations
