@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_date
+from flask import current_app
+from flask_babel import force_locale, format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -28,6 +29,7 @@ from ..engine.scheduling import (
     Request,
     ScheduleInstance,
     ScheduleResult,
+    Unscheduled,
     solve,
 )
 from ..engine.scheduling import Slot as EngineSlot
@@ -268,10 +270,19 @@ def generate_now(event: Event, organizer: User | None, time_limit: float) -> Sch
 
 
 def run_generation(run_id: int) -> None:
-    """The background job: build the instance, solve it, write the schedule back."""
+    """The background job: build the instance, solve it, write the schedule back — in the
+    language of the organizer who asked, since reasons are stored as words."""
     run = db.session.get(ScheduleRun, run_id)
     if run is None or run.status != ScheduleRunStatus.QUEUED:
         return
+    requester = db.session.get(User, run.requested_by_id) if run.requested_by_id else None
+    with force_locale(requester and requester.locale
+                      or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        _generate(run)
+
+
+def _generate(run: ScheduleRun) -> None:
+    run_id = run.id
     _update_run(run, status=ScheduleRunStatus.RUNNING.value, progress=5, message="reading")
     try:
         event = run.event
@@ -338,7 +349,7 @@ def _write_back(event: Event, built: BuiltInstance, result: ScheduleResult) \
             _set_place(meeting, built.slots[placed.slot], built.tables[placed.table])
     for missing in result.unscheduled:
         if built.requests[missing.request].id in moving:
-            built.requests[missing.request].unscheduled_reason = missing.reason
+            built.requests[missing.request].unscheduled_reason = why_not(missing)
     for meeting in movable:
         meeting.unscheduled_reason = built.excluded.get(meeting.id, meeting.unscheduled_reason)
     changes = []
@@ -348,6 +359,20 @@ def _write_back(event: Event, built: BuiltInstance, result: ScheduleResult) \
             changes.append((meeting, _change_kind(before[meeting.id], meeting)))
     db.session.flush()
     return changes
+
+
+def why_not(missing: Unscheduled) -> str:
+    """The engine's reason for leaving a meeting out, in the current language."""
+    reasons = {
+        "no_common_slot": _l("no common free slot"),
+        "no_requested_slot": _l("no common free slot among the requested slots"),
+        "fixed_block": _l("no common free slot: locked meetings take the slots both could use"),
+        "cap": _l("%(name)s has reached its cap of %(n)d meetings", name=missing.holder,
+                  n=missing.cap or 0),
+        "taken": _l("no common free slot left: in every slot both could use, one of them or "
+                    "every table is already taken"),
+    }
+    return str(reasons[missing.code]) if missing.code in reasons else missing.reason
 
 
 def _agreed_meetings_held(event: Event) -> list[MeetingRequest]:

@@ -156,8 +156,14 @@ def test_rerun_keeps_locked_meetings_and_bumps_only_moved_ones(evening, organize
     assert (other.slot_id, other.table_id) == place and other.schedule_version == 1
 
 
+@pytest.mark.parametrize(("locale", "reason"), [
+    (None, "Hub SAS has reached its cap of 1 meetings"),
+    ("de", "Hub SAS hat sein Maximum von 1 Treffen erreicht"),
+])
 def test_caps_leave_meetings_unscheduled_with_the_engines_reason(make_event, make_participant,
-                                                                 organizer):
+                                                                 organizer, locale, reason):
+    organizer.locale = locale  # the reason is worded in the language of who generates
+    db.session.commit()
     event = make_event(tables="T1-T3", max_meetings_per_company=1)
     _u, hub = make_participant("hub", event, name="Hub SAS")
     spokes = [make_participant(f"s{i}", event, name=f"Spoke {i} GmbH")[1] for i in range(3)]
@@ -166,7 +172,7 @@ def test_caps_leave_meetings_unscheduled_with_the_engines_reason(make_event, mak
     assert (run.scheduled, run.unscheduled) == (1, 2)
     waiting = [m for m in meetings if m.slot_id is None]
     assert len(waiting) == 2
-    assert all("cap of 1 meetings reached for Hub SAS" in m.unscheduled_reason for m in waiting)
+    assert all(m.unscheduled_reason == reason for m in waiting)
     grid = services.grid(event)
     assert grid.scheduled_count == 1 and set(grid.unscheduled) == set(waiting)
 

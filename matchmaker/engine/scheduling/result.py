@@ -69,28 +69,30 @@ def _unscheduled(
     for r in assignment:
         count[pb.ra[r]] += 1
         count[pb.rb[r]] += 1
-    out = []
-    for r, i in enumerate(pb.requests):
-        if r not in assignment:
-            req = inst.requests[i]
-            out.append(Unscheduled(req.a, req.b, _reason(inst, pb, r, count), i))
-    return out
+    return [_why_not(inst, pb, r, count) for r in range(len(pb.requests)) if r not in assignment]
 
 
-def _reason(inst: ScheduleInstance, pb: Problem, r: int, count: list[int]) -> str:
+def _why_not(inst: ScheduleInstance, pb: Problem, r: int, count: list[int]) -> Unscheduled:
     """Why request r is not held, in the organizer's words."""
     a, b = pb.ra[r], pb.rb[r]
-    req = inst.requests[pb.requests[r]]
+    index = pb.requests[r]
+    req = inst.requests[index]
+    a_id, b_id = req.a, req.b
     want = pb.full_mask if req.slots is None else sum(
         1 << i for i, s in enumerate(inst.slots) if s.id in req.slots
     )
     if not want & pb.avail[a] & pb.avail[b]:
-        return "no common free slot" + ("" if req.slots is None else " among the requested slots")
+        if req.slots is None:
+            return Unscheduled(a_id, b_id, "no common free slot", index, "no_common_slot")
+        return Unscheduled(a_id, b_id, "no common free slot among the requested slots", index,
+                           "no_requested_slot")
     if not pb.allowed[r]:
-        return "no common free slot: fixed meetings take the slots both could use"
+        return Unscheduled(a_id, b_id, "no common free slot: fixed meetings take the slots both "
+                           "could use", index, "fixed_block")
     for p in (a, b):
         person = inst.participants[p]
         if person.max_meetings is not None and count[p] >= pb.cap[p]:
-            return f"cap of {person.max_meetings} meetings reached for {person.id}"
-    return "no common free slot left: in every slot both could use, one of them or every table " \
-           "is already taken"
+            return Unscheduled(a_id, b_id, f"cap of {person.max_meetings} meetings reached for "
+                               f"{person.id}", index, "cap", person.id, person.max_meetings)
+    return Unscheduled(a_id, b_id, "no common free slot left: in every slot both could use, one "
+                       "of them or every table is already taken", index, "taken")

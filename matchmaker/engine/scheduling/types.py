@@ -68,10 +68,16 @@ class Meeting:
 
 @dataclass(frozen=True)
 class Unscheduled:
+    """``reason`` in English for the interchange format; ``code`` (and ``holder``, the
+    participant whose cap is reached) for an app that words it in the reader's language."""
+
     a: str
     b: str
     reason: str
     request: int
+    code: str = ""  # no_common_slot | no_requested_slot | fixed_block | cap | taken
+    holder: str = ""
+    cap: int | None = None
 
 
 @dataclass(frozen=True)
