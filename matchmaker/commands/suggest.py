@@ -6,11 +6,6 @@ import json
 
 import click
 
-from matchmaker.engine.errors import InputError
-from matchmaker.engine.matching import Matcher
-from matchmaker.engine.profiles_io import load_profiles, suggestions_document
-from matchmaker.engine.taxonomy import load_taxonomy
-
 
 @click.command("suggest")
 @click.argument("file", type=click.Path(dir_okay=False))
@@ -28,6 +23,13 @@ def suggest(file: str, top: int) -> None:
     FILE is in the profiles interchange format. Reasons are in English. A bad file ends
     with a one-line error and exit status 2.
     """
+    # Imported here: the matching engine loads scikit-learn, most of a second that every
+    # other ``matchmaker`` command (``schedule`` among them) would otherwise pay too.
+    from matchmaker.engine.errors import InputError
+    from matchmaker.engine.matching import Matcher
+    from matchmaker.engine.profiles_io import load_profiles, suggestions_document
+    from matchmaker.engine.taxonomy import load_taxonomy
+
     taxonomy = load_taxonomy()
     try:
         profiles = load_profiles(file, taxonomy)
