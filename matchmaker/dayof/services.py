@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..extensions import db
@@ -76,13 +75,6 @@ class CheckInList:
         return len({a.registration.company_id for a in self.attendees if a.check_in})
 
 
-def _approved_registrations(event: Event) -> list[Registration]:
-    query = (db.select(Registration)
-             .filter_by(event_id=event.id, status=RegistrationStatus.APPROVED.value)
-             .options(selectinload(Registration.attendees), selectinload(Registration.company)))
-    return sorted(db.session.scalars(query), key=lambda r: r.company.name.lower())
-
-
 def _check_ins(event: Event) -> dict[int, CheckIn]:
     return {c.user_id: c for c in db.session.scalars(db.select(CheckIn).filter_by(
         event_id=event.id))}
@@ -92,7 +84,7 @@ def check_in_list(event: Event, search: str = "", show: str = "all") -> CheckInL
     """The attendees of the approved companies, by company, with who has arrived; ``search``
     looks in names, emails and company names, ``show`` is one of SHOW_FILTERS."""
     check_ins, attendees, without = _check_ins(event), [], []
-    for registration in _approved_registrations(event):
+    for registration in schedule.approved_registrations(event):
         if not registration.attendees:
             without.append(registration)
         for user in registration.attendees:

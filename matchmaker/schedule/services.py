@@ -34,7 +34,7 @@ from ..engine.scheduling import (
 )
 from ..engine.scheduling import Slot as EngineSlot
 from ..events.access import Viewer
-from ..events.services import meeting_slots, program_for
+from ..events.services import meeting_slots, program_for, registrations_by_status
 from ..extensions import db
 from ..models import (
     Company,
@@ -201,8 +201,7 @@ class BuiltInstance:
 
 
 def approved_registrations(event: Event) -> list[Registration]:
-    return list(db.session.scalars(db.select(Registration).filter_by(
-        event_id=event.id, status=RegistrationStatus.APPROVED.value)))
+    return registrations_by_status(event, RegistrationStatus.APPROVED.value)
 
 
 def build_instance(event: Event) -> BuiltInstance:
@@ -661,7 +660,7 @@ def _agenda(company: Company, mine: list[MeetingRequest], items: list[ProgramIte
 def all_agendas(event: Event) -> list[Agenda]:
     """One agenda per approved company with at least one scheduled meeting (for printing),
     from one query for the meetings and one for the programme."""
-    companies = sorted((r.company for r in approved_registrations(event)), key=lambda c: c.name)
+    companies = [r.company for r in approved_registrations(event)]  # by name
     meetings_of: dict[int, list[MeetingRequest]] = {c.id: [] for c in companies}
     for meeting in company_meetings(event):
         for side in (meeting.sender_id, meeting.recipient_id):
