@@ -1,0 +1,55 @@
+"""SQLAlchemy models by area, re-exported here so that ``from matchmaker.models import X``
+keeps working. Schema changes go through Alembic migrations (``migrations/``)."""
+
+from .accounts import (  # noqa: F401
+    CERTIFICATIONS,
+    COMPANY_SIZES,
+    Company,
+    CompanyTag,
+    Role,
+    User,
+)
+from .audit import (  # noqa: F401
+    AuditEntry,
+)
+from .base import (  # noqa: F401
+    new_session_token,
+    utcnow,
+)
+from .events import (  # noqa: F401
+    Event,
+    MeetingTable,
+    MeetingWindow,
+    ProgramItem,
+    Registration,
+    RegistrationStatus,
+    Slot,
+    program_item_companies,
+    registration_attendees,
+    registration_slots,
+)
+from .exchange import (  # noqa: F401
+    DeniedParty,
+    ImportMapping,
+    ImportUpload,
+)
+from .matching import (  # noqa: F401
+    CompanyEmbedding,
+    NotInterested,
+)
+from .meetings import (  # noqa: F401
+    DISCUSSION_LEVELS,
+    OPEN_REQUEST_STATUSES,
+    MeetingRequest,
+    Notification,
+    RequestMessage,
+    RequestStatus,
+)
+from .schedule import (  # noqa: F401
+    CheckIn,
+    DayStatus,
+    MeetingBooking,
+    MeetingRating,
+    ScheduleRun,
+    ScheduleRunStatus,
+)

@@ -1,0 +1,203 @@
+"""Events and what defines them: meeting windows, slots, tables, registrations, programme.
+
+Times: a Slot's ``starts_at``/``ends_at`` and a ProgramItem's times are naive *local* times in
+the event's time zone (``Event.timezone``): what the printed agenda says, stable across DST.
+Every other timestamp (``created_at``, ``expires_at``, …) is naive UTC, as ``utcnow()`` gives."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import utcnow
+
+if TYPE_CHECKING:  # relationships name these; SQLAlchemy resolves them by name
+    from .accounts import Company, User
+
+
+class RegistrationStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    venue: Mapped[str] = mapped_column(sa.String(160), default="")
+    city: Mapped[str] = mapped_column(sa.String(120), default="")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Paris")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    # Rules; None means "no cap".
+    max_meetings_per_company: Mapped[int | None]
+    max_open_requests: Mapped[int | None]
+    request_expiry_hours: Mapped[int | None]
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Participants see times and tables only once the organizer publishes the schedule.
+    schedule_published_at: Mapped[datetime | None]
+
+    windows: Mapped[list[MeetingWindow]] = relationship(
+        back_populates="event", cascade="all, delete-orphan",
+        order_by="(MeetingWindow.day, MeetingWindow.start)",
+    )
+    slots: Mapped[list[Slot]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Slot.starts_at",
+        passive_deletes=True,
+    )
+    tables: Mapped[list[MeetingTable]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="MeetingTable.position"
+    )
+    registrations: Mapped[list[Registration]] = relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
+
+    @property
+    def days(self) -> list:
+        return sorted({window.day for window in self.windows})
+
+
+class MeetingWindow(db.Model):
+    """A stretch of one day cut into slots, e.g. 18:00–21:30 in 20-minute slots."""
+
+    __tablename__ = "meeting_windows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    day: Mapped[date]
+    start: Mapped[time]
+    end: Mapped[time]
+    slot_minutes: Mapped[int]
+    # Breaks as [["19:40", "20:00"], …], local times inside the window.
+    breaks: Mapped[list[list[str]]] = mapped_column(sa.JSON, default=list)
+
+    event: Mapped[Event] = relationship(back_populates="windows")
+
+
+class Slot(db.Model):
+    __tablename__ = "slots"
+    __table_args__ = (sa.UniqueConstraint("event_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[datetime]  # local time in the event's time zone
+    ends_at: Mapped[datetime]
+
+    event: Mapped[Event] = relationship(back_populates="slots")
+
+
+class MeetingTable(db.Model):
+    """A table or meeting point, e.g. "T7" or "Booth of Optronique SAS"."""
+
+    __tablename__ = "meeting_tables"
+    __table_args__ = (sa.UniqueConstraint("event_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(60))
+    note: Mapped[str] = mapped_column(sa.String(160), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="tables")
+
+
+registration_attendees = sa.Table(
+    "registration_attendees",
+    db.metadata,
+    sa.Column("registration_id", sa.ForeignKey("registrations.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+registration_slots = sa.Table(
+    "registration_slots",
+    db.metadata,
+    sa.Column("registration_id", sa.ForeignKey("registrations.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("slot_id", sa.ForeignKey("slots.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Registration(db.Model):
+    """A company's participation in an event; only an approved one is visible to others."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (sa.UniqueConstraint("event_id", "company_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    company_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(sa.String(20), default=RegistrationStatus.PENDING.value,
+                                        index=True)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")  # shown to the company if rejected
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    event: Mapped[Event] = relationship(back_populates="registrations")
+    company: Mapped[Company] = relationship()
+    attendees: Mapped[list[User]] = relationship(secondary=registration_attendees,
+                                                 order_by="User.name")
+    available_slots: Mapped[list[Slot]] = relationship(secondary=registration_slots,
+                                                       order_by="Slot.starts_at",
+                                                       passive_deletes=True)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == RegistrationStatus.APPROVED
+
+
+program_item_companies = sa.Table(
+    "program_item_companies",
+    db.metadata,
+    sa.Column("program_item_id", sa.ForeignKey("program_items.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("company_id", sa.ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class ProgramItem(db.Model):
+    """A workshop, tour or dinner on the delegation's programme; meetings never overlap one that
+    the company attends."""
+
+    __tablename__ = "program_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(160))
+    place: Mapped[str] = mapped_column(sa.String(160), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    starts_at: Mapped[datetime]  # local time in the event's time zone
+    ends_at: Mapped[datetime]
+    for_everyone: Mapped[bool] = mapped_column(default=True)
+
+    event: Mapped[Event] = relationship()
+    companies: Mapped[list[Company]] = relationship(secondary=program_item_companies,
+                                                    order_by="Company.name")
+
+    def concerns(self, company_id: int) -> bool:
+        return self.for_everyone or any(c.id == company_id for c in self.companies)

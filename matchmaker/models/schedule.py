@@ -1,0 +1,113 @@
+"""The schedule and the evening: bookings, generator runs, ratings, check-ins."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import utcnow
+
+if TYPE_CHECKING:  # relationships name these; SQLAlchemy resolves them by name
+    from .events import Event
+
+
+class DayStatus(enum.StrEnum):
+    """How a scheduled meeting went on the evening, as the organizer marks it."""
+
+    HELD = "held"
+    LATE = "late"
+    NO_SHOW_SENDER = "no_show_sender"
+    NO_SHOW_RECIPIENT = "no_show_recipient"
+    NO_SHOW_BOTH = "no_show_both"
+
+
+class MeetingBooking(db.Model):
+    """A company's seat in a slot, one per side of a scheduled meeting: the primary key lets
+    the database itself refuse a company in two meetings at once."""
+
+    __tablename__ = "meeting_bookings"
+
+    company_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True
+    )
+    slot_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("slots.id", ondelete="CASCADE"), primary_key=True
+    )
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting_requests.id", ondelete="CASCADE"), index=True
+    )
+
+
+class ScheduleRunStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ScheduleRun(db.Model):
+    """One run of the schedule generator: its progress while it runs, its figures after."""
+
+    __tablename__ = "schedule_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(sa.String(20), default=ScheduleRunStatus.QUEUED.value)
+    progress: Mapped[int] = mapped_column(default=0)  # percent
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    time_limit: Mapped[float] = mapped_column(default=10.0)
+    requested_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    scheduled: Mapped[int | None]
+    unscheduled: Mapped[int | None]
+    objective: Mapped[float | None]
+    upper_bound: Mapped[float | None]
+    idle_gaps: Mapped[int | None]
+
+    event: Mapped[Event] = relationship()
+
+
+class MeetingRating(db.Model):
+    """After the event: how one side rates a meeting and whether it will follow up."""
+
+    __tablename__ = "meeting_ratings"
+    __table_args__ = (
+        sa.UniqueConstraint("request_id", "company_id"),
+        sa.CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting_requests.id", ondelete="CASCADE"), index=True
+    )
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"))
+    rating: Mapped[int]
+    follow_up: Mapped[bool] = mapped_column(default=False)
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CheckIn(db.Model):
+    """An attendee who has arrived at the event (UTC time); undoing it deletes the row."""
+
+    __tablename__ = "check_ins"
+    __table_args__ = (sa.UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+    checked_in_at: Mapped[datetime] = mapped_column(default=utcnow)
+    checked_in_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
