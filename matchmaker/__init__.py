@@ -47,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import i18n, security, templating
+    from . import i18n, security, templating, unit_of_work
     from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
@@ -62,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
+    unit_of_work.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -10,6 +10,7 @@ from . import create_app
 from .commands.schedule import schedule
 from .commands.suggest import suggest
 from .models import Role
+from .unit_of_work import commit
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -48,6 +49,7 @@ def create_user_command(email: str, role: str, name: str, password: str) -> None
         create_user(email, password, name=name, role=role)
     except AccountError as error:
         raise click.UsageError(str(error)) from error
+    commit()
     click.echo(f"Created {role} {email}.")
 
 
@@ -57,6 +59,7 @@ def seed_demo_command() -> None:
     from .demo.seed import seed_demo
 
     summary = seed_demo()
+    commit()
     click.echo(summary.report())
 
 
@@ -64,10 +67,13 @@ def seed_demo_command() -> None:
 def expire_requests_command() -> None:
     """Mark pending meeting requests past their expiry as expired and notify both sides.
 
-    Pages check expiry when they are opened too; run this from cron for timely emails."""
+    Pages show overdue requests as expired already; this makes it durable and sends the
+    emails. Run it from cron (or the RQ scheduler) every few minutes."""
     from .meetings.services import expire_due
 
-    click.echo(f"{expire_due()} request(s) expired.")
+    expired = expire_due()
+    commit()
+    click.echo(f"{expired} request(s) expired.")
 
 
 @click.command("backup")

@@ -49,6 +49,12 @@ class Defaults:
     # and tags only.
     USE_ENCODER = True
 
+    JOBS = "thread"  # "rq" with several app servers, "sync" inline (tests); see jobs.py
+    # A schedule run stamps a heartbeat this often while it works; one silent for the timeout
+    # counts as dead (its worker was killed), shows as failed and stops blocking manual changes.
+    SCHEDULE_HEARTBEAT_SECONDS = 5
+    SCHEDULE_RUN_TIMEOUT_SECONDS = 30
+
     LOG_LEVEL = "INFO"
     LOG_FORMAT = "text"  # "json" for one JSON object per line (production, log shippers)
 

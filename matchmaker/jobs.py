@@ -26,9 +26,10 @@ log = logging.getLogger(__name__)
 QUEUE_NAME = "matchmaker"
 
 
-def enqueue(func: Callable, *args) -> threading.Thread | object | None:
-    """Run ``func(*args)`` as the ``JOBS`` setting says; returns the thread or rq job."""
-    mode = current_app.config.get("JOBS", "thread")
+def enqueue(func: Callable, *args, mode: str | None = None) -> threading.Thread | object | None:
+    """Run ``func(*args)`` as ``mode`` (default: the ``JOBS`` setting) says; returns the thread
+    or rq job."""
+    mode = mode or current_app.config.get("JOBS", "thread")
     path = f"{func.__module__}:{func.__qualname__}"
     if mode == "sync":
         run_job(path, *args)
@@ -61,8 +62,6 @@ def _run_in_thread(app: Flask, path: str, *args) -> None:
 def run_job(path: str, *args) -> None:
     """Import ``module:function`` and run it in the current app context, or in a new app's
     (an rq worker process has none)."""
-    module_name, _, name = path.partition(":")
-    func = getattr(importlib.import_module(module_name), name)
     if has_app_context():
         context = nullcontext()
     else:
@@ -71,8 +70,14 @@ def run_job(path: str, *args) -> None:
         context = create_app().app_context()
     with context:
         try:
-            func(*args)
+            call(path, *args)
         except Exception:  # the job records its own failure; keep the worker alive
             log.exception("background job %s failed", path)
             if current_app.config.get("JOBS") == "sync":
                 raise
+
+
+def call(path: str, *args):
+    """Import ``module:function`` and call it."""
+    module_name, _, name = path.partition(":")
+    return getattr(importlib.import_module(module_name), name)(*args)

@@ -15,7 +15,7 @@ from flask_talisman import Talisman
 from zxcvbn import zxcvbn
 
 from .extensions import db, login_manager
-from .models import User
+from .models import Role, User
 
 MIN_PASSWORD_LENGTH = 12
 # zxcvbn scores 0-4; below 3 means the password is in or close to a common-password list.
@@ -172,3 +172,8 @@ def roles_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+# The two guards the views use; per-event rights are checked by ``access`` inside the views.
+organizers_only = roles_required(Role.ORGANIZER, Role.ADMIN)
+admins_only = roles_required(Role.ADMIN)

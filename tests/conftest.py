@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from babel.support import Translations
 from flask.globals import _cv_app
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from markupsafe import escape
 
-from matchmaker import create_app
+from matchmaker import create_app, unit_of_work
 from matchmaker.extensions import db as _db
 from matchmaker.extensions import limiter
 
@@ -45,15 +45,28 @@ class IsolatedClient(FlaskClient):
     """Runs each request in an app context of its own, as in production.
 
     Tests hold an app context for their own database work; without this, requests would reuse
-    it and share ``g`` (the logged-in user, the locale) and the database session.
+    it and share ``g`` (the logged-in user, the locale) and the database session. What the test
+    wrote through services is committed first (services never commit: in the app, the request
+    does), as another process would need it to be.
     """
 
     def open(self, *args, **kwargs):
+        if _cv_app.get(None) is not None:
+            unit_of_work.commit()
         token = _cv_app.set(None)
         try:
             return super().open(*args, **kwargs)
         finally:
             _cv_app.reset(token)
+
+
+class IsolatedCliRunner(FlaskCliRunner):
+    """Commits what the test wrote before running a command, like ``IsolatedClient``."""
+
+    def invoke(self, *args, **kwargs):
+        if _cv_app.get(None) is not None:
+            unit_of_work.commit()
+        return super().invoke(*args, **kwargs)
 
 
 def make_app(url: str, tmp_path, **overrides):
@@ -66,6 +79,7 @@ def make_app(url: str, tmp_path, **overrides):
         "REDIS_URL": None,
         "MAIL_SERVER": None,
         "OUTBOX_DIR": str(tmp_path / "outbox"),
+        "JOBS": "sync",  # background jobs (emails, generation) inline: deterministic
         "SERVER_NAME": "localhost",
         # Cheap hashing keeps the suite fast; production uses argon2-cffi's defaults.
         "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
@@ -75,6 +89,7 @@ def make_app(url: str, tmp_path, **overrides):
     config.update(overrides)
     app = create_app(config)
     app.test_client_class = IsolatedClient
+    app.test_cli_runner_class = IsolatedCliRunner
     return app
 
 

@@ -179,10 +179,10 @@ def _add_program(event) -> None:
 
 
 def _schedule(event, organizer):
-    from matchmaker.schedule import services as schedule
+    from matchmaker.schedule import generation, publishing
 
-    run = schedule.generate_now(event, organizer, time_limit=SCHEDULE_SECONDS)
-    schedule.publish(event, notify=False, actor=organizer)
+    run = generation.generate_now(event, organizer, time_limit=SCHEDULE_SECONDS)
+    publishing.publish(event, notify=False, actor=organizer)
     return run
 
 

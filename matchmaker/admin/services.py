@@ -5,9 +5,10 @@ from flask_babel import lazy_gettext as _l
 from .. import audit
 from ..extensions import db
 from ..models import Role, User
+from ..unit_of_work import ServiceError
 
 
-class AdminError(Exception):
+class AdminError(ServiceError):
     pass
 
 
@@ -18,7 +19,7 @@ def set_role(actor: User, user: User, role: str) -> None:
     if previous != user.role:
         audit.record("role_changed", actor, target=user,
                      details={"from": previous, "to": user.role})
-    db.session.commit()
+    db.session.flush()
 
 
 def list_users(query: str = "") -> list[User]:

@@ -2,8 +2,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..models import Role, User
-from ..security import roles_required
+from ..models import User
+from ..security import admins_only
 from ..web import get_or_404
 from . import services
 from .forms import ROLE_LABELS, RoleForm
@@ -12,7 +12,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.route("/users")
-@roles_required(Role.ADMIN)
+@admins_only
 def users():
     query = request.args.get("q", "").strip()[:100]
     return render_template("admin/users.html", users=services.list_users(query), query=query,
@@ -20,7 +20,7 @@ def users():
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
-@roles_required(Role.ADMIN)
+@admins_only
 def set_role(user_id: int):
     user = get_or_404(User, user_id)
     form = RoleForm()

@@ -3,8 +3,8 @@ from datetime import datetime, time
 from flask import Blueprint, render_template, request
 
 from ..extensions import db
-from ..models import AuditEntry, Event, Role
-from ..security import roles_required
+from ..models import AuditEntry, Event
+from ..security import organizers_only
 from ..web import db_int
 from . import ACTIONS
 
@@ -20,7 +20,7 @@ def _date(name: str):
 
 
 @bp.route("/")
-@roles_required(Role.ORGANIZER, Role.ADMIN)
+@organizers_only
 def index():
     """The log, newest first, filtered by action, event, who and when. Read only."""
     query = db.select(AuditEntry).order_by(AuditEntry.id.desc())

@@ -14,11 +14,12 @@ from ..extensions import db
 from ..mail import send_email
 from ..models import Role, User, new_session_token, utcnow
 from ..security import hash_password, mark_session_start, verify_password
+from ..unit_of_work import ServiceError
 
 RESET_SALT = "password-reset"
 
 
-class AccountError(Exception):
+class AccountError(ServiceError):
     """An account operation was refused; the message is shown to the user."""
 
 
@@ -40,7 +41,7 @@ def create_user(email: str, password: str | None, name: str = "", role: str = Ro
     user = User(email=normalize_email(email), name=name.strip(), role=str(role), locale=locale,
                 password_hash=password_hash)
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -56,7 +57,6 @@ def check_password(email: str, password: str) -> User | None:
     if not verify_password(user, password):
         audit.record("login_failed", None, target=user or normalize_email(email)[:254],
                      details={"email": normalize_email(email)[:254]})
-        db.session.commit()
         return None
     return user
 
@@ -68,7 +68,6 @@ def start_session(user: User) -> None:
     if lang:
         session["lang"] = lang
     user.last_login_at = utcnow()
-    db.session.commit()
     login_user(user)
     mark_session_start()
 
@@ -76,7 +75,6 @@ def start_session(user: User) -> None:
 def end_session(user: User) -> None:
     """Log out everywhere: rotating the token makes every old session cookie worthless."""
     user.session_token = new_session_token()
-    db.session.commit()
     logout_user()
     session.clear()
 
@@ -91,7 +89,6 @@ def change_password(user: User, current: str, new: str) -> None:
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
-    db.session.commit()
 
 
 def _serializer() -> URLSafeTimedSerializer:

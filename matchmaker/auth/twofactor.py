@@ -58,7 +58,7 @@ def enable(user: User, secret: str, code: str) -> None:
                               "again."))
     user.totp_secret, user.totp_last_step = secret, step
     audit_record("two_factor_enabled", user, target=user)
-    db.session.commit()
+    db.session.flush()
 
 
 def disable(user: User, password: str, code: str) -> None:
@@ -66,7 +66,7 @@ def disable(user: User, password: str, code: str) -> None:
         raise AccountError(_l("Password or code is not correct."))
     user.totp_secret = user.totp_last_step = None
     audit_record("two_factor_disabled", user, target=user)
-    db.session.commit()
+    db.session.flush()
 
 
 def verify(user: User, code: str) -> bool:
@@ -75,7 +75,7 @@ def verify(user: User, code: str) -> bool:
     if step is None:
         return False
     user.totp_last_step = step
-    db.session.commit()
+    db.session.flush()
     return True
 
 

@@ -14,9 +14,10 @@ from ..engine.taxonomy import load_taxonomy
 from ..extensions import db
 from ..models import Company, CompanyTag, User, utcnow
 from ..suggestions.embeddings import refresh_embeddings
+from ..unit_of_work import ServiceError
 
 
-class ProfileError(Exception):
+class ProfileError(ServiceError):
     """A profile change was refused; ``field`` names the form field it belongs to."""
 
     def __init__(self, field: str, message: str):
@@ -88,9 +89,9 @@ def _apply(company: Company, data: ProfileData) -> list[str]:
     return [f for f in AUDITED_FIELDS if before.get(f) != after[f]]
 
 
-def _commit_profile() -> None:
+def _save_profile() -> None:
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as error:  # a concurrent save took the same name
         db.session.rollback()
         raise ProfileError("name", str(_l("A company with this name is registered already."))) \
@@ -106,7 +107,7 @@ def create_company(owner: User, data: ProfileData) -> Company:
     owner.company = company
     db.session.flush()
     audit.record("profile_created", owner, target=company)
-    _commit_profile()
+    _save_profile()
     refresh_embeddings([company])
     return company
 
@@ -115,7 +116,7 @@ def update_company(company: Company, data: ProfileData, actor: User | None = Non
     changed = _apply(company, data)
     if changed:
         audit.record("profile_edited", actor, target=company, details={"fields": changed})
-    _commit_profile()
+    _save_profile()
     refresh_embeddings([company])  # matching reads cached vectors; the encoder runs here
 
 
@@ -126,6 +127,5 @@ def invite_member(company: Company, name: str, email: str, locale: str | None) -
     except accounts.AccountError as error:
         raise ProfileError("email", str(error)) from error
     user.company = company
-    db.session.commit()
     accounts.send_password_link(user, template="invitation")
     return user

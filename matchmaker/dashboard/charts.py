@@ -15,7 +15,6 @@ from pygal.style import Style
 
 from ..engine.taxonomy import load_taxonomy
 from ..i18n import current_language
-from ..meetings.services import status_label
 from .services import Dashboard
 
 STYLE = Style(
@@ -45,7 +44,7 @@ def registrations(data: Dashboard) -> pygal.Graph:
 
 def requests(data: Dashboard) -> pygal.Graph:
     chart = pygal.Bar(**COMMON, show_legend=False, title=_("Meeting requests by status"))
-    chart.x_labels = [str(status_label(status)) for status in data.requests]
+    chart.x_labels = [status.label for status in data.requests]
     chart.add(_("Requests"), list(data.requests.values()))
     return chart
 

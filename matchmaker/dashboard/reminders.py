@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from ..events.access import approved_companies_query
+from ..access import approved_companies_query
 from ..extensions import db
 from ..mail import send_email
 from ..models import Company, Event, MeetingRequest, RequestStatus, User

@@ -7,8 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from ..access import approved_companies_query
 from ..engine.taxonomy import load_taxonomy
-from ..events.access import approved_companies_query
 from ..events.services import status_counts
 from ..extensions import db
 from ..models import Company, Event, MeetingRequest, RequestStatus, Slot
@@ -46,7 +46,7 @@ class NetworkNode:
 @dataclass(frozen=True)
 class Dashboard:
     registrations: dict[str, int]
-    requests: dict[str, int]
+    requests: dict[RequestStatus, int]  # as people see them (overdue reads as expired)
     acceptance_rate: float | None  # accepted / answered (accepted + declined)
     requests_by_day: list[DayCount]
     slot_load: list[SlotLoad]
@@ -65,8 +65,8 @@ def _requests(event_id: int) -> list[MeetingRequest]:
 
 
 def _request_counts(requests: list[MeetingRequest]) -> dict[str, int]:
-    counts = Counter(r.status for r in requests)
-    return {status.value: counts.get(status.value, 0) for status in RequestStatus}
+    counts = Counter(r.state for r in requests)
+    return {status: counts.get(status, 0) for status in RequestStatus}
 
 
 def _acceptance_rate(counts: dict[str, int]) -> float | None:

@@ -2,9 +2,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
 
-from ..meetings.services import status_label
-from ..models import Event, Role
-from ..security import roles_required, talisman
+from ..models import Event
+from ..security import organizers_only, talisman
 from ..web import get_or_404
 from . import charts, reminders
 from .services import dashboard
@@ -23,17 +22,17 @@ CHART_CSP = {"default-src": "'none'", "style-src": "'unsafe-inline'",
 
 
 @bp.route("/dashboard")
-@roles_required(Role.ORGANIZER, Role.ADMIN)
+@organizers_only
 def show(event_id: int):
     event = get_or_404(Event, event_id)
     to_remind = {kind: reminders.companies_to_remind(event, kind) for kind in reminders.KINDS}
     return render_template("dashboard/show.html", event=event, data=dashboard(event),
-                           status_label=status_label, to_remind=to_remind,
+                           to_remind=to_remind,
                            reminder_form=ReminderForm())
 
 
 @bp.route("/reminders/<kind>", methods=["POST"])
-@roles_required(Role.ORGANIZER, Role.ADMIN)
+@organizers_only
 def remind(event_id: int, kind: str):
     event = get_or_404(Event, event_id)
     if kind not in reminders.KINDS:
@@ -45,7 +44,7 @@ def remind(event_id: int, kind: str):
 
 
 @bp.route("/charts/<name>.svg")
-@roles_required(Role.ORGANIZER, Role.ADMIN)
+@organizers_only
 @talisman(content_security_policy=CHART_CSP)
 def chart(event_id: int, name: str):
     if name not in charts.CHARTS:

@@ -2,25 +2,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..events import access
-from ..models import Event, Role, Slot
-from ..schedule import services as schedule
-from ..security import roles_required
+from .. import access
+from ..models import Event, Slot
+from ..schedule.queries import is_published, slot_label
+from ..security import organizers_only
 from ..web import get_or_404
 from . import services
 from .forms import BumpForm, MarkForm
 
 bp = Blueprint("dayof", __name__, url_prefix="/organizer")
-organizers_only = roles_required(Role.ORGANIZER, Role.ADMIN)
 
 
 @bp.app_template_filter("day_status")
 def day_status_filter(meeting) -> str:
     return services.status_text(meeting)
-
-
-def _organizer_viewer(event_id: int) -> access.Viewer:
-    return access.viewer_of(get_or_404(Event, event_id))
 
 
 def _actor():
@@ -38,7 +33,7 @@ def _filters(values) -> dict[str, str]:
 @bp.route("/events/<int:event_id>/day-of")
 @organizers_only
 def attendees(event_id: int):
-    viewer = _organizer_viewer(event_id)
+    viewer = access.event_viewer(event_id)
     filters = _filters(request.args)
     listing = services.check_in_list(viewer.event, filters["q"], filters["show"])
     return render_template("dayof/attendees.html", event=viewer.event, viewer=viewer,
@@ -87,19 +82,12 @@ def undo_check_in(event_id: int, user_id: int):
 @bp.route("/events/<int:event_id>/day-of/meetings")
 @organizers_only
 def meetings(event_id: int):
-    return _render_meetings(_organizer_viewer(event_id))
+    return _render_meetings(access.event_viewer(event_id))
 
 
 def _render_meetings(viewer, error: str | None = None, status: int = 200):
     return render_template("dayof/meetings.html", event=viewer.event, viewer=viewer,
                            board=services.day_board(viewer.event), error=error), status
-
-
-def _meeting_or_404(event: Event, request_id: int):
-    meeting = schedule.meeting_of(event, request_id)
-    if meeting is None:
-        abort(404)
-    return meeting
 
 
 def _back_to_meetings(event_id: int, request_id: int):
@@ -109,8 +97,8 @@ def _back_to_meetings(event_id: int, request_id: int):
 @bp.route("/events/<int:event_id>/day-of/meetings/<int:request_id>/mark", methods=["POST"])
 @organizers_only
 def mark(event_id: int, request_id: int):
-    viewer = _organizer_viewer(event_id)
-    meeting = _meeting_or_404(viewer.event, request_id)
+    viewer = access.event_viewer(event_id)
+    meeting = access.meeting_or_404(viewer.event, request_id)
     form = MarkForm()
     if not form.validate_on_submit():
         return _render_meetings(viewer, _("Choose held, no-show or running late."), 400)
@@ -126,8 +114,8 @@ def mark(event_id: int, request_id: int):
 @bp.route("/events/<int:event_id>/day-of/meetings/<int:request_id>/bump", methods=["POST"])
 @organizers_only
 def bump(event_id: int, request_id: int):
-    viewer = _organizer_viewer(event_id)
-    meeting = _meeting_or_404(viewer.event, request_id)
+    viewer = access.event_viewer(event_id)
+    meeting = access.meeting_or_404(viewer.event, request_id)
     form = BumpForm(viewer.event)
     if not form.validate_on_submit():
         return _render_meetings(viewer, " ".join(form.slot.errors), 400)
@@ -137,9 +125,9 @@ def bump(event_id: int, request_id: int):
     except services.DayOfError as error:
         return _render_meetings(viewer, str(error), 409)
     done = _("The meeting of %(a)s and %(b)s is moved to %(time)s at table %(table)s.",
-             a=meeting.sender.name, b=meeting.recipient.name, time=schedule.slot_label(slot),
+             a=meeting.sender.name, b=meeting.recipient.name, time=slot_label(slot),
              table=meeting.table.name)
-    if schedule.is_published(viewer.event):
+    if is_published(viewer.event):
         done += " " + _("Both companies are told.")
     flash(done, "success")
     return _back_to_meetings(event_id, request_id)

@@ -70,13 +70,13 @@ def seed_demo_event() -> str:
     registrations = [Registration(event_id=event.id, company=c, attendees=list(c.members),
                                   available_slots=list(event.slots)) for c in companies]
     db.session.add_all(registrations)
-    db.session.commit()
+    db.session.flush()
     _vet(event, registrations, organizer)
     by_name = {c.name: c for c in companies}
     for sender, recipient, status, note in REQUESTS:
         if sender in by_name and recipient in by_name:
             _add_request(event, by_name[sender], by_name[recipient], status, note)
-    db.session.commit()
+    db.session.flush()
     _add_program(event, [c.id for c in companies if c.country == "DE"])
     _add_agreed_meetings(event, [r.company for r in registrations if r.is_approved])
     run = _publish_schedule(event, organizer)
@@ -111,18 +111,18 @@ def _add_agreed_meetings(event: Event, approved: list[Company]) -> None:
             taken.add(key)
             _add_request(event, sender, recipient, "accepted",
                          AGREED_NOTES[(i + j) % len(AGREED_NOTES)])
-    db.session.commit()
+    db.session.flush()
     for k, meeting in enumerate(db.session.scalars(db.select(MeetingRequest).filter_by(
             event_id=event.id, status="accepted").order_by(MeetingRequest.id))):
         meeting.sender_important = meeting.recipient_important = k % 6 == 0
-    db.session.commit()
+    db.session.flush()
 
 
 def _publish_schedule(event: Event, organizer: User):
-    from ..schedule import services as schedule
+    from ..schedule import generation, publishing
 
-    run = schedule.generate_now(event, organizer, time_limit=5)
-    schedule.publish(event, notify=False)
+    run = generation.generate_now(event, organizer, time_limit=5)
+    publishing.publish(event, notify=False)
     return run
 
 

@@ -10,9 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from .. import audit
+from .. import access, audit
 from ..extensions import db
-from ..meetings import services as meetings
 from ..models import (
     Company,
     CompanyTag,
@@ -30,11 +29,11 @@ from ..models import (
     utcnow,
 )
 from ..notifications.services import notify, notify_registration
-from . import access
+from ..unit_of_work import ServiceError
 from .definition import DefinitionError, Window, all_slots, format_breaks, format_tables
 
 
-class EventError(Exception):
+class EventError(ServiceError):
     """A change was refused; ``field`` names the form field it belongs to (or None)."""
 
     def __init__(self, message: str, field: str | None = None):
@@ -84,7 +83,7 @@ def create_event(creator: User, data: EventData) -> Event:
     changes = plan_slot_changes(event, data)  # refuses a bad definition before anything is added
     db.session.add(event)
     _apply(event, data, changes)
-    db.session.commit()
+    db.session.flush()
     return event
 
 
@@ -110,7 +109,7 @@ def update_event(event: Event, data: EventData, confirmed: bool) -> SlotChanges:
     if changes.needs_confirmation and not confirmed:
         return changes
     _apply(event, data, changes)
-    db.session.commit()
+    db.session.flush()
     return changes
 
 
@@ -186,7 +185,7 @@ def register(event: Event, company: Company, attendees: list[User], slots: list[
     registration.attendees = attendees
     registration.available_slots = slots
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as error:  # a colleague registered the company at the same moment
         db.session.rollback()
         raise EventError(str(_l("Your company is registered already. Please reload the page."))) \
@@ -211,10 +210,9 @@ def decide(event: Event, registration_ids: list[int], approve: bool, reason: str
         audit.record(f"registration_{status.value}", organizer, target=registration.company,
                      event=event, details={"reason": reason} if reason else {})
         if not approve:  # a rejected company vanishes from the event, and so do its requests
-            meetings.close_requests_of(
-                registration.company_id,
-                str(_l("The organizer withdrew a participant from the event.")), event_id=event.id)
-    db.session.commit()
+            close_requests_of(registration.company_id, "participant_withdrawn",
+                              event_id=event.id)
+    db.session.flush()
     for registration in changed if notify else []:
         notify_registration(registration)
     return len(changed)
@@ -224,16 +222,34 @@ def withdraw(event: Event, registration: Registration, user: User) -> int:
     """The company leaves the event: its registration goes, its pending requests and agreed
     meetings are cancelled and the other sides told; returns how many were called off."""
     company = registration.company
-    closed = meetings.close_requests_of(
-        company.id, str(_l("%(company)s withdrew from the event.", company=company.name)),
-        event_id=event.id)
+    closed = close_requests_of(company.id, "company_withdrew", {"company": company.name},
+                               event_id=event.id)
     audit.record("registration_withdrawn", user, target=company, event=event,
                  details={"cancelled": len(closed)})
     db.session.delete(registration)
-    db.session.commit()
+    db.session.flush()
     for meeting_request in closed:
         notify(meeting_request, "cancelled", meeting_request.other_side(company.id))
     return len(closed)
+
+
+def close_requests_of(company_id: int, reason_code: str, reason_params: dict | None = None,
+                      event_id: int | None = None) -> list[MeetingRequest]:
+    """Cancel a company's pending requests and agreed meetings (in one event, or everywhere)
+    when it leaves, with the reason as a code (``reasons``); the caller tells the other sides."""
+    query = db.select(MeetingRequest).where(
+        MeetingRequest.open_pair_key.is_not(None),
+        db.or_(MeetingRequest.sender_id == company_id, MeetingRequest.recipient_id == company_id))
+    if event_id is not None:
+        query = query.where(MeetingRequest.event_id == event_id)
+    closed = db.session.scalars(query).all()
+    for meeting_request in closed:
+        meeting_request.status = RequestStatus.CANCELLED.value
+        meeting_request.open_pair_key = None
+        meeting_request.closed_at = utcnow()
+        meeting_request.reason_code, meeting_request.reason_params = reason_code, \
+            reason_params or {}
+    return closed
 
 
 def registrations_by_status(event: Event, status: str | None) -> list[Registration]:
@@ -282,7 +298,7 @@ def save_program_item(event: Event, data: ProgramItemData,
     item.description = data.description.strip()
     item.starts_at, item.ends_at, item.for_everyone = data.starts_at, data.ends_at, \
         data.for_everyone
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -308,7 +324,7 @@ def delete_program_item(event: Event, item_id: int) -> bool:
     if item is None:
         return False
     db.session.delete(item)
-    db.session.commit()
+    db.session.flush()
     return True
 
 

@@ -5,14 +5,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from .. import access
 from ..engine.taxonomy import load_taxonomy
-from ..extensions import db
 from ..i18n import current_language
-from ..meetings import services as meetings
-from ..meetings.forms import RequestForm
-from ..models import Slot, User
+from ..models import Slot
 from ..web import render_form
-from . import access, services
+from . import services
 from .forms import RegistrationForm
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -30,9 +28,8 @@ def index():
 @login_required
 def show(event_id: int):
     viewer = access.event_viewer(event_id)
-    counts = meetings.request_counts(viewer) if viewer.is_participant else None
     return render_template("events/show.html", event=viewer.event, viewer=viewer,
-                           slots_by_day=slots_by_day(viewer.event.slots), counts=counts,
+                           slots_by_day=slots_by_day(viewer.event.slots),
                            status_counts=services.status_counts(viewer.event),
                            program=_program(viewer))
 
@@ -115,27 +112,6 @@ def directory(event_id: int):
                            languages=languages, sorts=services.SORTS,
                            families=load_taxonomy().tags_by_family(),
                            taxonomy=load_taxonomy(), lang=current_language())
-
-
-@bp.route("/<int:event_id>/companies/<int:company_id>")
-@login_required
-def company(event_id: int, company_id: int):
-    viewer = access.participant_viewer(event_id)
-    shown, _registration = access.visible_company(viewer, company_id)
-    # Suggested contacts link here with their reasons as a draft note the sender can edit.
-    return render_company(viewer, shown, RequestForm(note=request.args.get("note", "")[:1000]))
-
-
-def render_company(viewer: access.Viewer, shown, form: RequestForm, status: int = 200):
-    contacts = access.sees_contacts(viewer, shown)
-    emails = db.session.scalars(db.select(User.email).filter_by(company_id=shown.id)).all() \
-        if contacts else []
-    open_request = meetings.open_request_between(viewer, shown)
-    return render_template("events/company.html", event=viewer.event, viewer=viewer,
-                           company=shown, form=form, contacts=contacts, emails=emails,
-                           open_request=open_request, taxonomy=load_taxonomy(),
-                           lang=current_language()), status
-
 
 
 @bp.app_context_processor

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..events import access
+from .. import access
 from ..extensions import db
 from ..models import Company, Event, MeetingRequest, RequestStatus
 
@@ -57,7 +57,7 @@ def _requests(event: Event, statuses=None) -> list[MeetingRequest]:
 def requests_sheet(event: Event) -> Sheet:
     headers = ["id", "sender", "recipient", "status", "note", "reason", "discussion_level",
                "sent_at", "responded_at", "closed_at"]
-    rows = [[r.id, r.sender.name, r.recipient.name, r.status, r.note, r.reason,
+    rows = [[r.id, r.sender.name, r.recipient.name, r.state, r.note, r.closing_reason,
              r.discussion_level, _iso(r.created_at), _iso(r.responded_at), _iso(r.closed_at)]
             for r in _requests(event)]
     return Sheet("Requests", headers, rows)

@@ -83,7 +83,7 @@ def replace_list(actor: User, filename: str, content: bytes) -> int:
                        for name, country in entries)
     audit.record("denied_parties_uploaded", actor, target=filename,
                  details={"entries": len(entries)})
-    db.session.commit()
+    db.session.flush()
     return len(entries)
 
 

@@ -62,7 +62,7 @@ def store_upload(event: Event, user: User, filename: str, content: bytes) -> Imp
                           mapping=importer.guess_mapping(table.headers,
                                                          saved.mapping if saved else None))
     db.session.add(upload)
-    db.session.commit()
+    db.session.flush()
     return upload
 
 
@@ -81,7 +81,7 @@ def save_mapping(upload: ImportUpload, mapping: dict[str, str]) -> None:
         saved = ImportMapping(event_id=upload.event_id, kind="companies")
         db.session.add(saved)
     saved.mapping = clean
-    db.session.commit()
+    db.session.flush()
 
 
 def check(upload: ImportUpload):
@@ -121,7 +121,7 @@ def run_import(upload: ImportUpload, event: Event, actor: User, approve: bool) -
                      details={"rows": len(report.rows), "created": summary.companies_created,
                               "updated": summary.companies_updated,
                               "contacts_created": summary.contacts_created})
-        db.session.commit()
+        db.session.flush()
     except Exception:
         db.session.rollback()
         raise
@@ -227,7 +227,7 @@ def import_profiles(event: Event, actor: User, filename: str, raw, approve: bool
             _registration(event, company, approve, actor, summary)
         audit.record("import", actor, target=filename, event=event,
                      details={"format": "profiles", "companies": len(rows)})
-        db.session.commit()
+        db.session.flush()
     except Exception:
         db.session.rollback()
         raise

@@ -13,11 +13,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import audit
-from ..events import access
-from ..extensions import db
-from ..models import Event, Role
-from ..security import roles_required
+from .. import access, audit
+from ..models import Event
+from ..security import organizers_only
 from ..web import get_or_404
 from . import exports, screening, services
 from .forms import (
@@ -32,7 +30,6 @@ from .importer import FIELDS
 from .tables import FileProblem
 
 bp = Blueprint("exchange", __name__, url_prefix="/organizer")
-organizers_only = roles_required(Role.ORGANIZER, Role.ADMIN)
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -157,10 +154,9 @@ def _download(body, event: Event, what: str, fmt: str) -> Response:
 def _log_export(event: Event, what: str, fmt: str, rows: int) -> None:
     audit.record("export", current_user, target=event, event=event,
                  details={"what": what, "format": fmt, "rows": rows})
-    db.session.commit()
 
 
-@bp.route("/events/<int:event_id>/export/<what>.<fmt>")
+@bp.route("/events/<int:event_id>/export/<what>.<fmt>", methods=["POST"])  # recorded: a write
 @organizers_only
 def export(event_id: int, what: str, fmt: str):
     event = get_or_404(Event, event_id)

@@ -15,7 +15,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from ..events.access import Viewer
+from ..access import Viewer
 from ..extensions import db
 from ..models import (
     DISCUSSION_LEVELS,
@@ -28,11 +28,12 @@ from ..models import (
     utcnow,
 )
 from ..notifications.services import notify
+from ..unit_of_work import ServiceError
 
 PENDING, ACCEPTED = RequestStatus.PENDING, RequestStatus.ACCEPTED
 
 
-class RequestError(Exception):
+class RequestError(ServiceError):
     """A rule blocked the action; the message says which, for the person who tried."""
 
 
@@ -56,8 +57,13 @@ def _open_request(event_id: int, a_id: int, b_id: int) -> MeetingRequest | None:
 
 
 def _count(event_id: int, status: str, **sides) -> int:
+    """Requests in ``status`` (pending ones past their time do not count: they read as
+    expired until ``expire_due`` records it)."""
     query = db.select(db.func.count(MeetingRequest.id)).filter_by(event_id=event_id,
                                                                   status=status, **sides)
+    if status == PENDING:
+        query = query.where(db.or_(MeetingRequest.expires_at.is_(None),
+                                   MeetingRequest.expires_at > utcnow()))
     return db.session.scalar(query)
 
 
@@ -82,11 +88,11 @@ def my_requests(viewer: Viewer) -> dict[str, list[MeetingRequest]]:
     requests = db.session.scalars(query.order_by(MeetingRequest.created_at.desc())).all()
     mine = viewer.company_id
     return {
-        "incoming": [r for r in requests if r.status == PENDING and r.recipient_id == mine],
-        "outgoing": [r for r in requests if r.status == PENDING and r.sender_id == mine],
-        "agreed": [r for r in requests if r.status == ACCEPTED],
-        "closed": [r for r in requests if not r.is_open],
-        "all_pending": [r for r in requests if r.status == PENDING],
+        "incoming": [r for r in requests if r.state == PENDING and r.recipient_id == mine],
+        "outgoing": [r for r in requests if r.state == PENDING and r.sender_id == mine],
+        "agreed": [r for r in requests if r.state == ACCEPTED],
+        "closed": [r for r in requests if r.state not in (PENDING, ACCEPTED)],
+        "all_pending": [r for r in requests if r.state == PENDING],
     }
 
 
@@ -110,7 +116,7 @@ def send_request(viewer: Viewer, recipient: Company, note: str) -> SendResult:
                     if event.request_expiry_hours else None))
     db.session.add(meeting_request)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # the pair got an open request a moment ago (a race)
         db.session.rollback()
         existing = _open_request(event.id, sender_id, recipient.id)
@@ -165,7 +171,7 @@ def _take_turns(event_id: int, *company_ids: int) -> None:
 
 def accept(meeting_request: MeetingRequest, viewer: Viewer) -> bool:
     _require_side(meeting_request, viewer, "recipient")
-    if _expire_if_due(meeting_request):
+    if meeting_request.status == PENDING and meeting_request.is_overdue:
         raise RequestError(_l("This request has expired."))
     _take_turns(meeting_request.event_id, meeting_request.sender_id, meeting_request.recipient_id)
     db.session.refresh(meeting_request)  # as it is now: someone may have answered it meanwhile
@@ -226,39 +232,20 @@ def _transition(meeting_request: MeetingRequest, from_status: str, to_status: st
         .where(MeetingRequest.id == meeting_request.id, MeetingRequest.status == from_status)
         .values(status=to_status, **({} if keep_open else {"open_pair_key": None}), **values)
         .execution_options(synchronize_session=False))
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(meeting_request)
     if result.rowcount == 1:
         return True
     if meeting_request.status == to_status:
         return False  # a repeated click: nothing to do
     raise RequestError(_l("This request is %(status)s now; nothing was changed.",
-                          status=status_label(meeting_request.status)))
-
-
-def close_requests_of(company_id: int, reason: str, event_id: int | None = None) \
-        -> list[MeetingRequest]:
-    """Cancel a company's pending requests and agreed meetings (in one event, or everywhere)
-    when it leaves; the caller commits and tells the other sides."""
-    query = db.select(MeetingRequest).where(
-        MeetingRequest.open_pair_key.is_not(None),
-        db.or_(MeetingRequest.sender_id == company_id, MeetingRequest.recipient_id == company_id))
-    if event_id is not None:
-        query = query.where(MeetingRequest.event_id == event_id)
-    closed = db.session.scalars(query).all()
-    for meeting_request in closed:
-        meeting_request.status = RequestStatus.CANCELLED.value
-        meeting_request.open_pair_key = None
-        meeting_request.closed_at = utcnow()
-        meeting_request.reason = reason
-    return closed
+                          status=RequestStatus(meeting_request.status).label))
 
 
 # --- expiry --------------------------------------------------------------------------------
 
 def _expire_if_due(meeting_request: MeetingRequest) -> bool:
-    due = (meeting_request.status == PENDING and meeting_request.expires_at is not None
-           and meeting_request.expires_at <= utcnow())
+    due = meeting_request.status == PENDING and meeting_request.is_overdue
     if due and _transition(meeting_request, PENDING, RequestStatus.EXPIRED, closed_at=utcnow()):
         notify(meeting_request, "expired", meeting_request.sender)
         notify(meeting_request, "expired", meeting_request.recipient)
@@ -266,7 +253,8 @@ def _expire_if_due(meeting_request: MeetingRequest) -> bool:
 
 
 def expire_due(event_id: int | None = None) -> int:
-    """Mark pending requests past their time as expired (on access, or by ``expire-requests``)."""
+    """Record pending requests past their time as expired and tell both sides (before a new
+    request, and by the ``expire-requests`` command; pages show them as expired already)."""
     query = db.select(MeetingRequest).where(MeetingRequest.status == PENDING,
                                             MeetingRequest.expires_at <= utcnow())
     if event_id is not None:
@@ -284,16 +272,9 @@ def post_message(meeting_request: MeetingRequest, viewer: Viewer, body: str) -> 
     message = RequestMessage(request_id=meeting_request.id, company_id=viewer.company_id,
                              author_id=viewer.user.id, body=body.strip())
     db.session.add(message)
-    db.session.commit()
+    db.session.flush()
     notify(meeting_request, "message", meeting_request.other_side(viewer.company_id))
     return message
-
-
-def status_label(status: str):
-    return {
-        "pending": _l("pending"), "accepted": _l("agreed"), "declined": _l("declined"),
-        "cancelled": _l("cancelled"), "withdrawn": _l("withdrawn"), "expired": _l("expired"),
-    }[status]
 
 
 # --- export control ------------------------------------------------------------------------
@@ -313,6 +294,6 @@ def set_discussion_level(meeting_request: MeetingRequest, viewer: Viewer, level:
     if meeting_request.discussion_level == level:
         return False
     meeting_request.discussion_level = level
-    db.session.commit()
+    db.session.flush()
     notify(meeting_request, "discussion_level", meeting_request.other_side(viewer.company_id))
     return True

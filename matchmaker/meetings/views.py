@@ -1,9 +1,12 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from ..events import access
-from ..events.views import render_company
+from .. import access
+from ..engine.taxonomy import load_taxonomy
+from ..extensions import db
+from ..i18n import current_language
+from ..models import User
 from . import services
 from .forms import DiscussionLevelForm, MessageForm, ReasonForm, RequestForm
 
@@ -18,6 +21,32 @@ SEND_MESSAGES = {
 }
 
 
+@bp.route("/events/<int:event_id>/companies/<int:company_id>")
+@login_required
+def company(event_id: int, company_id: int):
+    viewer = access.participant_viewer(event_id)
+    shown, _registration = access.visible_company(viewer, company_id)
+    # Suggested contacts link here with their reasons as a draft note the sender can edit.
+    return _render_company(viewer, shown, RequestForm(note=request.args.get("note", "")[:1000]))
+
+
+def _render_company(viewer: access.Viewer, shown, form: RequestForm, status: int = 200):
+    contacts = access.sees_contacts(viewer, shown)
+    emails = db.session.scalars(db.select(User.email).filter_by(company_id=shown.id)).all() \
+        if contacts else []
+    open_request = services.open_request_between(viewer, shown)
+    return render_template("events/company.html", event=viewer.event, viewer=viewer,
+                           company=shown, form=form, contacts=contacts, emails=emails,
+                           open_request=open_request, taxonomy=load_taxonomy(),
+                           lang=current_language()), status
+
+
+@bp.app_context_processor
+def request_counts():
+    """``request_counts(viewer)`` for the event page: the participant's requests by state."""
+    return {"request_counts": services.request_counts}
+
+
 @bp.route("/events/<int:event_id>/companies/<int:company_id>/request", methods=["POST"])
 @login_required
 def send(event_id: int, company_id: int):
@@ -26,14 +55,14 @@ def send(event_id: int, company_id: int):
     form = RequestForm()
     if not viewer.is_participant:  # organizers look, they do not request
         flash(_("Only approved participants can request meetings."), "warning")
-        return redirect(url_for("events.company", event_id=event_id, company_id=company_id))
+        return redirect(url_for("meetings.company", event_id=event_id, company_id=company_id))
     if not form.validate_on_submit():
-        return render_company(viewer, recipient, form, status=400)
+        return _render_company(viewer, recipient, form, status=400)
     try:
         result = services.send_request(viewer, recipient, form.note.data or "")
     except services.RequestError as error:
         flash(str(error), "danger")
-        return redirect(url_for("events.company", event_id=event_id, company_id=company_id))
+        return redirect(url_for("meetings.company", event_id=event_id, company_id=company_id))
     message, category = SEND_MESSAGES[result.outcome]
     flash(message(recipient.name), category)
     return redirect(url_for("meetings.show", request_id=result.request.id))
@@ -43,23 +72,21 @@ def send(event_id: int, company_id: int):
 @login_required
 def index(event_id: int):
     viewer = access.participant_viewer(event_id)
-    services.expire_due(event_id)
     return render_template("meetings/index.html", event=viewer.event, viewer=viewer,
-                           tabs=services.my_requests(viewer), status_label=services.status_label)
+                           tabs=services.my_requests(viewer))
 
 
 @bp.route("/requests/<int:request_id>")
 @login_required
 def show(request_id: int):
     meeting_request, viewer = access.request_viewer(request_id)
-    services.expire_due(meeting_request.event_id)
     return _render_request(meeting_request, viewer, MessageForm())
 
 
 def _render_request(meeting_request, viewer, message_form, status=200):
     return render_template("meetings/show.html", meeting=meeting_request, viewer=viewer,
                            event=viewer.event, message_form=message_form,
-                           reason_form=ReasonForm(), status_label=services.status_label,
+                           reason_form=ReasonForm(),
                            level_form=DiscussionLevelForm(level=meeting_request.discussion_level),
                            level_label=services.discussion_level_label,
                            sees_contacts=access.sees_contacts), status

@@ -40,6 +40,7 @@ from .matching import (  # noqa: F401
 from .meetings import (  # noqa: F401
     DISCUSSION_LEVELS,
     OPEN_REQUEST_STATUSES,
+    DayStatus,
     MeetingRequest,
     Notification,
     RequestMessage,
@@ -47,7 +48,6 @@ from .meetings import (  # noqa: F401
 )
 from .schedule import (  # noqa: F401
     CheckIn,
-    DayStatus,
     MeetingBooking,
     MeetingRating,
     ScheduleRun,

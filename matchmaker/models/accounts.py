@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import new_session_token, utcnow
+from .base import LabeledEnum, new_session_token, utcnow
 
 if TYPE_CHECKING:  # relationships name these; SQLAlchemy resolves them by name
     from .matching import CompanyEmbedding
 
 
-class Role(enum.StrEnum):
+class Role(LabeledEnum):
     PARTICIPANT = "participant"
     ORGANIZER = "organizer"
     ADMIN = "admin"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {cls.PARTICIPANT: _l("Participant"), cls.ORGANIZER: _l("Organizer"),
+                cls.ADMIN: _l("Administrator")}
 
 
 COMPANY_SIZES = ("1-9", "10-49", "50-249", "250-999", "1000+")
@@ -41,6 +46,7 @@ CERTIFICATIONS = (
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (Role.check("role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)

@@ -6,24 +6,29 @@ Every other timestamp (``created_at``, ``expires_at``, …) is naive UTC, as ``u
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import utcnow
+from .base import LabeledEnum, utcnow
 
 if TYPE_CHECKING:  # relationships name these; SQLAlchemy resolves them by name
     from .accounts import Company, User
 
 
-class RegistrationStatus(enum.StrEnum):
+class RegistrationStatus(LabeledEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {cls.PENDING: _l("Awaiting approval"), cls.APPROVED: _l("Approved"),
+                cls.REJECTED: _l("Not approved")}
 
 
 class Event(db.Model):
@@ -138,7 +143,8 @@ class Registration(db.Model):
     """A company's participation in an event; only an approved one is visible to others."""
 
     __tablename__ = "registrations"
-    __table_args__ = (sa.UniqueConstraint("event_id", "company_id"),)
+    __table_args__ = (sa.UniqueConstraint("event_id", "company_id"),
+                      RegistrationStatus.check("status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(
@@ -163,6 +169,10 @@ class Registration(db.Model):
     available_slots: Mapped[list[Slot]] = relationship(secondary=registration_slots,
                                                        order_by="Slot.starts_at",
                                                        passive_deletes=True)
+
+    @property
+    def state(self) -> RegistrationStatus:
+        return RegistrationStatus(self.status)
 
     @property
     def is_approved(self) -> bool:

@@ -2,28 +2,53 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import utcnow
+from ..reasons import describe
+from .base import LabeledEnum, utcnow
 
 if TYPE_CHECKING:  # relationships name these; SQLAlchemy resolves them by name
     from .accounts import Company, User
     from .events import Event, MeetingTable, Slot
 
 
-class RequestStatus(enum.StrEnum):
+class RequestStatus(LabeledEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     DECLINED = "declined"
     CANCELLED = "cancelled"
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {cls.PENDING: _l("pending"), cls.ACCEPTED: _l("agreed"),
+                cls.DECLINED: _l("declined"), cls.CANCELLED: _l("cancelled"),
+                cls.WITHDRAWN: _l("withdrawn"), cls.EXPIRED: _l("expired")}
+
+
+class DayStatus(LabeledEnum):
+    """How a scheduled meeting went on the evening, as the organizer marks it."""
+
+    HELD = "held"
+    LATE = "late"
+    NO_SHOW_SENDER = "no_show_sender"
+    NO_SHOW_RECIPIENT = "no_show_recipient"
+    NO_SHOW_BOTH = "no_show_both"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        """The marks in words; a no-show of one side names it where the meeting is known
+        (``dayof.services.status_text``)."""
+        return {cls.HELD: _l("Held"), cls.LATE: _l("Running late"),
+                cls.NO_SHOW_SENDER: _l("No-show"), cls.NO_SHOW_RECIPIENT: _l("No-show"),
+                cls.NO_SHOW_BOTH: _l("No-show: both companies")}
 
 
 OPEN_REQUEST_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
@@ -44,6 +69,10 @@ class MeetingRequest(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("event_id", "open_pair_key"),
         sa.UniqueConstraint("slot_id", "table_id"),  # one meeting per table and slot
+        RequestStatus.check("status"),
+        DayStatus.check("day_status", ""),
+        sa.CheckConstraint(f"discussion_level IN ({', '.join(repr(v) for v in DISCUSSION_LEVELS)})",
+                           name="discussion_level_valid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,7 +90,10 @@ class MeetingRequest(db.Model):
     status: Mapped[str] = mapped_column(sa.String(20), default=RequestStatus.PENDING.value,
                                         index=True)
     open_pair_key: Mapped[str | None] = mapped_column(sa.String(40))
-    reason: Mapped[str] = mapped_column(sa.Text, default="")  # why declined or cancelled
+    reason: Mapped[str] = mapped_column(sa.Text, default="")  # why declined or cancelled, typed
+    # Or the system's reason for calling it off, as a code worded when read (``reasons``).
+    reason_code: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    reason_params: Mapped[dict | None] = mapped_column(sa.JSON, default=dict)
     closed_by_company_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("companies.id", ondelete="SET NULL")
     )
@@ -79,7 +111,10 @@ class MeetingRequest(db.Model):
         sa.ForeignKey("meeting_tables.id", ondelete="SET NULL")
     )
     locked: Mapped[bool] = mapped_column(default=False)
-    unscheduled_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    unscheduled_reason: Mapped[str] = mapped_column(sa.Text, default="")  # typed by a person
+    # Or why the system left it off, as a code worded when read (``matchmaker.reasons``).
+    unscheduled_code: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    unscheduled_params: Mapped[dict | None] = mapped_column(sa.JSON, default=dict)
     schedule_version: Mapped[int] = mapped_column(default=0)
     # Either side may mark an agreed meeting important: it weighs more in the scheduler.
     sender_important: Mapped[bool] = mapped_column(default=False)
@@ -108,6 +143,27 @@ class MeetingRequest(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_REQUEST_STATUSES
+
+    @property
+    def state(self) -> RequestStatus:
+        """The status as people see it: a pending request past its time reads as expired
+        before ``expire-requests`` has recorded it (pages never write)."""
+        if self.status == RequestStatus.PENDING and self.is_overdue:
+            return RequestStatus.EXPIRED
+        return RequestStatus(self.status)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= utcnow()
+
+    @property
+    def closing_reason(self) -> str:
+        """Why it was declined or called off, in the reader's language."""
+        return self.reason or describe(self.reason_code, self.reason_params)
+
+    @property
+    def why_unscheduled(self) -> str:
+        return self.unscheduled_reason or describe(self.unscheduled_code, self.unscheduled_params)
 
     def other_side(self, company_id: int) -> Company:
         return self.recipient if company_id == self.sender_id else self.sender

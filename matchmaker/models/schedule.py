@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import utcnow
+from .base import LabeledEnum, utcnow
 
 if TYPE_CHECKING:  # relationships name these; SQLAlchemy resolves them by name
     from .events import Event
-
-
-class DayStatus(enum.StrEnum):
-    """How a scheduled meeting went on the evening, as the organizer marks it."""
-
-    HELD = "held"
-    LATE = "late"
-    NO_SHOW_SENDER = "no_show_sender"
-    NO_SHOW_RECIPIENT = "no_show_recipient"
-    NO_SHOW_BOTH = "no_show_both"
 
 
 class MeetingBooking(db.Model):
@@ -43,17 +33,23 @@ class MeetingBooking(db.Model):
     )
 
 
-class ScheduleRunStatus(enum.StrEnum):
+class ScheduleRunStatus(LabeledEnum):
     QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {cls.QUEUED: _l("waiting"), cls.RUNNING: _l("running"), cls.DONE: _l("done"),
+                cls.FAILED: _l("failed")}
 
 
 class ScheduleRun(db.Model):
     """One run of the schedule generator: its progress while it runs, its figures after."""
 
     __tablename__ = "schedule_runs"
+    __table_args__ = (ScheduleRunStatus.check("status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(
@@ -68,6 +64,8 @@ class ScheduleRun(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # Stamped while the run is queued or works (runs.is_alive); silence means its worker died.
+    heartbeat_at: Mapped[datetime | None]
     scheduled: Mapped[int | None]
     unscheduled: Mapped[int | None]
     objective: Mapped[float | None]

@@ -51,7 +51,7 @@ def notify(meeting_request: MeetingRequest, kind: str, company: Company) -> None
     members = db.session.scalars(db.select(User).filter_by(company_id=company.id)).all()
     for member in members:
         db.session.add(Notification(user_id=member.id, kind=kind, request=meeting_request))
-    db.session.commit()
+    db.session.flush()
     if kind not in EMAILED:
         return
     other = meeting_request.other_side(company.id)
@@ -70,7 +70,7 @@ def notify_registration(registration: Registration) -> None:
         company_id=registration.company_id)).all()
     for member in members:
         db.session.add(Notification(user_id=member.id, kind=kind, event_id=event.id))
-    db.session.commit()
+    db.session.flush()
     for member in members:
         send_email(member.email, describe(kind, event.name), "registration_update",
                    locale=member.locale, user=member, registration=registration, event=event,
@@ -101,7 +101,7 @@ def mark_read(user: User, notification_id: int | None = None) -> Notification | 
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
     db.session.execute(query.values(read_at=utcnow()))
-    db.session.commit()
+    db.session.flush()
     if notification_id is None:
         return None
     return db.session.scalar(db.select(Notification).filter_by(id=notification_id,
@@ -116,7 +116,7 @@ def notify_meeting_change(meeting_request: MeetingRequest, kind: str) -> None:
     for company in sides:
         db.session.add_all(Notification(user_id=m.id, kind=kind, request=meeting_request)
                            for m in members[company.id])
-    db.session.commit()
+    db.session.flush()
     link = _link("schedule.agenda", event_id=meeting_request.event_id)
     for company in sides:
         other = meeting_request.other_side(company.id)
@@ -131,7 +131,7 @@ def notify_schedule_published(event, companies: list[Company]) -> None:
     members = [m for company in companies for m in _members(company.id)]
     db.session.add_all(Notification(user_id=m.id, kind="schedule_published", event_id=event.id)
                        for m in members)
-    db.session.commit()
+    db.session.flush()
     link = _link("schedule.agenda", event_id=event.id)
     for member in members:
         send_email(member.email, describe("schedule_published", event.name), "schedule_update",

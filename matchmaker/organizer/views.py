@@ -5,15 +5,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..events import access, services
+from .. import access
+from ..events import services
 from ..exchange import screening
-from ..models import Event, Role
-from ..security import roles_required
+from ..models import Event
+from ..security import organizers_only
 from ..web import get_or_404, render_form
 from .forms import STATUS_FILTERS, DecisionForm, EventForm, ProgramItemForm
 
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
-organizers_only = roles_required(Role.ORGANIZER, Role.ADMIN)
 
 
 def _event_data(form: EventForm) -> services.EventData:

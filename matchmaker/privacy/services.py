@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import logout_user
 
 from .. import audit
+from ..events.services import close_requests_of
 from ..extensions import db
 from ..mail import send_email
-from ..meetings import services as meetings
 from ..models import (
     AuditEntry,
     CheckIn,
@@ -27,9 +27,10 @@ from ..models import (
     utcnow,
 )
 from ..security import verify_password
+from ..unit_of_work import ServiceError
 
 
-class PrivacyError(Exception):
+class PrivacyError(ServiceError):
     """The deletion was refused; the message says why."""
 
 
@@ -110,7 +111,7 @@ def data_document(user: User) -> dict:
 
 def record_download(user: User) -> None:
     audit.record("data_downloaded", user, target=user)
-    db.session.commit()
+    db.session.flush()
 
 
 def delete_account(user: User, password: str) -> None:
@@ -132,7 +133,7 @@ def delete_account(user: User, password: str) -> None:
         db.session.delete(company)
     audit.record("account_deleted", None, target=f"user #{user.id}")
     db.session.delete(user)
-    db.session.commit()
+    db.session.flush()
     logout_user()
     for member, company_name, event_name in notices:
         send_email(member.email, _l("%(company)s left Matchmaker", company=company_name),
@@ -144,8 +145,8 @@ def _cancel_everything(company: Company) -> list[tuple[User, str, str]]:
     """Cancel the company's open requests; in-app notices (that survive the requests) for the
     other sides, and the emails to send once committed."""
     notices = []
-    for meeting_request in meetings.close_requests_of(company.id,
-                                                      str(_l("The company left Matchmaker."))):
+    for meeting_request in close_requests_of(company.id, "company_left",
+                                             {"company": company.name}):
         other = meeting_request.other_side(company.id)
         for member in other.members:
             db.session.add(Notification(user_id=member.id, kind="partner_left",

@@ -4,6 +4,7 @@ participant's calendar instead of appearing twice; a called-off one comes as CAN
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -12,8 +13,19 @@ from flask_babel import gettext as _
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
-from ..models import Company, Event, MeetingRequest, ProgramItem
-from . import services
+from ..events.services import program_for
+from ..extensions import db
+from ..models import (
+    Company,
+    Event,
+    MeetingRequest,
+    ProgramItem,
+    Registration,
+    RegistrationStatus,
+    RequestStatus,
+    User,
+)
+from .queries import ACCEPTED, is_scheduled
 
 PRODID = "-//Matchmaker//B2B meeting agenda//EN"
 
@@ -39,9 +51,9 @@ def add_event_agenda(calendar: Calendar, event: Event, company: Company) -> None
     """The company's meetings (and cancelled ones) and the programme items it attends."""
     zone = ZoneInfo(event.timezone)
     domain = calendar_domain()
-    for meeting in services.calendar_meetings(event, company.id):
+    for meeting in calendar_meetings(event, company.id):
         calendar.add_component(_meeting_entry(meeting, company, zone, domain))
-    for item in services.program_for(event, company.id):
+    for item in program_for(event, company.id):
         calendar.add_component(_program_entry(item, event, zone, domain))
 
 
@@ -53,7 +65,7 @@ def to_bytes(calendar: Calendar) -> bytes:
 def _meeting_entry(meeting: MeetingRequest, company: Company, zone: ZoneInfo,
                    domain: str) -> VEvent:
     event, other = meeting.event, meeting.other_side(company.id)
-    held = meeting.status == services.ACCEPTED
+    held = meeting.status == ACCEPTED
     entry = _entry(f"meeting-{meeting.id}@{domain}", meeting.slot.starts_at,
                    meeting.slot.ends_at, zone)
     # A cancellation must carry a higher SEQUENCE than the version calendars hold.
@@ -68,7 +80,7 @@ def _meeting_entry(meeting: MeetingRequest, company: Company, zone: ZoneInfo,
     else:
         entry.add("summary", _("Cancelled: meeting with %(name)s", name=other.name))
     entry.add("description", meeting.note or "")
-    entry.add("url", url_for("events.company", event_id=event.id, company_id=other.id,
+    entry.add("url", url_for("meetings.company", event_id=event.id, company_id=other.id,
                              _external=True))
     return entry
 
@@ -89,3 +101,40 @@ def _entry(uid: str, starts_at: datetime, ends_at: datetime, zone: ZoneInfo) -> 
     entry.add("dtstart", starts_at.replace(tzinfo=zone))  # slots hold naive local times
     entry.add("dtend", ends_at.replace(tzinfo=zone))
     return entry
+
+
+# --- the private subscription URL -----------------------------------------------------------
+
+def renew_calendar_token(user: User, enabled: bool = True) -> str | None:
+    """A new secret for the subscription URL; the old URL stops working at once."""
+    user.calendar_token = secrets.token_urlsafe(24) if enabled else None
+    db.session.flush()
+    return user.calendar_token
+
+
+def user_by_calendar_token(token: str) -> User | None:
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(db.select(User).filter_by(calendar_token=token))
+
+
+def calendar_events(user: User) -> list[Event]:
+    """Events whose published schedule the user's company takes part in."""
+    if user.company_id is None:
+        return []
+    return list(db.session.scalars(
+        db.select(Event).join(Registration).where(
+            Registration.company_id == user.company_id,
+            Registration.status == RegistrationStatus.APPROVED.value,
+            Event.schedule_published_at.is_not(None)).order_by(Event.id)))
+
+
+def calendar_meetings(event: Event, company_id: int) -> list[MeetingRequest]:
+    """Scheduled meetings of the company, and called-off ones that had a time (so calendars
+    remove them)."""
+    query = db.select(MeetingRequest).where(
+        MeetingRequest.event_id == event.id, MeetingRequest.slot_id.is_not(None),
+        db.or_(MeetingRequest.sender_id == company_id, MeetingRequest.recipient_id == company_id),
+        MeetingRequest.status.in_((ACCEPTED, RequestStatus.CANCELLED.value)))
+    return [m for m in db.session.scalars(query.order_by(MeetingRequest.id))
+            if m.status != ACCEPTED or is_scheduled(m)]

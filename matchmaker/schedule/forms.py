@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from .services import TIME_LIMITS
+from .runs import TIME_LIMITS
 
 
 class GenerateForm(FlaskForm):

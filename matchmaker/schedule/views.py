@@ -12,31 +12,37 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..dayof import services as dayof
-from ..events import access
-from ..models import Company, Event, MeetingTable, Role, Slot
-from ..security import roles_required
+from .. import access
+from ..models import Company, Event, MeetingTable, Slot
+from ..security import organizers_only
 from ..web import db_int, get_or_404, render_form
-from . import calendar, services
+from . import (
+    agendas,
+    board,
+    calendar,
+    edits,
+    errors,
+    generation,
+    live,
+    publishing,
+    queries,
+    runs,
+)
+from . import (
+    ratings as rating_service,
+)
 from .forms import GenerateForm, MoveForm, RatingForm, ReasonForm, SwapForm
 
 bp = Blueprint("schedule", __name__)
-organizers_only = roles_required(Role.ORGANIZER, Role.ADMIN)
-
-
-def _organizer_viewer(event_id: int) -> access.Viewer:
-    return access.viewer_of(get_or_404(Event, event_id))
-
-
-def _meeting_or_404(event, request_id: int):
-    meeting = services.meeting_of(event, request_id)
-    if meeting is None:
-        abort(404)
-    return meeting
 
 
 def _back_to_grid(event_id: int, anchor: str = ""):
     return redirect(url_for("schedule.index", event_id=event_id) + anchor)
+
+
+@bp.context_processor
+def run_helpers():
+    return {"run_state": runs.run_state}
 
 
 # --- the organizer's schedule --------------------------------------------------------------
@@ -44,28 +50,28 @@ def _back_to_grid(event_id: int, anchor: str = ""):
 @bp.route("/events/<int:event_id>/schedule")
 @organizers_only
 def index(event_id: int):
-    viewer = _organizer_viewer(event_id)
-    run = services.latest_run(viewer.event)
+    viewer = access.event_viewer(event_id)
+    run = runs.latest_run(viewer.event)
     return render_form("schedule/index.html", GenerateForm(), event=viewer.event, viewer=viewer,
-                       grid=services.grid(viewer.event), run=run, quality=services.quality(run),
-                       active_run=services.active_run(viewer.event),
-                       live=dayof.live_state(viewer.event))
+                       grid=queries.grid(viewer.event), run=run, quality=runs.quality(run),
+                       active_run=runs.active_run(viewer.event),
+                       live=live.live_state(viewer.event))
 
 
 @bp.route("/events/<int:event_id>/schedule/generate", methods=["POST"])
 @organizers_only
 def generate(event_id: int):
-    viewer = _organizer_viewer(event_id)
+    viewer = access.event_viewer(event_id)
     form = GenerateForm()
     if not form.validate_on_submit():
-        run = services.latest_run(viewer.event)
+        run = runs.latest_run(viewer.event)
         return render_form("schedule/index.html", form, event=viewer.event, viewer=viewer,
-                           grid=services.grid(viewer.event), run=run,
-                           quality=services.quality(run), active_run=None,
-                           live=dayof.live_state(viewer.event))
+                           grid=queries.grid(viewer.event), run=run,
+                           quality=runs.quality(run), active_run=None,
+                           live=live.live_state(viewer.event))
     try:
-        run = services.start_generation(viewer.event, current_user, form.time_limit.data)
-    except services.ScheduleError as error:
+        run = generation.start_generation(viewer.event, current_user, form.time_limit.data)
+    except errors.ScheduleError as error:
         flash(str(error), "danger")
         return _back_to_grid(event_id)
     return redirect(url_for("schedule.run", event_id=event_id, run_id=run.id))
@@ -74,50 +80,51 @@ def generate(event_id: int):
 @bp.route("/events/<int:event_id>/schedule/runs/<int:run_id>")
 @organizers_only
 def run(event_id: int, run_id: int):
-    viewer = _organizer_viewer(event_id)
-    schedule_run = services.run_of(viewer.event, run_id) or abort(404)
+    viewer = access.event_viewer(event_id)
+    schedule_run = runs.run_of(viewer.event, run_id) or abort(404)
     return render_template("schedule/run.html", event=viewer.event, viewer=viewer,
-                           run=schedule_run, quality=services.quality(schedule_run),
-                           message=services.run_message(schedule_run),
-                           progress=services.shown_progress(schedule_run))
+                           run=schedule_run, quality=runs.quality(schedule_run),
+                           message=runs.run_message(schedule_run),
+                           progress=runs.shown_progress(schedule_run))
 
 
 @bp.route("/events/<int:event_id>/schedule/runs/<int:run_id>.json")
 @organizers_only
 def run_status(event_id: int, run_id: int):
-    schedule_run = services.run_of(get_or_404(Event, event_id), run_id) or abort(404)
-    return jsonify(status=schedule_run.status, progress=services.shown_progress(schedule_run),
-                   message=services.run_message(schedule_run),
-                   quality=services.quality(schedule_run))
+    schedule_run = runs.run_of(get_or_404(Event, event_id), run_id) or abort(404)
+    return jsonify(status=runs.run_state(schedule_run).value,
+                   progress=runs.shown_progress(schedule_run),
+                   message=runs.run_message(schedule_run),
+                   quality=runs.quality(schedule_run))
 
 
 @bp.route("/events/<int:event_id>/schedule/meetings/<int:request_id>")
 @organizers_only
 def meeting(event_id: int, request_id: int):
-    viewer = _organizer_viewer(event_id)
-    return _render_meeting(viewer, _meeting_or_404(viewer.event, request_id))
+    viewer = access.event_viewer(event_id)
+    return _render_meeting(viewer, access.meeting_or_404(viewer.event, request_id))
 
 
 def _render_meeting(viewer, meeting, move_form=None, error=None, status=200):
     event = viewer.event
-    problems = services.slot_problems(event, meeting) if meeting.status == "accepted" else {}
+    problems = board.slot_problems(event, meeting) if meeting.status == "accepted" else {}
     move_form = move_form or MoveForm(event, problems, data={
         "slot": meeting.slot_id, "table": meeting.table_id or 0})
-    others = [m for m in services.agreed_meetings(event)
-              if services.is_scheduled(m) and m.id != meeting.id and not m.locked]
+    others = [m for m in queries.agreed_meetings(event)
+              if queries.is_scheduled(m) and m.id != meeting.id and not m.locked]
     return render_template("schedule/meeting.html", event=event, viewer=viewer, meeting=meeting,
                            move_form=move_form, swap_form=SwapForm(others),
                            reason_form=ReasonForm(), problems=problems, error=error,
-                           scheduled=services.is_scheduled(meeting)), status
+                           scheduled=queries.is_scheduled(meeting)), status
 
 
 def _change(event_id: int, request_id: int, change, done: str):
     """Run one manual change; a broken rule re-renders the page with its message (409)."""
-    viewer = _organizer_viewer(event_id)
-    meeting = _meeting_or_404(viewer.event, request_id)
+    viewer = access.event_viewer(event_id)
+    meeting = access.meeting_or_404(viewer.event, request_id)
     try:
         change(viewer.event, meeting)
-    except services.ScheduleError as error:
+    except errors.ScheduleError as error:
         return _render_meeting(viewer, meeting, error=str(error), status=409)
     flash(done, "success")
     return _back_to_grid(event_id, f"#meeting-{meeting.id}")
@@ -126,8 +133,8 @@ def _change(event_id: int, request_id: int, change, done: str):
 @bp.route("/events/<int:event_id>/schedule/meetings/<int:request_id>/move", methods=["POST"])
 @organizers_only
 def move(event_id: int, request_id: int):
-    viewer = _organizer_viewer(event_id)
-    meeting = _meeting_or_404(viewer.event, request_id)
+    viewer = access.event_viewer(event_id)
+    meeting = access.meeting_or_404(viewer.event, request_id)
     form = MoveForm(viewer.event, {})
     if not form.validate_on_submit():
         return _render_meeting(viewer, meeting, move_form=form, status=400)
@@ -135,21 +142,21 @@ def move(event_id: int, request_id: int):
     table = get_or_404(MeetingTable, form.table.data) if form.table.data else None
     if slot.event_id != event_id or (table and table.event_id != event_id):
         abort(404)
-    return _change(event_id, request_id, lambda e, m: services.move(e, m, slot, table),
-                   _("The meeting is moved to %(time)s.", time=services.slot_label(slot)))
+    return _change(event_id, request_id, lambda e, m: edits.move(e, m, slot, table),
+                   _("The meeting is moved to %(time)s.", time=queries.slot_label(slot)))
 
 
 @bp.route("/events/<int:event_id>/schedule/meetings/<int:request_id>/swap", methods=["POST"])
 @organizers_only
 def swap(event_id: int, request_id: int):
-    viewer = _organizer_viewer(event_id)
-    meeting = _meeting_or_404(viewer.event, request_id)
-    other = services.meeting_of(viewer.event, request.form.get("other", type=db_int) or 0)
+    viewer = access.event_viewer(event_id)
+    meeting = access.meeting_or_404(viewer.event, request_id)
+    other = queries.meeting_of(viewer.event, request.form.get("other", type=db_int) or 0)
     if other is None:
         form = MoveForm(viewer.event, {})
         return _render_meeting(viewer, meeting, move_form=form, status=400,
                                error=_("Choose a meeting to swap with."))
-    return _change(event_id, request_id, lambda e, m: services.swap(e, m, other),
+    return _change(event_id, request_id, lambda e, m: edits.swap(e, m, other),
                    _("The two meetings have traded places."))
 
 
@@ -157,7 +164,7 @@ def swap(event_id: int, request_id: int):
           methods=["POST"])
 @organizers_only
 def unschedule(event_id: int, request_id: int):
-    return _with_reason(event_id, request_id, services.unschedule,
+    return _with_reason(event_id, request_id, edits.unschedule,
                         _("The meeting is off the schedule; it waits in the unscheduled list."))
 
 
@@ -165,15 +172,15 @@ def unschedule(event_id: int, request_id: int):
 @organizers_only
 def cancel(event_id: int, request_id: int):
     return _with_reason(event_id, request_id,
-                        lambda e, m, reason: services.cancel(e, m, current_user, reason),
+                        lambda e, m, reason: edits.cancel(e, m, current_user, reason),
                         _("The meeting is cancelled."))
 
 
 def _with_reason(event_id: int, request_id: int, change, done: str):
     form = ReasonForm()
     if not form.validate_on_submit():
-        viewer = _organizer_viewer(event_id)
-        return _render_meeting(viewer, _meeting_or_404(viewer.event, request_id), status=400,
+        viewer = access.event_viewer(event_id)
+        return _render_meeting(viewer, access.meeting_or_404(viewer.event, request_id), status=400,
                                error=" ".join(form.reason.errors))
     reason = form.reason.data or ""
     return _change(event_id, request_id, lambda e, m: change(e, m, reason), done)
@@ -183,7 +190,7 @@ def _with_reason(event_id: int, request_id: int, change, done: str):
 @organizers_only
 def lock(event_id: int, request_id: int):
     locked = request.form.get("locked") == "1"
-    return _change(event_id, request_id, lambda e, m: services.set_locked(e, m, locked),
+    return _change(event_id, request_id, lambda e, m: edits.set_locked(e, m, locked),
                    _("The meeting is locked: generating again keeps it.") if locked
                    else _("The meeting is unlocked."))
 
@@ -191,7 +198,7 @@ def lock(event_id: int, request_id: int):
 @bp.route("/events/<int:event_id>/schedule/publish", methods=["POST"])
 @organizers_only
 def publish(event_id: int):
-    told = services.publish(get_or_404(Event, event_id), actor=current_user._get_current_object())
+    told = publishing.publish(get_or_404(Event, event_id), actor=current_user._get_current_object())
     flash(_("The schedule is published; %(n)d companies were told.", n=told), "success")
     return _back_to_grid(event_id)
 
@@ -199,7 +206,7 @@ def publish(event_id: int):
 @bp.route("/events/<int:event_id>/schedule/unpublish", methods=["POST"])
 @organizers_only
 def unpublish(event_id: int):
-    services.unpublish(get_or_404(Event, event_id), actor=current_user._get_current_object())
+    publishing.unpublish(get_or_404(Event, event_id), actor=current_user._get_current_object())
     flash(_("The schedule is hidden from the participants again."), "info")
     return _back_to_grid(event_id)
 
@@ -207,7 +214,7 @@ def unpublish(event_id: int):
 @bp.route("/events/<int:event_id>/schedule/companies/<int:company_id>")
 @organizers_only
 def company_agenda(event_id: int, company_id: int):
-    viewer = _organizer_viewer(event_id)
+    viewer = access.event_viewer(event_id)
     company, _registration = access.visible_company(viewer, company_id)
     return _render_agenda(viewer, company)
 
@@ -215,25 +222,25 @@ def company_agenda(event_id: int, company_id: int):
 @bp.route("/events/<int:event_id>/schedule/print/tables")
 @organizers_only
 def print_tables(event_id: int):
-    viewer = _organizer_viewer(event_id)
+    viewer = access.event_viewer(event_id)
     return render_template("schedule/print_tables.html", event=viewer.event, viewer=viewer,
-                           grid=services.grid(viewer.event))
+                           grid=queries.grid(viewer.event))
 
 
 @bp.route("/events/<int:event_id>/schedule/print/agendas")
 @organizers_only
 def print_agendas(event_id: int):
-    viewer = _organizer_viewer(event_id)
+    viewer = access.event_viewer(event_id)
     return render_template("schedule/print_agendas.html", event=viewer.event, viewer=viewer,
-                           agendas=services.all_agendas(viewer.event))
+                           agendas=agendas.all_agendas(viewer.event))
 
 
 @bp.route("/events/<int:event_id>/schedule/ratings")
 @organizers_only
 def ratings(event_id: int):
-    viewer = _organizer_viewer(event_id)
+    viewer = access.event_viewer(event_id)
     return render_template("schedule/ratings.html", event=viewer.event, viewer=viewer,
-                           totals=services.rating_totals(viewer.event))
+                           totals=rating_service.rating_totals(viewer.event))
 
 
 # --- the participant's agenda --------------------------------------------------------------
@@ -249,19 +256,19 @@ def agenda(event_id: int):
 
 def _render_agenda(viewer, company: Company):
     event = viewer.event
-    agenda = services.agenda(event, company, services.sees_times(viewer))
-    rateable = services.is_published(event) and services.event_is_over(event)
-    ratings = {m.id: services.rating_of(m, company.id) for m in agenda.meetings} \
+    agenda = agendas.agenda(event, company, agendas.sees_times(viewer))
+    rateable = queries.is_published(event) and rating_service.event_is_over(event)
+    ratings = {m.id: rating_service.rating_of(m, company.id) for m in agenda.meetings} \
         if rateable else {}
     return render_template("schedule/agenda.html", event=event, viewer=viewer, agenda=agenda,
                            own=company.id == viewer.company_id, rateable=rateable,
                            ratings=ratings, rating_form=RatingForm,
-                           published=services.is_published(event))
+                           published=queries.is_published(event))
 
 
 def _own_meeting(event_id: int, request_id: int):
     viewer = access.participant_viewer(event_id)
-    meeting = _meeting_or_404(viewer.event, request_id)
+    meeting = access.meeting_or_404(viewer.event, request_id)
     if not viewer.is_participant or viewer.company_id not in (meeting.sender_id,
                                                               meeting.recipient_id):
         abort(404)
@@ -275,8 +282,8 @@ def important(event_id: int, request_id: int):
     viewer, meeting = _own_meeting(event_id, request_id)
     marked = request.form.get("important") == "1"
     try:
-        services.set_important(viewer, meeting, marked)
-    except services.ScheduleError as error:
+        agendas.set_important(viewer, meeting, marked)
+    except errors.ScheduleError as error:
         flash(str(error), "danger")
     else:
         flash(_("Marked as important: the organizer's generator favours it.") if marked
@@ -294,9 +301,9 @@ def rate(event_id: int, request_id: int):
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
         return _render_agenda(viewer, viewer.registration.company), 400
     try:
-        services.rate(viewer, meeting, form.rating.data, form.follow_up.data,
+        rating_service.rate(viewer, meeting, form.rating.data, form.follow_up.data,
                       form.comment.data or "")
-    except services.ScheduleError as error:
+    except errors.ScheduleError as error:
         flash(str(error), "danger")
         return _render_agenda(viewer, viewer.registration.company), 409
     flash(_("Thank you: your rating is saved."), "success")
@@ -307,7 +314,7 @@ def rate(event_id: int, request_id: int):
 @login_required
 def agenda_ics(event_id: int):
     viewer = access.participant_viewer(event_id)
-    if not viewer.is_participant or not services.is_published(viewer.event):
+    if not viewer.is_participant or not queries.is_published(viewer.event):
         abort(404)
     ics = calendar.new_calendar(viewer.event.name)
     calendar.add_event_agenda(ics, viewer.event, viewer.registration.company)
@@ -318,7 +325,7 @@ def agenda_ics(event_id: int):
 @login_required
 def calendar_token():
     enabled = request.form.get("enabled", "1") == "1"
-    services.renew_calendar_token(current_user, enabled)
+    calendar.renew_calendar_token(current_user, enabled)
     flash(_("Your new calendar link is ready; the old one no longer works.") if enabled
           else _("Your calendar link is switched off."), "success")
     back = request.form.get("event_id", type=int)
@@ -329,9 +336,9 @@ def calendar_token():
 @bp.route("/calendar/<token>.ics")
 def subscription(token: str):
     """The private subscription URL: no login, the token is the secret."""
-    user = services.user_by_calendar_token(token) or abort(404)
+    user = calendar.user_by_calendar_token(token) or abort(404)
     ics = calendar.new_calendar(_("Matchmaker meetings"))
-    for event in services.calendar_events(user):
+    for event in calendar.calendar_events(user):
         calendar.add_event_agenda(ics, event, user.company)
     return _ics_response(ics, "matchmaker.ics", inline=True)
 

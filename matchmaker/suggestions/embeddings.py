@@ -36,7 +36,7 @@ def _is_current(company: Company) -> bool:
 
 
 def refresh_embeddings(companies: list[Company]) -> int:
-    """Embed the companies whose texts changed since their vectors were made; commits.
+    """Embed the companies whose texts changed since their vectors were made (on save).
 
     Returns how many were embedded (0 when the encoder is not installed)."""
     stale = [c for c in companies if not _is_current(c)]
@@ -49,7 +49,7 @@ def refresh_embeddings(companies: list[Company]) -> int:
         cached.text_digest = _digest(_texts(company))
         cached.vectors = np.ascontiguousarray(matrix, dtype=np.float32).tobytes()
         db.session.add(cached)
-    db.session.commit()
+    db.session.flush()
     return len(stale)
 
 

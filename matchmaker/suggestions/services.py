@@ -12,12 +12,12 @@ import numpy as np
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..access import approved_companies_query
 from ..engine.matching import Matcher, Profile, Suggestion
 from ..engine.taxonomy import load_taxonomy
-from ..events.access import approved_companies_query
 from ..extensions import db
 from ..models import Company, CompanyEmbedding, MeetingRequest, NotInterested, RequestStatus
-from .embeddings import encoder_enabled, refresh_embeddings, vectors_of
+from .embeddings import encoder_enabled, vectors_of
 
 # Strength bands, as a share of the event's best pair score: a calm label instead of "87%".
 STRONG, GOOD = 0.66, 0.33
@@ -76,8 +76,8 @@ def fitted_event(event_id: int, companies: list[Company] | None = None) -> Fitte
         cached = _cache.get(event_id)
     if cached is None or cached.fingerprint != fingerprint:
         companies = _approved_companies(event_id) if companies is None else companies
-        if refresh_embeddings(companies):  # normally 0: profiles are embedded when saved
-            fingerprint = _fingerprint(event_id)
+        # Vectors are stored when a profile is saved; one without them (older texts, an import
+        # made without the encoder) is embedded in memory by the matcher: pages never write.
         cached = _fit(companies, fingerprint)
         with _cache_lock:
             _cache[event_id] = cached
@@ -207,15 +207,14 @@ def mark_not_interested(event_id: int, company_id: int, other_id: int, user_id: 
     db.session.add(NotInterested(event_id=event_id, company_id=company_id,
                                  other_company_id=other_id, marked_by_id=user_id))
     try:
-        db.session.commit()
-    except IntegrityError:  # the same mark, saved by a concurrent click
+        db.session.flush()
+    except IntegrityError:  # the same mark, saved by a concurrent click: nothing else to keep
         db.session.rollback()
 
 
 def undo_not_interested(event_id: int, company_id: int, other_id: int) -> None:
     db.session.execute(db.delete(NotInterested).filter_by(
         event_id=event_id, company_id=company_id, other_company_id=other_id))
-    db.session.commit()
 
 
 def hidden_companies(event_id: int, company_id: int) -> list[Company]:

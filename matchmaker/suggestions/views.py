@@ -2,10 +2,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..events import access
+from .. import access
 from ..i18n import current_language
-from ..models import Event, Role
-from ..security import roles_required
+from ..models import Event
+from ..security import organizers_only
 from ..web import get_or_404
 from . import services
 from .forms import ConfirmForm
@@ -66,7 +66,7 @@ def undo(event_id: int, company_id: int):
 
 
 @bp.route("/organizer/events/<int:event_id>/matches")
-@roles_required(Role.ORGANIZER, Role.ADMIN)
+@organizers_only
 def matrix(event_id: int):
     event = get_or_404(Event, event_id)
     view = request.args.get("view", "pairs")

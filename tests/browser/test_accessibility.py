@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from matchmaker.models import RegistrationStatus
-from matchmaker.schedule import services as schedule
+from matchmaker.schedule import generation, publishing
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
 from tests.web.test_schedule import agree
@@ -47,8 +47,8 @@ def evening(make_event, make_participant, make_user, organizer):
     make_participant("late", event, status=RegistrationStatus.PENDING, name="Late Comer GmbH")
     meetings = [agree(event, g, f, note=f"{g.name} meets {f.name}: housings and optics.")
                 for g in german for f in french]
-    schedule.generate_now(event, organizer, time_limit=5)
-    schedule.publish(event, notify=False)
+    generation.generate_now(event, organizer, time_limit=5)
+    publishing.publish(event, notify=False)
     make_user("admin@example.com", role="admin", name="Ada Admin")
     return {"event": event.id, "own": german[0].id, "other": french[0].id,
             "meeting": meetings[0].id}

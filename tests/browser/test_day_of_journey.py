@@ -7,7 +7,8 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import expect
 
-from matchmaker.schedule import services as schedule
+from matchmaker import clock
+from matchmaker.schedule import edits, publishing
 from tests.browser.conftest import log_in
 from tests.web import conftest as event_fixtures
 from tests.web.test_schedule import agree, slot_at, table
@@ -21,17 +22,17 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def evening(make_event, make_participant, monkeypatch):
-    monkeypatch.setattr(schedule, "local_now", lambda _event: datetime(2026, 11, 19, 18, 25))
+    monkeypatch.setattr(clock, "local_now", lambda _event: datetime(2026, 11, 19, 18, 25))
     event = make_event(tables="T1-T4")
     companies = {key: make_participant(key, event, name=name, **extra)[1] for key, name, extra in (
         ("anna", "Feinwerk Enz GmbH", {}), ("bert", "Weißgerber Optik GmbH", {}),
         ("yann", "Optronique de l'Iroise SAS", {"country": "FR"}),
         ("zoe", "Zéphyr Drones SAS", {"country": "FR"}))}
     held = agree(event, companies["anna"], companies["yann"])
-    schedule.move(event, held, slot_at(event, "18:20"), table(event, "T1"))
+    edits.move(event, held, slot_at(event, "18:20"), table(event, "T1"))
     late = agree(event, companies["bert"], companies["zoe"])
-    schedule.move(event, late, slot_at(event, "18:20"), table(event, "T2"))
-    schedule.publish(event, notify=False)
+    edits.move(event, late, slot_at(event, "18:20"), table(event, "T2"))
+    publishing.publish(event, notify=False)
     return event, held, late
 
 

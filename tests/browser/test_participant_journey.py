@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from matchmaker.events import services as events
 from matchmaker.extensions import db
 from matchmaker.models import Company, Registration
-from matchmaker.schedule import services as schedule
+from matchmaker.schedule import generation, publishing
 from tests.browser.conftest import log_in, new_context
 from tests.conftest import PASSWORD, translated
 
@@ -47,8 +47,8 @@ def test_participant_journey(browser, live_server, page, screenshot, evening, or
     request_meeting(page, t, screenshot)
     partner_accepts(browser, live_server, lang, t, screenshot)
     see_contacts(page, t, screenshot)
-    schedule.generate_now(evening, organizer, time_limit=5)
-    schedule.publish(evening, notify=False)
+    generation.generate_now(evening, organizer, time_limit=5)
+    publishing.publish(evening, notify=False)
     agenda_to_calendar(page, t, screenshot, tmp_path)
 
 

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from matchmaker.events import services as events
 from matchmaker.extensions import db
 from matchmaker.models import User
-from matchmaker.schedule import services
+from matchmaker.schedule import edits, publishing
 from tests.web.test_schedule import slot_at, table
 from tests.web.test_schedule_web import login, world  # noqa: F401 - a fixture
 
@@ -41,7 +41,7 @@ def test_download_is_a_valid_calendar_with_the_event_time_zone(client, world):  
         title="Networking dinner", place="Le Grand Café", description="Seated dinner",
         starts_at=datetime(2026, 11, 19, 21, 30), ends_at=datetime(2026, 11, 19, 23),
         for_everyone=True, company_ids=[]))
-    services.publish(event)
+    publishing.publish(event)
     login(client, "anna")
 
     calendar = parse(client.get(f"/events/{event.id}/agenda.ics"))
@@ -64,11 +64,11 @@ def test_download_is_a_valid_calendar_with_the_event_time_zone(client, world):  
 
 def test_a_move_keeps_the_uid_and_raises_the_sequence(client, world):  # noqa: F811
     event, meeting, _loose, _c = world
-    services.publish(event)
+    publishing.publish(event)
     login(client, "yann")
     before = meetings_in(parse(client.get(f"/events/{event.id}/agenda.ics")))
 
-    services.move(event, meeting, slot_at(event, "20:00"), table(event, "T3"))
+    edits.move(event, meeting, slot_at(event, "20:00"), table(event, "T3"))
 
     after = meetings_in(parse(client.get(f"/events/{event.id}/agenda.ics")))
     assert list(after) == list(before)  # the same UID: calendars update, not duplicate
@@ -80,10 +80,10 @@ def test_a_move_keeps_the_uid_and_raises_the_sequence(client, world):  # noqa: F
 
 def test_a_cancelled_meeting_comes_as_cancelled(client, world, organizer):  # noqa: F811
     event, meeting, _loose, _c = world
-    services.publish(event)
+    publishing.publish(event)
     login(client, "anna")
     before = meetings_in(parse(client.get(f"/events/{event.id}/agenda.ics")))
-    services.cancel(event, meeting, organizer, "")
+    edits.cancel(event, meeting, organizer, "")
     after = meetings_in(parse(client.get(f"/events/{event.id}/agenda.ics")))
     uid = f"meeting-{meeting.id}@matchmaker.example"
     assert str(after[uid]["STATUS"]) == "CANCELLED"
@@ -101,7 +101,7 @@ def test_subscription_url_by_token_and_revocation(client, world):  # noqa: F811
 
     unpublished = parse(client.get(f"/calendar/{token}.ics"))  # no login needed
     assert meetings_in(unpublished) == {}  # nothing before publication
-    services.publish(event)
+    publishing.publish(event)
     feed = meetings_in(parse(client.get(f"/calendar/{token}.ics")))
     assert list(feed) == [f"meeting-{meeting.id}@matchmaker.example"]
 
@@ -119,8 +119,8 @@ def test_subscription_url_by_token_and_revocation(client, world):  # noqa: F811
 
 def test_feed_holds_only_the_companys_meetings(client, world):  # noqa: F811
     event, meeting, loose, _c = world
-    services.move(event, loose, slot_at(event, "19:00"), None)
-    services.publish(event)
+    edits.move(event, loose, slot_at(event, "19:00"), None)
+    publishing.publish(event)
     login(client, "yann")
     client.post("/calendar/token", data={"event_id": event.id})
     yann = db.session.scalar(db.select(User).filter_by(email="yann@example.com"))

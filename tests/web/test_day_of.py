@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from matchmaker import clock
 from matchmaker.extensions import db
 from matchmaker.models import (
     AuditEntry,
@@ -18,7 +19,7 @@ from matchmaker.models import (
     RegistrationStatus,
     utcnow,
 )
-from matchmaker.schedule import services as schedule
+from matchmaker.schedule import edits, publishing
 from tests.conftest import PASSWORD
 from tests.web.test_schedule import agree, slot_at, table
 
@@ -37,7 +38,7 @@ def at(monkeypatch):
     def set_clock(hhmm: str) -> None:
         hours, minutes = map(int, hhmm.split(":"))
         moment = EVENING_DAY + timedelta(hours=hours, minutes=minutes)
-        monkeypatch.setattr(schedule, "local_now", lambda _event: moment)
+        monkeypatch.setattr(clock, "local_now", lambda _event: moment)
 
     return set_clock
 
@@ -56,11 +57,11 @@ def world(make_event, make_participant):
     other = make_event(name="Eurosatory evening")
     users["stranger"], _stranger = make_participant("stranger", other, name="Stranger AG")
     meeting = agree(event, companies["anna"], companies["yann"])
-    schedule.move(event, meeting, slot_at(event, "18:20"), table(event, "T1"))
+    edits.move(event, meeting, slot_at(event, "18:20"), table(event, "T1"))
     later = agree(event, companies["anna"], companies["zoe"])
-    schedule.move(event, later, slot_at(event, "19:00"), table(event, "T2"))
+    edits.move(event, later, slot_at(event, "19:00"), table(event, "T2"))
     loose = agree(event, companies["yann"], companies["zoe"])
-    schedule.publish(event, notify=False)
+    publishing.publish(event, notify=False)
     return dict(event=event, meeting=meeting, later=later, loose=loose, users=users,
                 companies=companies, other=other)
 
@@ -331,16 +332,16 @@ def test_bump_refused_for_a_locked_meeting_or_without_a_free_table(client, world
     at("18:25")
     login(client, "organizer")
     mark(client, event, meeting, "late")
-    schedule.set_locked(event, meeting, True)
+    edits.set_locked(event, meeting, True)
     locked = bump(client, event, meeting, slot_at(event, "18:40").id)
     assert locked.status_code == 409
     assert "is locked. Unlock it first." in locked.get_data(as_text=True)
-    schedule.set_locked(event, meeting, False)
+    edits.set_locked(event, meeting, False)
     at_1840 = slot_at(event, "18:40")
     for n, name in enumerate(("T1", "T2", "T3")):  # every table taken at 18:40
         _u, a = make_participant(f"fill{n}a", event, name=f"Fill {n} A")
         _u, b = make_participant(f"fill{n}b", event, name=f"Fill {n} B")
-        schedule.move(event, agree(event, a, b), at_1840, table(event, name))
+        edits.move(event, agree(event, a, b), at_1840, table(event, name))
     full = bump(client, event, meeting, at_1840.id)
     assert full.status_code == 409
     assert "Every table is taken at 18:40." in full.get_data(as_text=True)

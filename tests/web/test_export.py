@@ -34,7 +34,7 @@ def setup(db, make_event, make_participant, auth):
 
 
 def get(client, event, what, fmt):
-    return client.get(f"/organizer/events/{event.id}/export/{what}.{fmt}")
+    return client.post(f"/organizer/events/{event.id}/export/{what}.{fmt}")
 
 
 def test_csv_exports_hold_approved_companies_only(client, db, setup):

@@ -31,7 +31,7 @@ from wtforms.validators import URL, Email, Length, NumberRange, Optional, Regexp
 from matchmaker.dashboard.reminders import KINDS
 from matchmaker.exchange import services as exchange
 from matchmaker.models import AuditEntry, Notification, Role
-from matchmaker.schedule import services as schedule
+from matchmaker.schedule import edits
 from matchmaker.web import IdConverter
 from tests.conftest import PASSWORD, make_app
 from tests.web.test_schedule import agree, slot_at, table
@@ -114,7 +114,7 @@ def world(app, db, client, make_event, make_participant, make_user, organizer):
              {"title": "Dinner", "day": EVENT_DAY.isoformat(), "start": "21:00", "end": "22:00",
               "for_everyone": "y"})
     meeting = agree(event, own, third)
-    schedule.move(event, meeting, slot_at(event, "18:20"), table(event, "T1"))
+    edits.move(event, meeting, slot_at(event, "18:20"), table(event, "T1"))
     upload = exchange.store_upload(event, organizer, "companies.csv",
                                    b"company,country,email\nAcme SAS,FR,a@acme.example\n")
     notice = db.session.scalar(db.select(Notification).filter_by(user_id=visitor.id))
@@ -124,6 +124,7 @@ def world(app, db, client, make_event, make_participant, make_user, organizer):
     overrides = {
         "companies.": {"company_id": own.id},
         "schedule.": {"request_id": meeting.id},
+        "exchange.export": {"what": "companies", "fmt": "csv"},
         "auth.reset_password": {"token": lambda: _reset_token(visitor)},  # one per post
     }
     return values, overrides

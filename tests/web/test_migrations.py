@@ -1,6 +1,7 @@
 """The Alembic migrations build exactly the schema the models describe, and undo it; and they
 carry a database full of data from the previous release to this one and back again."""
 
+import re
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -63,11 +64,29 @@ def previous_and_head() -> tuple[str, str]:
     return previous, head
 
 
+def allowed_values() -> dict[tuple[str, str], str]:
+    """(table, column) -> the first value a model's CHECK "column IN (...)" allows."""
+    found = {}
+    for table in db.metadata.tables.values():
+        for constraint in table.constraints:
+            if isinstance(constraint, sa.CheckConstraint):
+                match = re.match(r"(\w+) IN \('([^']*)'", str(constraint.sqltext))
+                if match:
+                    found[(table.name, match.group(1))] = match.group(2)
+    return found
+
+
+ALLOWED = allowed_values()
+
+
 def value_for(column: sa.Column, row: int):
     """A value of the column's type for row 1, 2, … that differs from row to row (so unique
-    constraints hold); a foreign key names the parent's row with the same number."""
+    constraints hold); a foreign key names the parent's row with the same number; a column
+    with a CHECK of allowed values gets one of them."""
     if column.foreign_keys or (column.primary_key and column.type.python_type is int):
         return row
+    if (column.table.name, column.name) in ALLOWED:
+        return ALLOWED[(column.table.name, column.name)]
     kind = dict if isinstance(column.type, sa.JSON) else column.type.python_type
     values = {
         bool: row % 2 == 0,

@@ -23,7 +23,7 @@ from matchmaker.models import (
     RequestStatus,
     ScheduleRun,
 )
-from matchmaker.schedule import services as schedule
+from matchmaker.schedule import edits, generation, queries
 from tests.conftest import PASSWORD
 from tests.web.test_schedule import agree, slot_at, table
 
@@ -88,7 +88,7 @@ def at_once(app, calls):
 def while_the_engine_works(monkeypatch, client, path, form):
     """POST from ``client`` once the engine has solved and before its result is written back:
     the moment a lock, unlock or cancel would clash with a running generation."""
-    real_solve, statuses = schedule.solve, []
+    real_solve, statuses = generation.solve, []
 
     def solve(*args, **kwargs):
         result = real_solve(*args, **kwargs)
@@ -97,7 +97,7 @@ def while_the_engine_works(monkeypatch, client, path, form):
         other.join()
         return result
 
-    monkeypatch.setattr(schedule, "solve", solve)
+    monkeypatch.setattr(generation, "solve", solve)
     return statuses
 
 
@@ -126,7 +126,7 @@ def _assert_requests(event: Event, requests: list[MeetingRequest]) -> None:
 
 
 def _assert_schedule(event: Event, agreed: list[MeetingRequest]) -> None:
-    placed = [m for m in agreed if schedule.is_scheduled(m)]
+    placed = [m for m in agreed if queries.is_scheduled(m)]
     assert all(not m.locked for m in agreed if m not in placed), "locked without a place"
     tables = Counter((m.slot_id, m.table_id) for m in placed)
     assert all(n == 1 for n in tables.values()), f"a table taken twice: {tables}"
@@ -240,7 +240,7 @@ def test_two_moves_into_the_same_table_and_slot(app, people):
     first, second = agree(event, c["ann"], c["ben"]), agree(event, c["cem"], c["dan"])
     moves = [move_call(event, first, "18:40", "T2"), move_call(event, second, "18:40", "T2")]
     assert sorted(at_once(app, moves)) == [302, 409]
-    assert [schedule.is_scheduled(m) for m in (first, second)].count(True) == 1
+    assert [queries.is_scheduled(m) for m in (first, second)].count(True) == 1
     assert_hard_rules(event.id)
 
 
@@ -249,7 +249,7 @@ def test_two_moves_of_one_companys_meetings_into_one_slot(app, people):
     first, second = agree(event, c["ann"], c["ben"]), agree(event, c["cem"], c["ann"])
     moves = [move_call(event, first, "18:40", "T1"), move_call(event, second, "18:40", "T2")]
     assert sorted(at_once(app, moves)) == [302, 409]
-    assert [schedule.is_scheduled(m) for m in (first, second)].count(True) == 1
+    assert [queries.is_scheduled(m) for m in (first, second)].count(True) == 1
     assert_hard_rules(event.id)
 
 
@@ -257,8 +257,8 @@ def test_a_swap_and_a_move_racing_for_one_companys_slot(app, people):
     """The swap brings ann–ben to 18:20; the move brings eve–ben there too."""
     event, c = people()
     first, second = agree(event, c["ann"], c["ben"]), agree(event, c["cem"], c["dan"])
-    schedule.move(event, first, slot_at(event, "18:00"), table(event, "T1"))
-    schedule.move(event, second, slot_at(event, "18:20"), table(event, "T1"))
+    edits.move(event, first, slot_at(event, "18:00"), table(event, "T1"))
+    edits.move(event, second, slot_at(event, "18:20"), table(event, "T1"))
     third = agree(event, c["eve"], c["ben"])
     calls = [("organizer", f"/events/{event.id}/schedule/meetings/{first.id}/swap",
               {"other": second.id}),
@@ -288,7 +288,7 @@ def placed_pair(people):
     """ann–ben at 19:00 T2 (where the generator would not put it), cem–dan unscheduled."""
     event, c = people()
     kept = agree(event, c["ann"], c["ben"])
-    schedule.move(event, kept, slot_at(event, "19:00"), table(event, "T2"))
+    edits.move(event, kept, slot_at(event, "19:00"), table(event, "T2"))
     return event, kept, agree(event, c["cem"], c["dan"])
 
 
@@ -297,7 +297,7 @@ def test_lock_and_generate_at_the_same_moment(app, placed_pair):
     before = (kept.slot_id, kept.table_id)
     assert at_once(app, [generate_call(event), lock_call(event, kept)]) == [302, 302]
     assert last_run(event).status == "done"
-    assert kept.locked and schedule.is_scheduled(kept) and schedule.is_scheduled(other)
+    assert kept.locked and queries.is_scheduled(kept) and queries.is_scheduled(other)
     # Locked before the write-back: kept its place. Locked after: locked where it was put.
     moved = (kept.slot_id, kept.table_id) != before
     assert kept.schedule_version == (2 if moved else 1)
@@ -315,14 +315,14 @@ def test_a_meeting_locked_while_the_engine_works_keeps_its_place(app, placed_pai
     db.session.expire_all()
     assert last_run(event).status == "done"
     assert kept.locked and (kept.slot_id, kept.table_id) == before
-    assert schedule.is_scheduled(other)
+    assert queries.is_scheduled(other)
     assert_hard_rules(event.id)
 
 
 def test_a_meeting_unlocked_while_the_engine_works_keeps_its_place(app, placed_pair,
                                                                     monkeypatch):
     event, kept, other = placed_pair
-    schedule.set_locked(event, kept, True)
+    edits.set_locked(event, kept, True)
     before = (kept.slot_id, kept.table_id)
     unlocks = while_the_engine_works(monkeypatch, logged_in(app, "organizer"),
                                      *lock_call(event, kept, locked=False)[1:])
@@ -331,7 +331,7 @@ def test_a_meeting_unlocked_while_the_engine_works_keeps_its_place(app, placed_p
     db.session.expire_all()
     assert last_run(event).status == "done"
     assert not kept.locked and (kept.slot_id, kept.table_id) == before
-    assert schedule.is_scheduled(other)
+    assert queries.is_scheduled(other)
     assert_hard_rules(event.id)
 
 
@@ -346,5 +346,5 @@ def test_a_meeting_cancelled_while_the_engine_works_stays_off(app, placed_pair, 
     assert last_run(event).status == "done"
     assert kept.status == RequestStatus.CANCELLED.value and kept.table_id is None
     assert db.session.scalars(db.select(MeetingBooking).filter_by(request_id=kept.id)).all() == []
-    assert schedule.is_scheduled(other)
+    assert queries.is_scheduled(other)
     assert_hard_rules(event.id)

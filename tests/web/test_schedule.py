@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from flask_babel import force_locale
 
+from matchmaker import unit_of_work
 from matchmaker.events import services as events
 from matchmaker.extensions import db
 from matchmaker.models import (
@@ -17,9 +19,19 @@ from matchmaker.models import (
     RequestStatus,
     ScheduleRun,
     User,
+    utcnow,
 )
-from matchmaker.schedule import services
-from matchmaker.schedule.services import ScheduleError
+from matchmaker.schedule import (
+    agendas,
+    board,
+    edits,
+    engine_adapter,
+    generation,
+    publishing,
+    queries,
+    runs,
+)
+from matchmaker.schedule.errors import ScheduleError
 
 
 @pytest.fixture
@@ -56,7 +68,10 @@ def table(event, name: str):
 
 
 def generate(event, organizer, time_limit=5):
-    return services.start_generation(event, organizer, time_limit)
+    """Start a run as the organizer's click does; the job runs (inline) once it commits."""
+    run = generation.start_generation(event, organizer, time_limit)
+    unit_of_work.commit()
+    return run
 
 
 def bookings_of(meeting):
@@ -79,7 +94,7 @@ def test_instance_respects_availability_programme_caps_locks_and_weights(evening
     locked = agree(event, c["cleo"], c["yann"], locked=True,
                    slot_id=slot_at(event, "18:40").id, table_id=table(event, "T2").id)
 
-    built = services.build_instance(event)
+    built = engine_adapter.build_instance(event)
 
     people = {p.id: p for p in built.instance.participants}
     assert set(people) == {c[k].name for k in c}
@@ -107,7 +122,7 @@ def test_unapproved_side_is_left_out_with_a_reason(evening, make_participant, or
     run = generate(event, organizer)
     assert run.status == "done"
     assert meeting.slot_id is None
-    assert meeting.unscheduled_reason == "Late Comer GmbH is not an approved participant"
+    assert meeting.why_unscheduled == "Late Comer GmbH is not an approved participant"
 
 
 # --- generation ----------------------------------------------------------------------------
@@ -123,9 +138,9 @@ def test_generation_writes_meetings_bookings_and_the_run(evening, organizer):
     assert run.status == "done" and run.progress == 100
     assert (run.scheduled, run.unscheduled) == (3, 0)
     assert run.objective == pytest.approx(3.0) and run.upper_bound == pytest.approx(3.0)
-    assert services.quality(run) == pytest.approx(100.0)
+    assert runs.quality(run) == pytest.approx(100.0)
     for meeting in (first, second, third):
-        assert services.is_scheduled(meeting) and meeting.schedule_version == 1
+        assert queries.is_scheduled(meeting) and meeting.schedule_version == 1
         assert {b.company_id for b in bookings_of(meeting)} == {meeting.sender_id,
                                                                meeting.recipient_id}
         assert {b.slot_id for b in bookings_of(meeting)} == {meeting.slot_id}
@@ -162,8 +177,7 @@ def test_rerun_keeps_locked_meetings_and_bumps_only_moved_ones(evening, organize
 ])
 def test_caps_leave_meetings_unscheduled_with_the_engines_reason(make_event, make_participant,
                                                                  organizer, locale, reason):
-    organizer.locale = locale  # the reason is worded in the language of who generates
-    db.session.commit()
+    organizer.locale = "fr"  # stored as a code: worded in the reader's language, not French
     event = make_event(tables="T1-T3", max_meetings_per_company=1)
     _u, hub = make_participant("hub", event, name="Hub SAS")
     spokes = [make_participant(f"s{i}", event, name=f"Spoke {i} GmbH")[1] for i in range(3)]
@@ -172,8 +186,11 @@ def test_caps_leave_meetings_unscheduled_with_the_engines_reason(make_event, mak
     assert (run.scheduled, run.unscheduled) == (1, 2)
     waiting = [m for m in meetings if m.slot_id is None]
     assert len(waiting) == 2
-    assert all(m.unscheduled_reason == reason for m in waiting)
-    grid = services.grid(event)
+    assert all((m.unscheduled_code, m.unscheduled_params) == ("cap", {"name": "Hub SAS", "n": 1})
+               for m in waiting)
+    with force_locale(locale or "en"):
+        assert all(m.why_unscheduled == reason for m in waiting)
+    grid = queries.grid(event)
     assert grid.scheduled_count == 1 and set(grid.unscheduled) == set(waiting)
 
 
@@ -190,10 +207,10 @@ def test_failed_run_is_recorded(evening, organizer, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("solver exploded")
 
-    monkeypatch.setattr(services, "solve", broken)
+    monkeypatch.setattr(generation, "solve", broken)
     run = generate(event, organizer)
     assert run.status == "failed" and "solver exploded" in run.message
-    assert services.active_run(event) is None
+    assert runs.active_run(event) is None
 
 
 # --- manual changes ------------------------------------------------------------------------
@@ -204,7 +221,7 @@ def scheduled(evening):
     event, c = evening
 
     def place(meeting, hhmm, table_name):
-        services.move(event, meeting, slot_at(event, hhmm), table(event, table_name))
+        edits.move(event, meeting, slot_at(event, hhmm), table(event, table_name))
         return meeting
 
     one = place(agree(event, c["anna"], c["yann"], note="Housings"), "18:20", "T1")
@@ -215,11 +232,11 @@ def scheduled(evening):
 
 def test_move_places_and_books(scheduled):
     event, c, one, _two, loose = scheduled
-    chosen = services.move(event, loose, slot_at(event, "18:40"), None)
+    chosen = edits.move(event, loose, slot_at(event, "18:40"), None)
     assert chosen.name == "T1"  # the first free table
-    assert services.is_scheduled(loose) and loose.schedule_version == 1
+    assert queries.is_scheduled(loose) and loose.schedule_version == 1
     assert {b.slot_id for b in bookings_of(loose)} == {slot_at(event, "18:40").id}
-    services.move(event, one, slot_at(event, "19:00"), table(event, "T3"))
+    edits.move(event, one, slot_at(event, "19:00"), table(event, "T3"))
     assert one.schedule_version == 2 and {b.slot_id for b in bookings_of(one)} == {
         slot_at(event, "19:00").id}
 
@@ -233,7 +250,7 @@ def test_move_refuses_a_broken_rule_with_its_message(scheduled, hhmm, table_name
     events.register(event, c["bert"], list(c["bert"].members),
                     [s for s in event.slots if s.starts_at.strftime("%H:%M") != "18:40"])
     with pytest.raises(ScheduleError) as refused:
-        services.move(event, loose, slot_at(event, hhmm),
+        edits.move(event, loose, slot_at(event, hhmm),
                       table(event, table_name) if table_name else None)
     assert str(refused.value) == message
     assert loose.slot_id is None and bookings_of(loose) == []
@@ -241,10 +258,10 @@ def test_move_refuses_a_broken_rule_with_its_message(scheduled, hhmm, table_name
 
 def test_move_refuses_a_taken_table(scheduled):
     event, c, _one, _two, loose = scheduled
-    services.move(event, agree(event, c["anna"], c["cleo"]), slot_at(event, "19:00"),
+    edits.move(event, agree(event, c["anna"], c["cleo"]), slot_at(event, "19:00"),
                   table(event, "T1"))
     with pytest.raises(ScheduleError, match=r"^Table T1 is taken at 19:00\.$"):
-        services.move(event, loose, slot_at(event, "19:00"), table(event, "T1"))
+        edits.move(event, loose, slot_at(event, "19:00"), table(event, "T1"))
 
 
 def test_move_refuses_past_the_cap(scheduled):
@@ -253,33 +270,33 @@ def test_move_refuses_past_the_cap(scheduled):
     db.session.commit()
     extra = agree(event, c["anna"], c["cleo"])
     with pytest.raises(ScheduleError, match="Feinwerk Enz GmbH has reached the maximum of 1"):
-        services.move(event, extra, slot_at(event, "19:00"), None)
+        edits.move(event, extra, slot_at(event, "19:00"), None)
 
 
 def test_move_refuses_when_every_table_is_taken(make_event, make_participant):
     event = make_event(tables="T1")
     a, b, c, d = (make_participant(k, event, name=f"{k.title()} SAS")[1]
                   for k in ("ann", "ben", "cem", "dan"))
-    services.move(event, agree(event, a, b), slot_at(event, "18:00"), None)
+    edits.move(event, agree(event, a, b), slot_at(event, "18:00"), None)
     with pytest.raises(ScheduleError, match=r"^Every table is taken at 18:00\.$"):
-        services.move(event, agree(event, c, d), slot_at(event, "18:00"), None)
+        edits.move(event, agree(event, c, d), slot_at(event, "18:00"), None)
 
 
 def test_locked_meetings_cannot_move_and_lock_needs_a_place(scheduled):
     event, _c, one, two, loose = scheduled
     with pytest.raises(ScheduleError, match="Only a scheduled meeting can be locked"):
-        services.set_locked(event, loose, True)
-    services.set_locked(event, one, True)
+        edits.set_locked(event, loose, True)
+    edits.set_locked(event, one, True)
     with pytest.raises(ScheduleError, match="is locked. Unlock it first"):
-        services.move(event, one, slot_at(event, "19:00"), None)
+        edits.move(event, one, slot_at(event, "19:00"), None)
     with pytest.raises(ScheduleError, match="is locked"):
-        services.swap(event, two, one)
+        edits.swap(event, two, one)
 
 
 def test_swap_trades_places(scheduled):
     event, _c, one, two, _loose = scheduled
     places = (one.table_id, two.table_id)
-    services.swap(event, one, two)
+    edits.swap(event, one, two)
     assert (one.table_id, two.table_id) == places[::-1]
     assert one.slot_id == two.slot_id == slot_at(event, "18:20").id
     assert (one.schedule_version, two.schedule_version) == (2, 2)
@@ -289,9 +306,9 @@ def test_swap_refuses_a_broken_rule(scheduled):
     event, c, one, _two, loose = scheduled
     events.register(event, c["bert"], list(c["bert"].members),
                     [s for s in event.slots if s.starts_at.strftime("%H:%M") != "18:20"])
-    services.move(event, loose, slot_at(event, "19:00"), None)
+    edits.move(event, loose, slot_at(event, "19:00"), None)
     with pytest.raises(ScheduleError, match="Weißgerber Optik GmbH is not available at 18:20"):
-        services.swap(event, one, loose)
+        edits.swap(event, one, loose)
     assert loose.slot_id == slot_at(event, "19:00").id
 
 
@@ -303,17 +320,17 @@ def test_database_backs_the_rules_up(scheduled):
                                   request_id=ghost.id))
     db.session.commit()
     with pytest.raises(ScheduleError, match="Someone else changed the schedule"):
-        services.move(event, loose, slot_at(event, "19:00"), None)
+        edits.move(event, loose, slot_at(event, "19:00"), None)
     db.session.refresh(loose)
     assert loose.slot_id is None
 
 
 def test_unschedule_and_cancel(scheduled, organizer):
     event, _c, one, two, _loose = scheduled
-    services.unschedule(event, one, "")
+    edits.unschedule(event, one, "")
     assert one.slot_id is None and bookings_of(one) == []
-    assert one.unscheduled_reason == "Taken off by the organizer"
-    services.cancel(event, two, organizer, "Double-booked stand")
+    assert one.why_unscheduled == "Taken off by the organizer"
+    edits.cancel(event, two, organizer, "Double-booked stand")
     assert two.status == "cancelled" and two.open_pair_key is None
     assert two.slot_id is not None and two.table_id is None  # the time stays, for calendars
     assert bookings_of(two) == [] and two.reason == "Double-booked stand"
@@ -324,23 +341,24 @@ def test_a_meeting_cancelled_by_a_side_gives_its_seats_back(scheduled):
     one.status, one.open_pair_key = RequestStatus.CANCELLED.value, None  # as meetings.cancel
     db.session.commit()
     anna_yann_again = agree(event, c["anna"], c["yann"])
-    services.move(event, anna_yann_again, slot_at(event, "18:20"), table(event, "T1"))
-    assert services.is_scheduled(anna_yann_again)
+    edits.move(event, anna_yann_again, slot_at(event, "18:20"), table(event, "T1"))
+    assert queries.is_scheduled(anna_yann_again)
     assert loose.slot_id is None
 
 
 def test_changes_wait_while_the_generator_runs(scheduled, organizer):
     event, _c, one, _two, _loose = scheduled
-    db.session.add(ScheduleRun(event_id=event.id, status="running", time_limit=10))
+    db.session.add(ScheduleRun(event_id=event.id, status="running", time_limit=10,
+                               heartbeat_at=utcnow()))
     db.session.commit()
     with pytest.raises(ScheduleError, match="generator is running"):
-        services.move(event, one, slot_at(event, "19:00"), None)
-    assert services.start_generation(event, organizer, 5).status == "running"
+        edits.move(event, one, slot_at(event, "19:00"), None)
+    assert generation.start_generation(event, organizer, 5).status == "running"
 
 
 def test_slot_problems_explain_each_slot(scheduled):
     event, _c, _one, _two, loose = scheduled
-    problems = services.slot_problems(event, loose)
+    problems = board.slot_problems(event, loose)
     assert problems[slot_at(event, "18:20").id] == \
         "Zéphyr Drones SAS already has a meeting at 18:20."
     assert problems[slot_at(event, "19:00").id] is None
@@ -350,14 +368,15 @@ def test_slot_problems_explain_each_slot(scheduled):
 
 def test_publish_tells_companies_and_later_changes_tell_both_sides(scheduled, outbox):
     event, c, one, _two, _loose = scheduled
-    assert services.publish(event) == 4
+    assert publishing.publish(event) == 4
     assert event.schedule_published_at is not None
     published = db.session.scalars(db.select(Notification).filter_by(
         kind="schedule_published")).all()
     assert len(published) == 4
-    assert services.publish(event) == 0  # twice changes nothing
+    assert publishing.publish(event) == 0  # twice changes nothing
 
-    services.move(event, one, slot_at(event, "19:00"), table(event, "T2"))
+    edits.move(event, one, slot_at(event, "19:00"), table(event, "T2"))
+    unit_of_work.commit()  # emails leave once the change is committed
 
     moved = db.session.scalars(db.select(Notification).filter_by(kind="meeting_moved")).all()
     told = {db.session.get(User, n.user_id).company_id for n in moved}
@@ -369,7 +388,7 @@ def test_publish_tells_companies_and_later_changes_tell_both_sides(scheduled, ou
 
 def test_no_notices_before_publication(scheduled):
     event, _c, one, _two, _loose = scheduled
-    services.move(event, one, slot_at(event, "19:00"), None)
+    edits.move(event, one, slot_at(event, "19:00"), None)
     assert db.session.scalar(db.select(db.func.count(Notification.id))) == 0
 
 
@@ -378,10 +397,10 @@ def test_agenda_merges_meetings_and_programme(scheduled):
     events.save_program_item(event, events.ProgramItemData(
         title="Dinner", place="Café", description="", starts_at=datetime(2026, 11, 19, 21, 30),
         ends_at=datetime(2026, 11, 19, 23), for_everyone=True, company_ids=[]))
-    agenda = services.agenda(event, c["zoe"], shows_times=True)
+    agenda = agendas.agenda(event, c["zoe"], shows_times=True)
     assert [e.meeting or e.item.title for e in agenda.entries] == [two, "Dinner"]
     assert agenda.unscheduled == [loose]
-    hidden = services.agenda(event, c["anna"], shows_times=False)
+    hidden = agendas.agenda(event, c["anna"], shows_times=False)
     assert hidden.meetings == [] and hidden.unscheduled == [one]
 
 
@@ -389,8 +408,8 @@ def test_regenerating_after_publication_tells_only_the_affected(evening, organiz
     event, c = evening
     first = agree(event, c["anna"], c["yann"])
     generate(event, organizer)
-    services.set_locked(event, first, True)
-    services.publish(event, notify=False)
+    edits.set_locked(event, first, True)
+    publishing.publish(event, notify=False)
     newcomer = agree(event, c["zoe"], c["cleo"])
 
     generate(event, organizer)

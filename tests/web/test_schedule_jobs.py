@@ -6,10 +6,10 @@ import uuid
 
 import pytest
 
-from matchmaker import jobs
+from matchmaker import jobs, unit_of_work
 from matchmaker.extensions import db
 from matchmaker.models import ScheduleRun
-from matchmaker.schedule import services
+from matchmaker.schedule import generation, queries
 from tests.web.test_schedule import agree
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -37,9 +37,10 @@ def fresh(run: ScheduleRun) -> ScheduleRun:
 
 def test_sync_runs_inline(pair, organizer):
     event, meeting = pair
-    run = services.start_generation(event, organizer, 5)
+    run = generation.start_generation(event, organizer, 5)
+    unit_of_work.commit()
     assert fresh(run).status == "done"
-    assert services.is_scheduled(meeting)
+    assert queries.is_scheduled(meeting)
 
 
 def test_thread_returns_at_once_and_finishes_in_the_background(pair, organizer, monkeypatch):
@@ -52,14 +53,15 @@ def test_thread_returns_at_once_and_finishes_in_the_background(pair, organizer, 
         return started[-1]
 
     monkeypatch.setattr(jobs, "enqueue", keep_thread)
-    run = services.start_generation(event, organizer, 5)
+    run = generation.start_generation(event, organizer, 5)
+    unit_of_work.commit()
     assert run.status == "queued"  # the request returned before the job ran
     (thread,) = started
     thread.join(timeout=60)
     assert not thread.is_alive()
     assert fresh(run).status == "done"
     db.session.refresh(meeting)
-    assert services.is_scheduled(meeting)
+    assert queries.is_scheduled(meeting)
 
 
 def test_rq_queue_and_a_burst_worker(pair, organizer, app):
@@ -71,12 +73,13 @@ def test_rq_queue_and_a_burst_worker(pair, organizer, app):
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis at 127.0.0.1:6379")
     event, meeting = pair
-    run = services.start_generation(event, organizer, 5)
+    run = generation.start_generation(event, organizer, 5)
+    unit_of_work.commit()
     assert fresh(run).status == "queued"
     queue = jobs.rq_queue()
     assert queue.count == 1
     SimpleWorker([queue], connection=queue.connection).work(burst=True)
     assert fresh(run).status == "done"
     db.session.refresh(meeting)
-    assert services.is_scheduled(meeting)
+    assert queries.is_scheduled(meeting)
     queue.delete(delete_jobs=True)

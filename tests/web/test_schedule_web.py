@@ -7,9 +7,10 @@ from datetime import datetime
 
 import pytest
 
+from matchmaker import clock
 from matchmaker.extensions import db
 from matchmaker.models import RegistrationStatus
-from matchmaker.schedule import services
+from matchmaker.schedule import edits, engine_adapter, publishing, queries, ratings, runs
 from tests.conftest import PASSWORD
 from tests.web.test_schedule import agree, slot_at, table
 
@@ -30,7 +31,7 @@ def world(make_event, make_participant, organizer):
     other = make_event(name="Eurosatory evening")
     make_participant("stranger", other, name="Stranger AG")
     meeting = agree(event, anna, yann, note="Housings for thermal cameras")
-    services.move(event, meeting, slot_at(event, "18:20"), table(event, "T1"))
+    edits.move(event, meeting, slot_at(event, "18:20"), table(event, "T1"))
     loose = agree(event, anna, zoe)
     return event, meeting, loose, {"anna": anna, "yann": yann, "zoe": zoe}
 
@@ -114,7 +115,7 @@ def test_generate_runs_and_reports(client, world):
     status = client.get(response.location + ".json").get_json()
     assert status["status"] == "done" and status["progress"] == 100
     db.session.refresh(loose)
-    assert services.is_scheduled(loose)
+    assert queries.is_scheduled(loose)
 
 
 def test_generate_refuses_bad_input(client, world):
@@ -148,7 +149,7 @@ def test_swap_lock_unschedule_cancel_through_pages(client, world):
     event, meeting, loose, c = world
     login(client, "organizer")
     base = f"/events/{event.id}/schedule/meetings"
-    services.move(event, loose, slot_at(event, "19:00"), table(event, "T2"))
+    edits.move(event, loose, slot_at(event, "19:00"), table(event, "T2"))
     assert client.post(f"{base}/{meeting.id}/swap", data={"other": 0}).status_code == 400
     assert client.post(f"{base}/{meeting.id}/swap", data={"other": loose.id}).status_code == 302
     db.session.refresh(meeting)
@@ -184,7 +185,7 @@ def test_agenda_hides_times_until_published(client, world):
     assert "has not published the schedule yet" in page
     assert "18:20" not in page and "Optronique SAS" in page
     assert client.get(f"/events/{event.id}/agenda.ics").status_code == 404
-    services.publish(event)
+    publishing.publish(event)
     page = client.get(f"/events/{event.id}/agenda").get_data(as_text=True)
     assert "18:20–18:40" in page and "T1" in page and "Housings for thermal cameras" in page
     assert f"/events/{event.id}/companies/{meeting.recipient_id}" in page
@@ -214,7 +215,7 @@ def test_either_side_marks_a_meeting_important(client, world):
     assert client.post(url, data={"important": "1"}).status_code == 302
     db.session.refresh(loose)
     assert (loose.sender_important, loose.recipient_important) == (False, True)
-    assert services.weight_of(loose) == 2.0
+    assert engine_adapter.weight_of(loose) == 2.0
     client.post(url, data={"important": "0"})
     db.session.refresh(loose)
     assert not loose.recipient_important
@@ -227,16 +228,16 @@ def test_either_side_marks_a_meeting_important(client, world):
 
 def test_ratings_after_the_event(client, world, monkeypatch):
     event, meeting, _loose, _c = world
-    services.publish(event)
+    publishing.publish(event)
     login(client, "anna")
     url = f"/events/{event.id}/agenda/meetings/{meeting.id}/rating"
     prefix = f"m{meeting.id}-"
-    monkeypatch.setattr(services, "local_now", lambda _event: datetime(2026, 11, 19, 21, 5))
+    monkeypatch.setattr(clock, "local_now", lambda _event: datetime(2026, 11, 19, 21, 5))
     early = client.post(url, data={prefix + "rating": 4})
     assert early.status_code == 409, early.location
     assert "once the event is over" in early.get_data(as_text=True)
 
-    monkeypatch.setattr(services, "local_now", lambda _event: datetime(2026, 11, 20, 9))
+    monkeypatch.setattr(clock, "local_now", lambda _event: datetime(2026, 11, 20, 9))
     assert client.post(url, data={prefix + "rating": 9}).status_code == 400
     page = client.get(f"/events/{event.id}/agenda").get_data(as_text=True)
     assert "How useful was the meeting?" in page
@@ -249,7 +250,7 @@ def test_ratings_after_the_event(client, world, monkeypatch):
     client.post(url, data={prefix + "rating": 3})
     client.post("/auth/logout")
 
-    totals = services.rating_totals(event)
+    totals = ratings.rating_totals(event)
     assert (totals.count, totals.average, totals.follow_ups) == (2, 4.0, 1)
     login(client, "organizer")
     page = client.get(f"/events/{event.id}/schedule/ratings").get_data(as_text=True)
@@ -272,12 +273,12 @@ def test_progress_estimate_while_running(world, organizer):
 
     event, *_ = world
     run = ScheduleRun(event_id=event.id, status="running", progress=5, time_limit=10,
-                      message="heuristic")
+                      message="heuristic", heartbeat_at=utcnow())
     run.created_at = utcnow()
     db.session.add(run)
     db.session.commit()
-    assert 5 <= services.shown_progress(run) < 40
-    assert services.run_message(run) == "Placing the meetings…"
+    assert 5 <= runs.shown_progress(run) < 40
+    assert runs.run_message(run) == "Placing the meetings…"
 
 
 def test_publication_is_audited_and_agendas_carry_the_compliance_reminder(client, world, db):

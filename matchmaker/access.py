@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from flask import abort
 from flask_login import current_user
 
-from ..extensions import db
-from ..models import (
+from .extensions import db
+from .models import (
     Company,
     Event,
     MeetingRequest,
@@ -21,7 +21,7 @@ from ..models import (
     RequestStatus,
     User,
 )
-from ..web import get_or_404
+from .web import get_or_404
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,14 @@ def request_viewer(request_id: int) -> tuple[MeetingRequest, Viewer]:
     if not (viewer.is_organizer or (viewer.company_id in sides and viewer.is_participant)):
         abort(404)
     return meeting_request, viewer
+
+
+def meeting_or_404(event: Event, request_id: int) -> MeetingRequest:
+    """A meeting request of this event; another event's answers 404 like a missing one."""
+    meeting = db.session.get(MeetingRequest, request_id)
+    if meeting is None or meeting.event_id != event.id:
+        abort(404)
+    return meeting
 
 
 def approved_companies_query(event_id: int):

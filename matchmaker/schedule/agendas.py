@@ -1,0 +1,87 @@
+"""Agendas: one company's meetings and programme items in time order, for the page, print
+and calendars; marking a meeting important."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from ..access import Viewer
+from ..events.services import program_for
+from ..extensions import db
+from ..models import (
+    Company,
+    Event,
+    MeetingRequest,
+    ProgramItem,
+)
+from .errors import ScheduleError
+from .queries import ACCEPTED, approved_registrations, company_meetings, is_published, is_scheduled
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AgendaEntry:
+    starts_at: datetime
+    ends_at: datetime
+    meeting: MeetingRequest | None = None
+    item: ProgramItem | None = None
+
+
+@dataclass
+class Agenda:
+    company: Company
+    entries: list[AgendaEntry]  # meetings and programme items, in time order
+    unscheduled: list[MeetingRequest]  # agreed, without a place (yet)
+    shows_times: bool  # the schedule is published, or an organizer looks
+
+    @property
+    def meetings(self) -> list[MeetingRequest]:
+        return [e.meeting for e in self.entries if e.meeting is not None]
+
+
+def agenda(event: Event, company: Company, shows_times: bool) -> Agenda:
+    return _agenda(company, company_meetings(event, company.id),
+                   program_for(event, company.id), shows_times)
+
+
+def _agenda(company: Company, mine: list[MeetingRequest], items: list[ProgramItem],
+            shows_times: bool) -> Agenda:
+    placed = [m for m in mine if shows_times and is_scheduled(m)]
+    entries = [AgendaEntry(m.slot.starts_at, m.slot.ends_at, meeting=m) for m in placed]
+    entries += [AgendaEntry(i.starts_at, i.ends_at, item=i) for i in items]
+    entries.sort(key=lambda e: (e.starts_at, e.meeting is None))
+    return Agenda(company, entries, [m for m in mine if m not in placed], shows_times)
+
+
+def all_agendas(event: Event) -> list[Agenda]:
+    """One agenda per approved company with at least one scheduled meeting (for printing),
+    from one query for the meetings and one for the programme."""
+    companies = [r.company for r in approved_registrations(event)]  # by name
+    meetings_of: dict[int, list[MeetingRequest]] = {c.id: [] for c in companies}
+    for meeting in company_meetings(event):
+        for side in (meeting.sender_id, meeting.recipient_id):
+            meetings_of.get(side, []).append(meeting)
+    program = program_for(event)
+    agendas = [_agenda(c, meetings_of[c.id], [i for i in program if i.concerns(c.id)], True)
+               for c in companies]
+    return [a for a in agendas if a.meetings]
+
+
+def sees_times(viewer: Viewer) -> bool:
+    return viewer.is_organizer or is_published(viewer.event)
+
+
+def set_important(viewer: Viewer, meeting: MeetingRequest, important: bool) -> None:
+    """Either side marks an agreed meeting important: it weighs more in the generator."""
+    if meeting.status != ACCEPTED or viewer.company_id not in (meeting.sender_id,
+                                                               meeting.recipient_id):
+        raise ScheduleError(_l("Only the companies of an agreed meeting can mark it."))
+    side = "sender_important" if viewer.company_id == meeting.sender_id \
+        else "recipient_important"
+    setattr(meeting, side, important)
+    db.session.flush()

@@ -1,0 +1,127 @@
+"""The engine adapter: an event's rows as the engine's schedule instance, and the engine's
+result back into rows."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from ..engine.scheduling import (
+    FixedMeeting,
+    Participant,
+    Request,
+    ScheduleInstance,
+    ScheduleResult,
+    Unscheduled,
+)
+from ..engine.scheduling import Slot as EngineSlot
+from ..events.services import meeting_slots
+from ..extensions import db
+from ..models import (
+    Event,
+    MeetingRequest,
+    MeetingTable,
+    Slot,
+)
+from .places import (
+    agreed_meetings_held,
+    bump_version,
+    change_kind,
+    clear_places,
+    release_stale,
+    set_place,
+    set_unscheduled_reason,
+)
+from .queries import agreed_meetings, approved_registrations, is_scheduled
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuiltInstance:
+    """The engine's instance and the rows behind its ids (participants are company names,
+    unique in the app, so the engine's reasons read well)."""
+
+    instance: ScheduleInstance
+    requests: list[MeetingRequest]  # instance.requests[i] is requests[i]
+    excluded: dict[int, tuple[str, dict]]  # request id → why it cannot be placed (code, params)
+    slots: dict[str, Slot]
+    tables: dict[str, MeetingTable]
+
+
+def build_instance(event: Event) -> BuiltInstance:
+    slots = {str(slot.id): slot for slot in event.slots}
+    tables = {table.name: table for table in event.tables}
+    registrations = {r.company_id: r for r in approved_registrations(event)}
+    participants = tuple(
+        Participant(r.company.name, tuple(str(s.id) for s in meeting_slots(r)),
+                    event.max_meetings_per_company)
+        for r in sorted(registrations.values(), key=lambda r: r.company.name))
+    requests, fixed, excluded = [], [], {}
+    for meeting in agreed_meetings(event):
+        outsider = next((c for c in (meeting.sender, meeting.recipient)
+                         if c.id not in registrations), None)
+        if outsider is not None:
+            excluded[meeting.id] = ("not_approved", {"name": outsider.name})
+        elif meeting.locked and is_scheduled(meeting):
+            fixed.append(FixedMeeting(meeting.sender.name, meeting.recipient.name,
+                                      str(meeting.slot_id), meeting.table.name))
+        else:
+            requests.append(meeting)
+    instance = ScheduleInstance(
+        slots=tuple(EngineSlot(key, s.starts_at.isoformat(timespec="minutes"),
+                               s.ends_at.isoformat(timespec="minutes"),
+                               s.starts_at.date().isoformat()) for key, s in slots.items()),
+        tables=tuple(tables),
+        participants=participants,
+        requests=tuple(Request(m.sender.name, m.recipient.name, weight_of(m)) for m in requests),
+        fixed=tuple(fixed))
+    return BuiltInstance(instance, requests, excluded, slots, tables)
+
+
+def weight_of(meeting: MeetingRequest) -> float:
+    """An agreed meeting weighs 1, and 1 more for each side that marked it important."""
+    return 1.0 + meeting.sender_important + meeting.recipient_important
+
+
+def write_back(event: Event, built: BuiltInstance, result: ScheduleResult) \
+        -> list[tuple[MeetingRequest, str]]:
+    """Replace every unlocked meeting's place with the engine's, in the caller's transaction;
+    returns the meetings whose place changed and how (for notices after publication).
+
+    The engine worked on a snapshot: a meeting locked, unlocked or called off meanwhile keeps
+    its place (or stays off), and the rows are held until the commit so none changes now."""
+    release_stale(event)  # first, as a manual change does: the same order never deadlocks
+    engine_moves = {m.id for m in built.requests} | built.excluded.keys()
+    movable = [m for m in agreed_meetings_held(event)
+               if m.id in engine_moves and not (m.locked and is_scheduled(m))]
+    moving = {m.id for m in movable}
+    before = {m.id: (m.slot_id, m.table_id) for m in movable}
+    clear_places(movable)
+    for placed in result.meetings:
+        if placed.fixed or placed.request is None:
+            continue
+        meeting = built.requests[placed.request]
+        if meeting.id in moving:
+            set_place(meeting, built.slots[placed.slot], built.tables[placed.table])
+    for missing in result.unscheduled:
+        meeting = built.requests[missing.request]
+        if meeting.id in moving:
+            set_unscheduled_reason(meeting, *unscheduled_reason(missing))
+    for meeting in movable:
+        if meeting.id in built.excluded:
+            set_unscheduled_reason(meeting, *built.excluded[meeting.id])
+    changes = []
+    for meeting in movable:
+        if before[meeting.id] != (meeting.slot_id, meeting.table_id):
+            bump_version(meeting)
+            changes.append((meeting, change_kind(before[meeting.id], meeting)))
+    db.session.flush()
+    return changes
+
+
+def unscheduled_reason(missing: Unscheduled) -> tuple[str, dict]:
+    """The engine's reason for leaving a meeting out, as a code and parameters."""
+    if missing.code == "cap":
+        return "cap", {"name": missing.holder, "n": missing.cap or 0}
+    return missing.code or "taken", {}
