@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..auth.services import send_password_link
+from ..choices import too_many_tags
 from ..engine.errors import InputError
 from ..engine.profiles_io import parse_profiles
 from ..engine.taxonomy import load_taxonomy
@@ -208,6 +209,8 @@ def import_profiles(event: Event, actor: User, filename: str, raw, approve: bool
         code, guess = countries.resolve(profile.country or "")
         if not profile.name.strip():
             problems.append(f"companies[{i}]: " + str(_l("the name is empty")))
+        if too_many := too_many_tags(list(profile.tags)):
+            problems.append(f"companies[{i}] ({profile.name}): {too_many}")
         if code is None:
             problems.append(f"companies[{i}] ({profile.name}): " + str(
                 _l("unknown country “%(value)s”", value=profile.country)) + (
