@@ -144,3 +144,22 @@ def test_the_audit_log_records_the_forwarded_client_address(app, db, make_user):
     login(app.test_client(), address="127.0.0.1", **{"X-Forwarded-For": "198.51.100.5"})
     entry = db.session.scalar(db.select(AuditEntry).filter_by(action="login_failed"))
     assert entry.ip == "198.51.100.5"
+
+
+def test_wrong_two_factor_codes_are_throttled_and_right_ones_are_not(app, db, make_user):
+    import pyotp
+
+    user = make_user("org@example.com", role="organizer")
+    user.totp_secret = pyotp.random_base32()
+    db.session.commit()
+    client = app.test_client()
+
+    def code(value):
+        assert login(client, email="org@example.com", password=PASSWORD) == 302
+        return client.post("/auth/two-factor", data={"code": value}).status_code
+
+    totp = pyotp.TOTP(user.totp_secret)
+    assert code(totp.now()) == 302  # a success does not count
+    client.post("/auth/logout")
+    wrong = next(c for c in ("000000", "111111") if not totp.verify(c, valid_window=2))
+    assert [code(wrong) for _ in range(4)] == [400, 400, 400, 429]
