@@ -26,7 +26,7 @@ from ..models import (
     utcnow,
 )
 from . import countries, importer
-from .tables import FileProblem, read_table
+from .tables import MAX_ROWS, FileProblem, read_table
 
 UPLOAD_LIFETIME = timedelta(days=2)
 
@@ -199,6 +199,10 @@ def _refresh(companies: list[Company]) -> None:
 
 def import_profiles(event: Event, actor: User, filename: str, raw, approve: bool) -> Summary:
     """Companies from a profiles document (DESIGN.md), matched by name; all or none."""
+    companies = raw.get("companies") if isinstance(raw, dict) else None
+    if isinstance(companies, list) and len(companies) > MAX_ROWS:  # as many as a spreadsheet
+        raise ImportRefused(message=str(_l("The file has more than %(n)d companies. Split it "
+                                           "into smaller files.", n=MAX_ROWS)))
     try:
         profiles = parse_profiles(raw, load_taxonomy())
     except InputError as error:

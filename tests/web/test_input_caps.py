@@ -111,3 +111,17 @@ def test_a_profiles_json_with_too_many_tags_is_refused(client, db, make_event, o
     assert response.status_code == 400
     assert f"at most {MAX_TAGS} capability tags" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Company.id))) == 0
+
+
+def test_a_profiles_json_over_the_row_limit_is_refused(client, db, make_event, organizer, auth):
+    event = make_event()
+    auth.login("organizer@example.com")
+    company = {"id": "c", "name": "", "country": "FR", "languages": [], "description": "",
+               "offers": "", "seeks": "", "tags": []}
+    document = {"companies": [{**company, "id": f"c{i}", "name": f"Firma {i}"}
+                              for i in range(MAX_ROWS + 1)]}
+    response = client.post(f"/organizer/events/{event.id}/import-profiles",
+                           data={"file": (io.BytesIO(json.dumps(document).encode()), "p.json")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert f"more than {MAX_ROWS} companies" in response.get_data(as_text=True)
