@@ -26,8 +26,10 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import parse
 
-from ..extensions import limiter
+from .. import jobs
+from ..extensions import db, limiter
 from ..mail import send_email
+from ..models import User
 from . import services, twofactor
 
 log = logging.getLogger(__name__)
@@ -132,8 +134,15 @@ def _tell_owner(account: str) -> None:
         user = services.find_user(account)
         if user is None:
             return
-        send_email(user.email, _l("Many failed logins to your Matchmaker account"),
-                   "login_throttled", locale=user.locale, user=user,
-                   link=url_for("auth.forgot_password", _external=True))
+        # In the background: the 429 comes as fast for a known account as for an unknown one.
+        jobs.enqueue(send_lock_notice, user.id, url_for("auth.forgot_password", _external=True))
     except Exception:  # a notice that cannot go out must not turn the 429 into a 500
         log.exception("could not tell the owner of %s about failed logins", account)
+
+
+def send_lock_notice(user_id: int, link: str) -> None:
+    """Job: the owner's email, with a link to choose a new password."""
+    user = db.session.get(User, user_id)
+    if user is not None:
+        send_email(user.email, _l("Many failed logins to your Matchmaker account"),
+                   "login_throttled", locale=user.locale, user=user, link=link)

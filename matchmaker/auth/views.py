@@ -164,10 +164,12 @@ def reset_password(token: str):
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
+        # Whoever can read the account's email may use this browser even when strangers have
+        # paused logins from new ones.
         if services.reset_password(user, form.password.data):
             flash(_("Your new password is set and you are logged in."), "success")
-            return redirect(url_for("main.index"))
+            return throttle.remember_device(redirect(url_for("main.index")), user.email)
         flash(_("Your new password is set. Log in with it and your authenticator code."),
               "success")
-        return redirect(url_for("auth.login"))
+        return throttle.remember_device(redirect(url_for("auth.login")), user.email)
     return render_form("auth/reset_password.html", form)

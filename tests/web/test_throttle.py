@@ -16,6 +16,7 @@ LIMITS = {
     "LOGIN_ACCOUNT_RATE_LIMIT": "6 per hour",
     "LOGIN_ADDRESS_RATE_LIMIT": "12 per hour",
     "PASSWORD_RESET_RATE_LIMIT": "2 per hour",
+    "JOBS": "sync",  # the owner's notice is a background job
 }
 
 
@@ -67,6 +68,22 @@ def test_the_account_ceiling_stops_many_addresses_spares_known_browsers_and_tell
     assert "/auth/forgot" in notices[0].get_body().get_content()
     assert login(app.test_client(), password=PASSWORD, address="198.51.100.7") == 429
     assert login(known, password=PASSWORD, address="198.51.100.7") == 302
+
+
+def test_a_password_reset_lets_the_owner_in_from_a_new_browser_during_a_lock(app, make_user,
+                                                                           outbox):
+    make_user()
+    stranger = app.test_client()
+    for i in range(6):
+        login(stranger, address=f"203.0.113.{i}")
+    owner = app.test_client()
+    assert login(owner, password=PASSWORD, address="198.51.100.7") == 429
+    owner.post("/auth/forgot", data={"email": OWNER})
+    link = outbox.last_link()
+    new_password = "a brand new passphrase 2026"
+    owner.post(link, data={"password": new_password, "confirm": new_password})
+    owner.post("/auth/logout")
+    assert login(owner, password=new_password, address="198.51.100.7") == 302
 
 
 def test_a_forged_device_cookie_does_not_lift_the_account_ceiling(app, make_user):
