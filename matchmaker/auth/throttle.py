@@ -39,6 +39,7 @@ DEVICE_SALT = "login-device"
 DEVICE_COOKIE_DAYS = 365
 MAX_DEVICE_ACCOUNTS = 10  # a shared laptop at a stand: a few colleagues' accounts
 NOTICE_LIMIT = parse("1 per day")  # the owner hears of a lock once a day, not per attempt
+NO_ACCOUNT = "-"  # Flask-Limiter skips (and logs) a limit whose key is empty
 
 
 def _setting(name: str):
@@ -50,13 +51,13 @@ def _client() -> str:
 
 
 def _posted_account() -> str:
-    return services.normalize_email(request.form.get("email", ""))[:254]
+    return services.normalize_email(request.form.get("email", ""))[:254] or NO_ACCOUNT
 
 
 def pending_account() -> str:
     """The half-logged-in account of the two-factor step."""
     user = twofactor.pending_user()
-    return user.email if user else ""
+    return user.email if user else NO_ACCOUNT
 
 
 def count_failure() -> None:
@@ -119,7 +120,7 @@ def remember_device(response, email: str):
     digests = [d for d in _device_accounts() if d != digest][-(MAX_DEVICE_ACCOUNTS - 1):]
     response.set_cookie(DEVICE_COOKIE, _serializer().dumps([*digests, digest]),
                         max_age=DEVICE_COOKIE_DAYS * 86400, httponly=True, samesite="Lax",
-                        secure=bool(current_app.config.get("PRODUCTION")),
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
                         path=url_for("auth.login").rsplit("/", 1)[0])  # /auth only
     return response
 
