@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from babel import Locale
+from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from .engine.taxonomy import load_taxonomy
@@ -42,6 +43,20 @@ def language_choices() -> list[SelectChoice]:
 
 def language_name(code: str) -> str:
     return Locale.parse(current_language()).languages.get(code, code)
+
+
+# Capability tags a profile may carry: enough to describe any company, few enough that matching
+# on shared tags still means something (the demo's companies have up to 6).
+MAX_TAGS = 20
+# Keys as WTForms' Length validator fills them, so the form and the services say it alike.
+TOO_MANY_TAGS = _l("A company can have at most %(max)d capability tags; this one has "
+                   "%(length)d.")
+
+
+def too_many_tags(tags: list[str]) -> str | None:
+    """Why a list of tags is refused for its length, or None."""
+    return str(TOO_MANY_TAGS % {"max": MAX_TAGS, "length": len(tags)}) \
+        if len(tags) > MAX_TAGS else None
 
 
 def tag_choices() -> list[SelectChoice]:

@@ -35,7 +35,16 @@ class Defaults:
 
     ARGON2_PARAMETERS: dict = {}  # argon2-cffi's defaults (RFC 9106 low-memory profile)
 
-    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    # Failed logins only (auth/throttle.py): per account and client address; per account from
+    # browsers that never logged in to it; per client address over all accounts.
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour;100 per day"
+    LOGIN_ACCOUNT_RATE_LIMIT = "100 per hour;300 per day"
+    LOGIN_ADDRESS_RATE_LIMIT = "60 per minute;600 per hour"
+    # Reset links asked for per email address (each request may send one).
+    PASSWORD_RESET_RATE_LIMIT = "5 per hour;20 per day"  # noqa: S105  # nosec B105
+    # Proxies in front of the app that set X-Forwarded-For/-Proto (0: none, the client connects
+    # directly). Too many lets a client forge its address; too few throttles the proxy.
+    TRUSTED_PROXIES = 0
     PASSWORD_RESET_MAX_AGE = 3600  # seconds an emailed reset link stays valid
 
     MAIL_SERVER = None  # None: messages go to instance/outbox/ and the log
@@ -86,6 +95,12 @@ def finalize(config: dict, instance_path: str) -> None:
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     config["SQLALCHEMY_DATABASE_URI"] = url
     config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
+    if config.get("REDIS_URL"):
+        # Redis down or hanging: count in this process's memory instead of answering 500.
+        config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1,
+                                                        "socket_timeout": 1})
+        config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+        config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     config.setdefault("OUTBOX_DIR", os.path.join(instance_path, "outbox"))
     if config.get("PRODUCTION"):
         config["SESSION_COOKIE_SECURE"] = True

@@ -1,11 +1,19 @@
 """Friendly error pages for the statuses a person can run into."""
 
-from flask import Flask, render_template
+import contextlib
+import logging
+
+from flask import Flask, g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db
+from .extensions import db, login_manager
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30  # what the 503 page asks browsers and crawlers to wait
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please check what you "
@@ -42,3 +50,20 @@ def register_error_handlers(app: Flask) -> None:
     def server_error(error):
         db.session.rollback()
         return _render(500)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        return _unavailable(error)
+
+
+def _unavailable(error: SQLAlchemyError):
+    """The database cannot be reached: a page that needs nothing from it, not a bare 500."""
+    log.error("database unavailable: %s", getattr(error, "orig", None) or error)
+    # The logged-in user comes from the database: show the page as to a visitor, so neither
+    # the page nor the locale selector nor the after-request hooks look the user up again.
+    g._login_user = login_manager.anonymous_user()
+    with contextlib.suppress(SQLAlchemyError):
+        db.session.rollback()
+    return (render_template("errors/unavailable.html"), 503,
+            {"Retry-After": str(RETRY_AFTER_SECONDS)})

@@ -12,6 +12,7 @@ from flask import Flask, abort, current_app, flash, redirect, request, session, 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from flask_talisman import Talisman
+from werkzeug.middleware.proxy_fix import ProxyFix
 from zxcvbn import zxcvbn
 
 from .extensions import db, login_manager
@@ -40,6 +41,7 @@ talisman = Talisman()
 
 
 def init_app(app: Flask) -> None:
+    trust_proxies(app)
     # argon2id; the library's recommended parameters unless the config lowers them (tests only).
     app.extensions["password_hasher"] = PasswordHasher(**app.config["ARGON2_PARAMETERS"])
     production = bool(app.config.get("PRODUCTION"))
@@ -59,6 +61,16 @@ def init_app(app: Flask) -> None:
     app.before_request(_refuse_nul_characters)
     app.before_request(_end_stale_session)
     app.after_request(_no_store_when_logged_in)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies, the client's address and scheme are the ones the
+    nearest proxies wrote into X-Forwarded-For/-Proto (throttling, audit log, HTTPS redirects).
+    The Host header is kept: a forwarded host from the client would poison emailed links."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0,
+                                x_prefix=0)
 
 
 def _refuse_nul_characters():

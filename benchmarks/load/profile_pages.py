@@ -78,7 +78,6 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["MATCHMAKER_DATABASE_URL"] = database_url(args.database)
     os.environ.setdefault("MATCHMAKER_INSTANCE_PATH", str(INSTANCE))
-    os.environ["MATCHMAKER_LOGIN_RATE_LIMIT"] = "1000 per minute"
     os.environ["MATCHMAKER_LOG_LEVEL"] = "WARNING"
 
     from matchmaker import create_app

@@ -1,12 +1,11 @@
-from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import limiter
 from ..i18n import current_language
 from ..security import safe_next
 from ..web import render_form
-from . import services, twofactor
+from . import services, throttle, twofactor
 from .forms import (
     ChangePasswordForm,
     DisableTwoFactorForm,
@@ -18,21 +17,6 @@ from .forms import (
 )
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _posted_email() -> str:
-    """Second throttling key, so one account cannot be hammered from many addresses."""
-    return "account:" + services.normalize_email(request.form.get("email", ""))
-
-
-def _throttle(view):
-    by_ip = limiter.limit(_login_limit, methods=["POST"])
-    by_account = limiter.limit(_login_limit, methods=["POST"], key_func=_posted_email)
-    return by_ip(by_account(view))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -53,7 +37,7 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@_throttle
+@throttle.failed_logins()
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -65,6 +49,7 @@ def login():
             return redirect(url_for("auth.two_factor", next=safe_next(url_for("main.index"))))
         if user:
             return _welcome(user)
+        throttle.count_failure()
         form.password.errors.append(_("Email or password is not correct."))
     return render_form("auth/login.html", form)
 
@@ -72,17 +57,11 @@ def login():
 def _welcome(user):
     services.start_session(user)
     flash(_("Welcome back, %(name)s.", name=user.name or user.email), "success")
-    return redirect(safe_next(url_for("main.index")))
-
-
-def _pending_key() -> str:
-    """Throttle code guessing per half-logged-in account, not only per address."""
-    return f"2fa:{session.get('2fa_user', '')}"
+    return throttle.remember_device(redirect(safe_next(url_for("main.index"))), user.email)
 
 
 @bp.route("/two-factor", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_pending_key)
+@throttle.failed_logins(account=throttle.pending_account)
 def two_factor():
     user = twofactor.pending_user()
     if user is None:
@@ -92,6 +71,7 @@ def two_factor():
     if form.validate_on_submit():
         if twofactor.verify(user, form.code.data):
             return _welcome(user)
+        throttle.count_failure()
         form.code.errors.append(_("That code is not right. Check the time on your phone and "
                                   "try again."))
     return render_form("auth/two_factor.html", form)
@@ -165,7 +145,7 @@ def change_password():
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
-@_throttle
+@throttle.reset_requests
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -184,10 +164,12 @@ def reset_password(token: str):
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
+        # Whoever can read the account's email may use this browser even when strangers have
+        # paused logins from new ones.
         if services.reset_password(user, form.password.data):
             flash(_("Your new password is set and you are logged in."), "success")
-            return redirect(url_for("main.index"))
+            return throttle.remember_device(redirect(url_for("main.index")), user.email)
         flash(_("Your new password is set. Log in with it and your authenticator code."),
               "success")
-        return redirect(url_for("auth.login"))
+        return throttle.remember_device(redirect(url_for("auth.login")), user.email)
     return render_form("auth/reset_password.html", form)

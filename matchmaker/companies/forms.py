@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..choices import country_choices, language_choices, tag_choices
+from ..choices import MAX_TAGS, TOO_MANY_TAGS, country_choices, language_choices, tag_choices
 from ..models import CERTIFICATIONS, COMPANY_SIZES
 
 NO_CHOICE = SelectChoice("", "—")
@@ -58,7 +58,8 @@ class CompanyForm(FlaskForm):
                        "French CIEEMG authorisation. Shown to your meeting partners."))
     tags = SelectMultipleField(
         _l("Capability tags"),
-        validators=[DataRequired(message=_l("Choose at least one capability tag."))],
+        validators=[DataRequired(message=_l("Choose at least one capability tag.")),
+                    Length(max=MAX_TAGS, message=TOO_MANY_TAGS)],
     )
     submit = SubmitField(_l("Save profile"))
 

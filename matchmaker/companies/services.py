@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..auth import services as accounts
+from ..choices import too_many_tags
 from ..engine.matching import infer_tags
 from ..engine.taxonomy import load_taxonomy
 from ..extensions import db
@@ -82,6 +83,8 @@ def _apply(company: Company, data: ProfileData) -> list[str]:
     company.military_items = bool(data.military_items)
     company.export_licences = (data.export_licences or "").strip()
     wanted = load_taxonomy().validate(data.tags)
+    if too_many := too_many_tags(wanted):
+        raise ProfileError("tags", too_many)
     if wanted != company.tags:
         company.tag_links = [CompanyTag(tag_id=tag_id) for tag_id in wanted]
         company.updated_at = utcnow()  # tags live in another table; the matcher cache keys on it

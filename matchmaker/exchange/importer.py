@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
-from ..choices import PROFILE_LANGUAGES
+from ..choices import PROFILE_LANGUAGES, too_many_tags
 from ..engine.taxonomy import UnknownTagError, load_taxonomy
 from ..extensions import db
 from ..models import CERTIFICATIONS, COMPANY_SIZES, Company, Role, User
@@ -188,6 +188,9 @@ def _check_row(row: Row) -> None:
         except UnknownTagError as error:
             errors.append(str(_l("%(problem)s (see the capability taxonomy for valid ids)",
                                  problem=str(error))))
+        else:
+            if too_many := too_many_tags(clean["tags"]):
+                errors.append(too_many)
     if v.get("certifications"):
         certs = [c.strip() for c in _SPLIT.split(v["certifications"]) if c.strip()]
         by_fold = {countries.fold(c): c for c in CERTIFICATIONS}

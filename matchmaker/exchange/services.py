@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..auth.services import send_password_link
+from ..choices import too_many_tags
 from ..engine.errors import InputError
 from ..engine.profiles_io import parse_profiles
 from ..engine.taxonomy import load_taxonomy
@@ -25,7 +26,7 @@ from ..models import (
     utcnow,
 )
 from . import countries, importer
-from .tables import FileProblem, read_table
+from .tables import MAX_ROWS, FileProblem, read_table
 
 UPLOAD_LIFETIME = timedelta(days=2)
 
@@ -198,6 +199,10 @@ def _refresh(companies: list[Company]) -> None:
 
 def import_profiles(event: Event, actor: User, filename: str, raw, approve: bool) -> Summary:
     """Companies from a profiles document (DESIGN.md), matched by name; all or none."""
+    companies = raw.get("companies") if isinstance(raw, dict) else None
+    if isinstance(companies, list) and len(companies) > MAX_ROWS:  # as many as a spreadsheet
+        raise ImportRefused(message=str(_l("The file has more than %(n)d companies. Split it "
+                                           "into smaller files.", n=MAX_ROWS)))
     try:
         profiles = parse_profiles(raw, load_taxonomy())
     except InputError as error:
@@ -208,6 +213,8 @@ def import_profiles(event: Event, actor: User, filename: str, raw, approve: bool
         code, guess = countries.resolve(profile.country or "")
         if not profile.name.strip():
             problems.append(f"companies[{i}]: " + str(_l("the name is empty")))
+        if too_many := too_many_tags(list(profile.tags)):
+            problems.append(f"companies[{i}] ({profile.name}): {too_many}")
         if code is None:
             problems.append(f"companies[{i}] ({profile.name}): " + str(
                 _l("unknown country “%(value)s”", value=profile.country)) + (

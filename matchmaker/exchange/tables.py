@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -31,12 +32,10 @@ def read_table(filename: str, content: bytes) -> Table:
     if not content:
         raise FileProblem(_l("The file is empty."))
     if kind == "xlsx":
-        table = _read_xlsx(content)
-    elif kind in ("csv", "txt"):
-        table = _read_csv(content)
-    else:
-        raise FileProblem(_l("Upload a CSV or XLSX file (.csv, .xlsx)."))
-    return _tidy(table)
+        return _read_xlsx(content)
+    if kind in ("csv", "txt"):
+        return _read_csv(content)
+    raise FileProblem(_l("Upload a CSV or XLSX file (.csv, .xlsx)."))
 
 
 def decode_text(content: bytes) -> str:
@@ -67,11 +66,10 @@ def _read_csv(content: bytes) -> Table:
     except csv.Error:
         delimiter = max(",;\t", key=first_line.count)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return _tidy(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise FileProblem(_l("The CSV file is malformed: %(error)s", error=str(error))) \
             from error
-    return Table(headers=rows[0] if rows else [], rows=rows[1:])
 
 
 def _cell(value) -> str:
@@ -87,26 +85,43 @@ def _cell(value) -> str:
 def _read_xlsx(content: bytes) -> Table:
     from openpyxl import load_workbook
 
-    try:
+    try:  # read-only: rows stream from the zip, so a huge sheet stops at the row limit
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise FileProblem(_l("The file is not a readable Excel workbook (.xlsx).")) from error
     try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
+        if not workbook.worksheets:
             raise FileProblem(_l("The workbook has no sheet."))
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append([_cell(v) for v in row[:MAX_COLUMNS + 1]])
-            if len(rows) > MAX_ROWS + 2:
-                break
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        return _tidy([_cell(v) for v in row[:MAX_COLUMNS + 1]] for row in rows)
     finally:
         workbook.close()
-    return Table(headers=rows[0] if rows else [], rows=rows[1:])
 
 
-def _tidy(table: Table) -> Table:
-    headers = [h.strip() for h in table.headers]
+def _tidy(lines: Iterator[list[str]]) -> Table:
+    """Header and data rows, read only as far as needed: a file over the row limit is refused
+    as soon as its first row past the limit is read, not after all of it is in memory."""
+    headers = _headers(next(lines, []))
+    rows: list[list[str]] = []  # a blank line is [] (skipped later, but it keeps line numbers)
+    blank_run = 0  # blank lines are only kept once a data row follows: trailing ones do not count
+    for raw in lines:
+        if not any(cell.strip() for cell in raw):
+            blank_run += 1
+            continue
+        if len(rows) + blank_run >= MAX_ROWS:
+            raise FileProblem(_l("The file has more than %(n)d rows. Split it into smaller "
+                                 "files.", n=MAX_ROWS))
+        rows.extend([] for _ in range(blank_run))
+        blank_run = 0
+        cells = [cell.strip() for cell in raw[:len(headers)]]
+        rows.append(cells + [""] * (len(headers) - len(cells)))
+    if not rows:
+        raise FileProblem(_l("The file has a header line but no data rows."))
+    return Table(headers=headers, rows=rows)
+
+
+def _headers(raw: list[str]) -> list[str]:
+    headers = [h.strip() for h in raw]
     while headers and not headers[-1]:
         headers.pop()
     if not any(headers):
@@ -119,21 +134,4 @@ def _tidy(table: Table) -> Table:
             raise FileProblem(_l("The column “%(name)s” appears twice in the first line.",
                                  name=header))
         seen.add(header.lower())
-    rows: list[list[str]] = []
-    blank_tail = 0
-    for raw in table.rows:
-        cells = [c.strip() for c in raw]
-        if not any(cells):
-            blank_tail += 1
-            rows.append([])
-            continue
-        blank_tail = 0
-        rows.append((cells + [""] * len(headers))[:len(headers)])
-    if blank_tail:
-        rows = rows[:-blank_tail]
-    if not any(rows):
-        raise FileProblem(_l("The file has a header line but no data rows."))
-    if len(rows) > MAX_ROWS:
-        raise FileProblem(_l("The file has more than %(n)d rows. Split it into smaller files.",
-                             n=MAX_ROWS))
-    return Table(headers=headers, rows=rows)
+    return headers
