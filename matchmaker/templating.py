@@ -2,6 +2,7 @@
 
 from flask import Flask
 
+from . import dates
 from .choices import country_name, language_name
 from .engine.taxonomy import load_taxonomy
 from .i18n import current_language
@@ -30,3 +31,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(tag_label)
     app.add_template_filter(country_name)
     app.add_template_filter(language_name)
+    dates.init_app(app)

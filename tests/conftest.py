@@ -33,6 +33,8 @@ def translated(lang: str, msgid: str, **values) -> str:
 def shown(lang: str, msgid: str, **values) -> str:
     """``msgid`` as a page in ``lang`` shows it: translated, formatted and HTML-escaped."""
     return str(escape(translated(lang, msgid, **values)))
+
+
 POSTGRES_URL = os.environ.get("MATCHMAKER_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 

@@ -1,7 +1,8 @@
-from datetime import datetime, time
+from datetime import datetime
 
 from flask import Blueprint, render_template, request
 
+from .. import dates
 from ..extensions import db
 from ..models import AuditEntry, Event
 from ..security import organizers_only
@@ -35,11 +36,12 @@ def index():
         pattern = f"%{who.lower()}%"
         query = query.where(db.or_(db.func.lower(AuditEntry.actor_label).like(pattern),
                                    db.func.lower(AuditEntry.target_label).like(pattern)))
+    zone = dates.reader_zone()  # the days of the reader's zone, the one the log is shown in
     start, end = _date("from"), _date("to")
     if start:
-        query = query.where(AuditEntry.created_at >= datetime.combine(start, time.min))
+        query = query.where(AuditEntry.created_at >= dates.utc_bounds(start, zone)[0])
     if end:
-        query = query.where(AuditEntry.created_at <= datetime.combine(end, time.max))
+        query = query.where(AuditEntry.created_at < dates.utc_bounds(end, zone)[1])
     page = db.paginate(query, page=request.args.get("page", 1, type=db_int), per_page=PAGE_SIZE,
                        error_out=False)
     events = db.session.scalars(db.select(Event).order_by(Event.name)).all()

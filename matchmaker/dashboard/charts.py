@@ -9,10 +9,10 @@ from itertools import accumulate
 from xml.etree import ElementTree  # noqa: S405  # nosec B405
 
 import pygal
-from flask_babel import format_date
 from flask_babel import gettext as _
 from pygal.style import Style
 
+from .. import dates
 from ..engine.taxonomy import load_taxonomy
 from ..i18n import current_language
 from .services import Dashboard
@@ -52,7 +52,7 @@ def requests(data: Dashboard) -> pygal.Graph:
 def acceptance(data: Dashboard) -> pygal.Graph:
     chart = pygal.Line(**COMMON, title=_("Requests sent and accepted, cumulative"),
                        x_label_rotation=30)
-    chart.x_labels = [format_date(day.day, "medium") for day in data.requests_by_day]
+    chart.x_labels = [dates.format_date(day.day) for day in data.requests_by_day]
     chart.add(_("Sent"), list(accumulate(day.sent for day in data.requests_by_day)))
     chart.add(_("Accepted"), list(accumulate(day.accepted for day in data.requests_by_day)))
     return chart
@@ -61,7 +61,7 @@ def acceptance(data: Dashboard) -> pygal.Graph:
 def slot_load(data: Dashboard) -> pygal.Graph:
     chart = pygal.StackedBar(**COMMON, title=_("Meetings per slot against table capacity"),
                              x_label_rotation=30)
-    chart.x_labels = [load.slot.starts_at.strftime("%H:%M") for load in data.slot_load]
+    chart.x_labels = [dates.slot_label(load.slot) for load in data.slot_load]
     chart.add(_("Scheduled meetings"), [load.meetings for load in data.slot_load])
     chart.add(_("Free tables"), [max(load.capacity - load.meetings, 0) for load in data.slot_load])
     return chart

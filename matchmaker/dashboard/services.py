@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from .. import dates
 from ..access import approved_companies_query
 from ..engine.taxonomy import load_taxonomy
 from ..events.services import status_counts
@@ -74,9 +75,10 @@ def _acceptance_rate(counts: dict[str, int]) -> float | None:
     return counts[RequestStatus.ACCEPTED] / answered if answered else None
 
 
-def _by_day(requests: list[MeetingRequest]) -> list[DayCount]:
-    sent = Counter(r.created_at.date() for r in requests)
-    accepted = Counter(r.responded_at.date() for r in requests
+def _by_day(event: Event, requests: list[MeetingRequest]) -> list[DayCount]:
+    """Days as the event's time zone counts them."""
+    sent = Counter(dates.wall_time(r.created_at, event).date() for r in requests)
+    accepted = Counter(dates.wall_time(r.responded_at, event).date() for r in requests
                        if r.responded_at and r.status == RequestStatus.ACCEPTED)
     return [DayCount(day, sent[day], accepted[day]) for day in sorted(sent | accepted)]
 
@@ -130,7 +132,7 @@ def dashboard(event: Event) -> Dashboard:
     nodes, edges = _network(companies, agreed)
     return Dashboard(
         registrations=status_counts(event), requests=counts,
-        acceptance_rate=_acceptance_rate(counts), requests_by_day=_by_day(requests),
+        acceptance_rate=_acceptance_rate(counts), requests_by_day=_by_day(event, requests),
         slot_load=_slot_load(event, agreed), companies=_company_meetings(companies, agreed),
         tag_coverage=_tag_coverage(companies), network_nodes=nodes, network_edges=edges,
     )

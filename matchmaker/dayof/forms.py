@@ -1,12 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
+from .. import dates
 from .services import MARKS
 
 
 class MarkForm(FlaskForm):
-    status = SelectField(_l("Status"), choices=[(mark, mark) for mark in MARKS])
+    status = SelectField(_l("Status"), choices=[SelectChoice(mark) for mark in MARKS])
 
 
 class BumpForm(FlaskForm):
@@ -16,5 +18,5 @@ class BumpForm(FlaskForm):
 
     def __init__(self, event, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.slot.choices = [(0, _l("First slot that works"))] + [
-            (s.id, s.starts_at.strftime("%H:%M")) for s in event.slots]
+        self.slot.choices = [SelectChoice(0, _l("First slot that works"))] + [
+            SelectChoice(s.id, dates.slot_label(s)) for s in event.slots]

@@ -4,7 +4,7 @@ bump goes through the schedule's ``edits.move()``, which checks every hard rule 
 companies once the schedule is published.
 
 Check-in times are stored in UTC like every other timestamp and shown in the event's time
-zone; "now" is ``clock.local_now()``, the local time slots are written in."""
+zone; "now" is ``dates.event_now()``, the local time slots are written in."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, clock
+from .. import audit, dates
 from ..extensions import db
 from ..models import (
     CheckIn,
@@ -33,7 +33,7 @@ from ..schedule import board as schedule_board
 from ..schedule.edits import move
 from ..schedule.errors import ScheduleError
 from ..schedule.live import LiveState, live_state
-from ..schedule.queries import approved_registrations, grid, is_scheduled, slot_label
+from ..schedule.queries import approved_registrations, grid, is_scheduled
 from ..unit_of_work import ServiceError
 
 MARKS = ("", *(status.value for status in DayStatus))  # "" clears the mark
@@ -88,8 +88,8 @@ def check_in_list(event: Event, search: str = "", show: str = "all") -> CheckInL
             without.append(registration)
         for user in registration.attendees:
             found = check_ins.get(user.id)
-            attendees.append(Attendee(user, registration, found, found and clock.local_time(
-                event, found.checked_in_at)))
+            attendees.append(Attendee(user, registration, found, found and dates.wall_time(
+                found.checked_in_at, event)))
     needle = search.strip().lower()
     shown = [a for a in attendees if _matches(a, needle) and _passes(a, show)]
     return CheckInList(attendees, shown, without)
@@ -203,9 +203,9 @@ def mark(event: Event, meeting: MeetingRequest, status: str, actor: User) -> Non
         raise DayOfError(_l("Choose held, no-show or running late."))
     if not is_scheduled(meeting):
         raise DayOfError(_l("Only a scheduled meeting can be marked."))
-    if status and clock.local_now(event) < meeting.slot.starts_at:
+    if status and dates.event_now(event) < meeting.slot.starts_at:
         raise DayOfError(_l("The meeting at %(time)s has not begun yet.",
-                            time=slot_label(meeting.slot)))
+                            time=dates.slot_label(meeting.slot)))
     if status == meeting.day_status:
         return
     audit.record("meeting_marked", actor, target=meeting, event=event,
@@ -223,7 +223,7 @@ def bump_options(event: Event, meeting: MeetingRequest, now: datetime | None = N
         -> list[Slot]:
     """The later slots, not begun yet, where both companies and a table are free (the
     schedule's hard rules)."""
-    now = now or clock.local_now(event)
+    now = now or dates.event_now(event)
     problems = schedule_board.slot_problems(event, meeting)
     return [s for s in event.slots if _is_later(s, meeting, now) and problems[s.id] is None]
 
@@ -235,7 +235,7 @@ def bump(event: Event, meeting: MeetingRequest, slot: Slot | None, actor: User) 
         raise DayOfError(_l("Only a scheduled meeting can be bumped."))
     if meeting.day_status != DayStatus.LATE:
         raise DayOfError(_l("Mark the meeting as running late before bumping it."))
-    now = clock.local_now(event)
+    now = dates.event_now(event)
     if slot is None:
         options = bump_options(event, meeting, now)
         if not options:
@@ -244,7 +244,7 @@ def bump(event: Event, meeting: MeetingRequest, slot: Slot | None, actor: User) 
         slot = options[0]
     elif not _is_later(slot, meeting, now):
         raise DayOfError(_l("Choose a slot after %(time)s that has not begun yet.",
-                            time=slot_label(meeting.slot)))
+                            time=dates.slot_label(meeting.slot)))
     _move_late_meeting(event, meeting, slot, actor)
     return slot
 
@@ -254,8 +254,8 @@ def _move_late_meeting(event: Event, meeting: MeetingRequest, slot: Slot, actor:
     table = schedule_board.Board.load(event).free_table(slot, frozenset({meeting.id}))
     audit.record("meeting_bumped", actor, target=meeting, event=event, details={
         "meeting": _meeting_label(meeting),
-        "from": f"{slot_label(meeting.slot)} {meeting.table.name}",
-        "to": f"{slot_label(slot)} {table.name if table else ''}".strip()})
+        "from": f"{dates.slot_label(meeting.slot)} {meeting.table.name}",
+        "to": f"{dates.slot_label(slot)} {table.name if table else ''}".strip()})
     meeting.day_status, meeting.day_status_at = "", None  # nothing has happened at the new time
     try:
         move(event, meeting, slot, table)

@@ -2,9 +2,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access
+from .. import access, dates
 from ..models import Event, Slot
-from ..schedule.queries import is_published, slot_label
+from ..schedule.queries import is_published
 from ..security import organizers_only
 from ..web import get_or_404
 from . import services
@@ -125,7 +125,7 @@ def bump(event_id: int, request_id: int):
     except services.DayOfError as error:
         return _render_meetings(viewer, str(error), 409)
     done = _("The meeting of %(a)s and %(b)s is moved to %(time)s at table %(table)s.",
-             a=meeting.sender.name, b=meeting.recipient.name, time=slot_label(slot),
+             a=meeting.sender.name, b=meeting.recipient.name, time=dates.slot_label(slot),
              table=meeting.table.name)
     if is_published(viewer.event):
         done += " " + _("Both companies are told.")

@@ -1,9 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .. import dates
 from ..models import Company, Event, Registration
 
 
@@ -26,8 +28,8 @@ class RegistrationForm(FlaskForm):
             kwargs.setdefault("attendees", [u.id for u in registration.attendees])
             kwargs.setdefault("slots", [s.id for s in registration.available_slots])
         super().__init__(**kwargs)
-        self.attendees.choices = [(m.id, m.name or m.email) for m in company.members]
-        self.slots.choices = [(s.id, s.starts_at.strftime("%H:%M")) for s in event.slots]
+        self.attendees.choices = [SelectChoice(m.id, m.name or m.email) for m in company.members]
+        self.slots.choices = [SelectChoice(s.id, dates.slot_label(s)) for s in event.slots]
 
     def validate_attendees(self, field):
         if not field.data:

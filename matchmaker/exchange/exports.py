@@ -1,4 +1,5 @@
-"""What an event export holds: only approved companies, and requests between two of them."""
+"""What an event export holds: only approved companies, and requests between two of them.
+Times are ISO 8601 with the UTC offset, in the event's time zone, which the header row names."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .. import access
+from .. import access, dates
 from ..extensions import db
 from ..models import Company, Event, MeetingRequest, RequestStatus
 
@@ -18,9 +19,15 @@ class Sheet:
     title: str
     headers: list[str]
     rows: list[list]
+    zone: str = ""  # the time zone of the columns in ``time_columns``
+    time_columns: tuple[str, ...] = ()
 
     def records(self) -> list[dict]:
         return [dict(zip(self.headers, row, strict=True)) for row in self.rows]
+
+    def header_row(self) -> list[str]:
+        """The headers a spreadsheet shows: "start (Europe/Paris)" for a time column."""
+        return [f"{h} ({self.zone})" if h in self.time_columns else h for h in self.headers]
 
 
 def approved_companies(event: Event) -> list[Company]:
@@ -57,10 +64,13 @@ def _requests(event: Event, statuses=None) -> list[MeetingRequest]:
 def requests_sheet(event: Event) -> Sheet:
     headers = ["id", "sender", "recipient", "status", "note", "reason", "discussion_level",
                "sent_at", "responded_at", "closed_at"]
+    zone = dates.event_zone(event)
     rows = [[r.id, r.sender.name, r.recipient.name, r.state, r.note, r.closing_reason,
-             r.discussion_level, _iso(r.created_at), _iso(r.responded_at), _iso(r.closed_at)]
+             r.discussion_level, dates.iso(r.created_at, zone), dates.iso(r.responded_at, zone),
+             dates.iso(r.closed_at, zone)]
             for r in _requests(event)]
-    return Sheet("Requests", headers, rows)
+    return Sheet("Requests", headers, rows, event.timezone,
+                 ("sent_at", "responded_at", "closed_at"))
 
 
 SCHEDULE_HEADERS = ["meeting_id", "day", "start", "end", "table", "company_a", "country_a",
@@ -71,12 +81,13 @@ def _schedule_rows(event: Event) -> list[tuple[MeetingRequest, list]]:
     agreed = _requests(event, [RequestStatus.ACCEPTED.value])
     agreed.sort(key=lambda r: (r.slot.starts_at.isoformat() if r.slot else "~",
                                r.table.position if r.table else 10**6, r.id))
+    zone = dates.event_zone(event)
     result = []
     for r in agreed:
         slot, table = r.slot, r.table
         result.append((r, [r.id, slot.starts_at.date().isoformat() if slot else "",
-                           slot.starts_at.strftime("%H:%M") if slot else "",
-                           slot.ends_at.strftime("%H:%M") if slot else "",
+                           dates.iso(slot.starts_at, zone, wall=True) if slot else "",
+                           dates.iso(slot.ends_at, zone, wall=True) if slot else "",
                            table.name if table else "", r.sender.name, r.sender.country,
                            r.recipient.name, r.recipient.country, r.discussion_level,
                            r.locked]))
@@ -84,7 +95,11 @@ def _schedule_rows(event: Event) -> list[tuple[MeetingRequest, list]]:
 
 
 def schedule_sheet(event: Event) -> Sheet:
-    return Sheet("Schedule", SCHEDULE_HEADERS, [row for _r, row in _schedule_rows(event)])
+    return _schedule_sheet("Schedule", event, [row for _r, row in _schedule_rows(event)])
+
+
+def _schedule_sheet(title: str, event: Event, rows: list[list]) -> Sheet:
+    return Sheet(title, SCHEDULE_HEADERS, rows, event.timezone, ("start", "end"))
 
 
 def table_sheets(event: Event) -> list[Sheet]:
@@ -94,14 +109,10 @@ def table_sheets(event: Event) -> list[Sheet]:
         if r.table is not None:
             by_table.setdefault(r.table.name, []).append(row)
     names = [t.name for t in event.tables if t.name in by_table]
-    return [Sheet(f"Table {name}", SCHEDULE_HEADERS, by_table[name]) for name in names]
+    return [_schedule_sheet(f"Table {name}", event, by_table[name]) for name in names]
 
 
 SHEETS = {"companies": companies_sheet, "requests": requests_sheet, "schedule": schedule_sheet}
-
-
-def _iso(value) -> str:
-    return value.isoformat(timespec="minutes") if value else ""
 
 
 # --- writers -------------------------------------------------------------------------------
@@ -118,7 +129,7 @@ def csv_stream(sheet: Sheet) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff"  # BOM: Excel then reads UTF-8
-    writer.writerow(sheet.headers)
+    writer.writerow(sheet.header_row())
     for row in sheet.rows:
         writer.writerow([_csv_value(v) for v in row])
         yield buffer.getvalue()
@@ -135,7 +146,7 @@ def xlsx_bytes(sheets: list[Sheet]) -> bytes:
     for sheet in sheets:
         title = _sheet_title(sheet.title, used)
         ws = workbook.create_sheet(title)
-        ws.append(sheet.headers)
+        ws.append(sheet.header_row())
         for row in sheet.rows:
             ws.append([_xlsx_value(v) for v in row])
     if not sheets:
@@ -162,7 +173,7 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 
 def json_text(event: Event, sheets: list[Sheet]) -> str:
-    document = {"event": {"id": event.id, "name": event.name}}
+    document = {"event": {"id": event.id, "name": event.name, "timezone": event.timezone}}
     for sheet in sheets:
         document[sheet.title.lower()] = sheet.records()
     return json.dumps(document, ensure_ascii=False, indent=1)

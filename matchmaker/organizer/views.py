@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from .. import access
 from ..events import services
@@ -107,7 +108,7 @@ def edit_program_item(event_id: int, item_id: int):
 def _program_page(event: Event, item):
     """The programme with the form to add an item, or to change ``item``."""
     form = ProgramItemForm(obj=None if item is None else _ItemFields(item))
-    form.companies.choices = [(r.company_id, r.company.name)
+    form.companies.choices = [SelectChoice(r.company_id, r.company.name)
                               for r in services.registrations_by_status(event, None)]
     if form.validate_on_submit():
         saved = services.save_program_item(event, _program_data(form), item)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import logout_user
 
-from .. import audit
+from .. import audit, dates
 from ..events.services import close_requests_of
 from ..extensions import db
 from ..mail import send_email
@@ -35,7 +35,13 @@ class PrivacyError(ServiceError):
 
 
 def _iso(value):
-    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else value
+    """A stored instant as ISO 8601 in UTC, offset included ("...+00:00")."""
+    return dates.iso(value, UTC, timespec="seconds") if isinstance(value, datetime) else value
+
+
+def _slot_iso(slot) -> str:
+    """A slot's start as ISO 8601 in its event's time zone, offset included."""
+    return dates.iso(slot.starts_at, dates.event_zone(slot.event), wall=True)
 
 
 def data_document(user: User) -> dict:
@@ -69,7 +75,7 @@ def data_document(user: User) -> dict:
         document["registrations"] = [
             {"event": r.event.name, "status": r.status, "reason": r.reason,
              "you_attend": r.id in attending, "registered_at": _iso(r.created_at),
-             "available_slots": [_iso(s.starts_at) for s in r.available_slots]}
+             "available_slots": [_slot_iso(s) for s in r.available_slots]}
             for r in registrations]
         requests = db.session.scalars(db.select(MeetingRequest).where(db.or_(
             MeetingRequest.sender_id == company.id, MeetingRequest.recipient_id == company.id))
@@ -80,7 +86,7 @@ def data_document(user: User) -> dict:
              "status": r.status, "note": r.note, "reason": r.reason,
              "discussion_level": r.discussion_level, "sent_by_you": r.sent_by_id == user.id,
              "created_at": _iso(r.created_at),
-             "slot": _iso(r.slot.starts_at) if r.slot else None,
+             "slot": _slot_iso(r.slot) if r.slot else None,
              "table": r.table.name if r.table else None}
             for r in requests]
         document["ratings"] = [

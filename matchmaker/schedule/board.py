@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from .. import dates
 from ..events.services import meeting_slots
 from ..models import (
     Event,
@@ -16,7 +17,7 @@ from ..models import (
     Slot,
 )
 from .errors import ScheduleError
-from .queries import ACCEPTED, agreed_meetings, approved_registrations, is_scheduled, slot_label
+from .queries import ACCEPTED, agreed_meetings, approved_registrations, is_scheduled
 from .runs import active_run
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class Board:
         """The first hard rule that placing ``meeting`` there breaks, in words; None if none.
         ``ignoring``: meetings that leave their places in the same change (a swap)."""
         ignoring = ignoring | {meeting.id}
-        at = slot_label(slot)
+        at = dates.slot_label(slot)
         for company in (meeting.sender, meeting.recipient):
             if company.id not in self.available:
                 return str(_l("%(name)s is not an approved participant.", name=company.name))
@@ -79,7 +80,7 @@ def slot_problems(event: Event, meeting: MeetingRequest) -> dict[int, str | None
     board = Board.load(event)
     return {slot.id: board.problem(meeting, slot, None)
             or (None if board.free_table(slot, frozenset({meeting.id}))
-                else str(_l("Every table is taken at %(time)s.", time=slot_label(slot))))
+                else str(_l("Every table is taken at %(time)s.", time=dates.slot_label(slot))))
             for slot in event.slots}
 
 

@@ -8,6 +8,7 @@ import logging
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from .. import dates
 from ..extensions import db
 from ..models import (
     Event,
@@ -23,7 +24,7 @@ from ..notifications.services import notify_meeting_change
 from .board import Board, check_changeable
 from .errors import ScheduleError
 from .places import bump_version, clear_places, release_stale, set_place
-from .queries import ACCEPTED, is_published, is_scheduled, slot_label
+from .queries import ACCEPTED, is_published, is_scheduled
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def move(event: Event, meeting: MeetingRequest, slot: Slot, table: MeetingTable 
     problem = board.problem(meeting, slot, table)
     table = table or board.free_table(slot, frozenset({meeting.id}))
     if problem is None and table is None:
-        problem = str(_l("Every table is taken at %(time)s.", time=slot_label(slot)))
+        problem = str(_l("Every table is taken at %(time)s.", time=dates.slot_label(slot)))
     if problem:
         raise ScheduleError(problem)
     if (meeting.slot_id, meeting.table_id) != (slot.id, table.id):

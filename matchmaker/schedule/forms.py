@@ -1,14 +1,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from .. import dates
 from .runs import TIME_LIMITS
 
 
 class GenerateForm(FlaskForm):
     time_limit = SelectField(_l("Time for the generator"), coerce=int, default=10,
-                             choices=[(s, _l("%(n)d seconds", n=s)) for s in TIME_LIMITS],
+                             choices=[SelectChoice(s, _l("%(n)d seconds", n=s))
+                                      for s in TIME_LIMITS],
                              description=_l("It stops earlier once the schedule is proven "
                                             "the best possible. Locked meetings stay where "
                                             "they are."))
@@ -22,10 +25,10 @@ class MoveForm(FlaskForm):
 
     def __init__(self, event, problems: dict[int, str | None], *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.slot.choices = [(s.id, s.starts_at.strftime("%H:%M") + (
+        self.slot.choices = [SelectChoice(s.id, dates.slot_label(s) + (
             f" — {problems[s.id]}" if problems.get(s.id) else "")) for s in event.slots]
-        self.table.choices = [(0, _l("First free table"))] + [(t.id, t.name)
-                                                               for t in event.tables]
+        self.table.choices = [SelectChoice(0, _l("First free table"))] + [
+            SelectChoice(t.id, t.name) for t in event.tables]
 
 
 class SwapForm(FlaskForm):
@@ -34,8 +37,9 @@ class SwapForm(FlaskForm):
 
     def __init__(self, meetings, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.other.choices = [(m.id, f"{m.slot.starts_at:%H:%M} · {m.table.name} · "
-                                     f"{m.sender.name} – {m.recipient.name}") for m in meetings]
+        self.other.choices = [SelectChoice(m.id, f"{dates.slot_label(m.slot)} · {m.table.name} · "
+                                                 f"{m.sender.name} – {m.recipient.name}")
+                              for m in meetings]
 
 
 class ReasonForm(FlaskForm):
@@ -45,7 +49,7 @@ class ReasonForm(FlaskForm):
 
 class RatingForm(FlaskForm):
     rating = RadioField(_l("How useful was the meeting?"), coerce=int,
-                        choices=[(n, str(n)) for n in range(1, 6)],
+                        choices=[SelectChoice(n, str(n)) for n in range(1, 6)],
                         validators=[DataRequired(_l("Choose a rating from 1 to 5."))])
     follow_up = BooleanField(_l("We will follow up"))
     comment = TextAreaField(_l("Comment (only the organizer sees it)"),

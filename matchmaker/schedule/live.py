@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from .. import clock
+from .. import dates
 from ..extensions import db
 from ..models import (
     CheckIn,
@@ -55,7 +55,7 @@ def arrived_companies(event: Event) -> set[int]:
 
 
 def live_state(event: Event) -> LiveState:
-    now = clock.local_now(event)
+    now = dates.event_now(event)
     slot = current_slot(event, now)
     arrived = arrived_companies(event)
     marked = db.session.scalar(db.select(MeetingRequest.id).where(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask_babel import format_date
 from sqlalchemy.orm import joinedload
 
 from ..events.services import registrations_by_status
@@ -25,13 +24,6 @@ log = logging.getLogger(__name__)
 
 
 ACCEPTED = RequestStatus.ACCEPTED.value
-
-
-def slot_label(slot: Slot) -> str:
-    """"18:20"; with the date when the event spans several days."""
-    clock = slot.starts_at.strftime("%H:%M")
-    return clock if len(slot.event.days) <= 1 else f"{format_date(slot.starts_at, 'short')} " \
-                                                    f"{clock}"
 
 
 def agreed_meetings(event: Event) -> list[MeetingRequest]:

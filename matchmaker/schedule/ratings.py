@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock
+from .. import dates
 from ..access import Viewer
 from ..extensions import db
 from ..models import (
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 def event_is_over(event: Event) -> bool:
-    return bool(event.slots) and clock.local_now(event) >= max(s.ends_at for s in event.slots)
+    return bool(event.slots) and dates.event_now(event) >= max(s.ends_at for s in event.slots)
 
 
 def rating_of(meeting: MeetingRequest, company_id: int) -> MeetingRating | None:

@@ -12,7 +12,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import access
+from .. import access, dates
 from ..models import Company, Event, MeetingTable, Slot
 from ..security import organizers_only
 from ..web import db_int, get_or_404, render_form
@@ -143,7 +143,7 @@ def move(event_id: int, request_id: int):
     if slot.event_id != event_id or (table and table.event_id != event_id):
         abort(404)
     return _change(event_id, request_id, lambda e, m: edits.move(e, m, slot, table),
-                   _("The meeting is moved to %(time)s.", time=queries.slot_label(slot)))
+                   _("The meeting is moved to %(time)s.", time=dates.slot_label(slot)))
 
 
 @bp.route("/events/<int:event_id>/schedule/meetings/<int:request_id>/swap", methods=["POST"])

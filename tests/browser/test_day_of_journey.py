@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import expect
 
-from matchmaker import clock
+from matchmaker import dates
 from matchmaker.schedule import edits, publishing
 from tests.browser.conftest import log_in
 from tests.web import conftest as event_fixtures
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def evening(make_event, make_participant, monkeypatch):
-    monkeypatch.setattr(clock, "local_now", lambda _event: datetime(2026, 11, 19, 18, 25))
+    monkeypatch.setattr(dates, "event_now", lambda _event: datetime(2026, 11, 19, 18, 25))
     event = make_event(tables="T1-T4")
     companies = {key: make_participant(key, event, name=name, **extra)[1] for key, name, extra in (
         ("anna", "Feinwerk Enz GmbH", {}), ("bert", "Weißgerber Optik GmbH", {}),

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from matchmaker import clock
+from matchmaker import dates
 from matchmaker.extensions import db
 from matchmaker.models import (
     AuditEntry,
@@ -38,7 +38,7 @@ def at(monkeypatch):
     def set_clock(hhmm: str) -> None:
         hours, minutes = map(int, hhmm.split(":"))
         moment = EVENING_DAY + timedelta(hours=hours, minutes=minutes)
-        monkeypatch.setattr(clock, "local_now", lambda _event: moment)
+        monkeypatch.setattr(dates, "event_now", lambda _event: moment)
 
     return set_clock
 

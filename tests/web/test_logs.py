@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 
 import pytest
 
@@ -83,3 +84,48 @@ def test_text_lines_escape_user_text_too(tmp_path):
     line = handler.format(record)
     assert "\n" not in line and "\u2028" not in line
     assert line.endswith("company Evil\\n2026-01-01 00:00:00 INFO matchmaker: forged\\u2028")
+
+
+def matchmaker_handler() -> logging.Handler:
+    return next(h for h in logging.getLogger().handlers if getattr(h, "matchmaker", False))
+
+
+def test_the_text_access_line_says_method_route_status_and_time(tmp_path):
+    """As the JSON line's fields: the route pattern, never the URL with its token."""
+    from tests.conftest import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'text.db'}", tmp_path, LOG_FORMAT="text")
+    handler, lines = matchmaker_handler(), []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            lines.append(handler.format(record))
+
+    keeper = Keep()
+    logging.getLogger().addHandler(keeper)
+    try:
+        app.test_client().get("/auth/reset/secret-reset-token-value")
+    finally:
+        logging.getLogger().removeHandler(keeper)
+    (line,) = [entry for entry in lines if "matchmaker.access" in entry]
+    assert re.search(r"matchmaker\.access: request GET /auth/reset/<token> 302 \d+(\.\d)? ms$",
+                     line), line
+    assert "secret-reset-token-value" not in "".join(lines)
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_werkzeug_colours_never_reach_the_log(tmp_path, log_format):
+    """The development server paints a 404 line yellow with terminal escapes; the log keeps
+    the words only (the text format would otherwise write them as \\x1b[33m)."""
+    from tests.conftest import make_app
+
+    make_app(f"sqlite:///{tmp_path / 'dev.db'}", tmp_path, LOG_FORMAT=log_format)
+    handler = matchmaker_handler()
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1,
+                               '127.0.0.1 - - [03/Dec/2026 22:40:00] "%s" %s %s',
+                               ("\x1b[33mGET /nowhere HTTP/1.1\x1b[0m", "404", "-"), None)
+    assert handler.filter(record)
+    line = handler.format(record)
+    message = json.loads(line)["message"] if log_format == "json" else line
+    assert message.endswith('"GET /nowhere HTTP/1.1" 404 -')
+    assert "\x1b" not in line and "x1b" not in line and "u001b" not in line

@@ -383,7 +383,7 @@ def test_publish_tells_companies_and_later_changes_tell_both_sides(scheduled, ou
     assert told == {c["anna"].id, c["yann"].id}
     last = outbox.messages()[-2:]
     assert any("Your meeting with Feinwerk Enz GmbH was moved" in m for m in last)
-    assert any("19:00, table T2" in m for m in last)
+    assert any("19:00 (Paris time), table T2" in m for m in last)
 
 
 def test_no_notices_before_publication(scheduled):

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from matchmaker import clock
+from matchmaker import dates
 from matchmaker.extensions import db
 from matchmaker.models import RegistrationStatus
 from matchmaker.schedule import edits, engine_adapter, publishing, queries, ratings, runs
@@ -187,7 +187,9 @@ def test_agenda_hides_times_until_published(client, world):
     assert client.get(f"/events/{event.id}/agenda.ics").status_code == 404
     publishing.publish(event)
     page = client.get(f"/events/{event.id}/agenda").get_data(as_text=True)
-    assert "18:20–18:40" in page and "T1" in page and "Housings for thermal cameras" in page
+    # CLDR's interval for English: thin spaces around the dash
+    assert "18:20\u2009–\u200918:40" in page and "T1" in page
+    assert "Housings for thermal cameras" in page
     assert f"/events/{event.id}/companies/{meeting.recipient_id}" in page
 
 
@@ -232,12 +234,12 @@ def test_ratings_after_the_event(client, world, monkeypatch):
     login(client, "anna")
     url = f"/events/{event.id}/agenda/meetings/{meeting.id}/rating"
     prefix = f"m{meeting.id}-"
-    monkeypatch.setattr(clock, "local_now", lambda _event: datetime(2026, 11, 19, 21, 5))
+    monkeypatch.setattr(dates, "event_now", lambda _event: datetime(2026, 11, 19, 21, 5))
     early = client.post(url, data={prefix + "rating": 4})
     assert early.status_code == 409, early.location
     assert "once the event is over" in early.get_data(as_text=True)
 
-    monkeypatch.setattr(clock, "local_now", lambda _event: datetime(2026, 11, 20, 9))
+    monkeypatch.setattr(dates, "event_now", lambda _event: datetime(2026, 11, 20, 9))
     assert client.post(url, data={prefix + "rating": 9}).status_code == 400
     page = client.get(f"/events/{event.id}/agenda").get_data(as_text=True)
     assert "How useful was the meeting?" in page
