@@ -1,5 +1,6 @@
-"""WTForms' deprecation warnings are errors in this suite (filterwarnings in pyproject.toml), so a form that
-declares choices the way WTForms 3.4 no longer accepts fails the test that renders it."""
+"""WTForms' deprecation warnings are errors in this suite (filterwarnings in pyproject.toml),
+so a form that declares choices the way WTForms 3.4 no longer accepts fails the test that
+renders it."""
 
 import pytest
 from wtforms import Form, SelectField

@@ -26,10 +26,10 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import parse
 
-from .. import jobs
 from ..extensions import db, limiter
 from ..mail import send_email
 from ..models import User
+from ..unit_of_work import after_commit
 from . import services, twofactor
 
 log = logging.getLogger(__name__)
@@ -136,7 +136,7 @@ def _tell_owner(account: str) -> None:
         if user is None:
             return
         # In the background: the 429 comes as fast for a known account as for an unknown one.
-        jobs.enqueue(send_lock_notice, user.id, url_for("auth.forgot_password", _external=True))
+        after_commit(send_lock_notice, user.id, url_for("auth.forgot_password", _external=True))
     except Exception:  # a notice that cannot go out must not turn the 429 into a 500
         log.exception("could not tell the owner of %s about failed logins", account)
 
