@@ -9,8 +9,10 @@ import re
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+import sqlalchemy as sa
 from babel.support import Translations
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
@@ -33,7 +35,40 @@ def translated(lang: str, msgid: str, **values) -> str:
 def shown(lang: str, msgid: str, **values) -> str:
     """``msgid`` as a page in ``lang`` shows it: translated, formatted and HTML-escaped."""
     return str(escape(translated(lang, msgid, **values)))
-POSTGRES_URL = os.environ.get("MATCHMAKER_TEST_DATABASE_URL")
+
+
+def worker_database_url(url: str | None) -> str | None:
+    """Under pytest-xdist, ``url`` with the worker's own database, ``<name>_gw0``, ``<name>_gw1``,
+    ..., created when missing: every test drops and creates all tables, so workers cannot share.
+    The databases are kept for the next run."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    given = sa.make_url(url)
+    name = f"{given.database}_{worker}"
+    server = sa.create_engine(given.set(drivername="postgresql+psycopg"),
+                              isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        if conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                       {"name": name}) is None:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
+def worker_redis_url(url: str, worker: str) -> str:
+    """``url`` with a Redis database of the worker's own (the rate-limit tests flush theirs):
+    gw0 keeps the number, gw1 takes the one below, and so on."""
+    given = urlsplit(url)
+    number = (int(given.path.strip("/") or 0) - int(worker.removeprefix("gw"))) % 16
+    return given._replace(path=f"/{number}").geturl()
+
+
+POSTGRES_URL = worker_database_url(os.environ.get("MATCHMAKER_TEST_DATABASE_URL"))
+if os.environ.get("PYTEST_XDIST_WORKER"):  # read by tests/web/test_rate_limit_redis.py
+    os.environ["MATCHMAKER_TEST_REDIS_URL"] = worker_redis_url(
+        os.environ.get("MATCHMAKER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        os.environ["PYTEST_XDIST_WORKER"])
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
