@@ -4,6 +4,7 @@ set (CI sets it), again on PostgreSQL."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 from email import message_from_bytes, policy
@@ -70,6 +71,22 @@ if os.environ.get("PYTEST_XDIST_WORKER"):  # read by tests/web/test_rate_limit_r
         os.environ.get("MATCHMAKER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
         os.environ["PYTEST_XDIST_WORKER"])
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+# Tests whose outcome depends on the CPU a search gets within its time limit run alone under
+# pytest-xdist: each takes an exclusive lock that every other test shares.
+RUN_ALONE = {"test_scheduling.py", "test_scheduling_gaps.py"}
+
+
+@pytest.fixture(autouse=True)
+def _cpu_share(request, tmp_path_factory):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        yield
+        return
+    shared_by_the_workers = tmp_path_factory.getbasetemp().parent / "cpu.lock"
+    with open(shared_by_the_workers, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if request.node.path.name in RUN_ALONE else fcntl.LOCK_SH)
+        yield
 
 
 def database_url(backend: str, tmp_path) -> str:
