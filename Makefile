@@ -3,15 +3,17 @@ VENV    := .venv
 PYTHON  := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
 PORT    ?= 5000
+# pytest-xdist workers for make test: one per core; WORKERS=0 runs in this process.
+WORKERS ?= auto
 PO      := $(wildcard matchmaker/translations/*/LC_MESSAGES/messages.po)
 MO      := $(PO:.po=.mo)
 
-.PHONY: install run test bench load lint browser translations extract-messages clean
+.PHONY: install run test wheel bench load lint browser translations extract-messages clean
 
 $(PYTHON):
 	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PYTHON)
+$(STAMP): pyproject.toml setup.py | $(PYTHON)
 	$(PYTHON) -m pip install --quiet --upgrade pip setuptools wheel
 	$(PYTHON) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
@@ -40,8 +42,16 @@ browser:
 	  if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund; \
 	  else echo "npm missing: accessibility tests will be skipped (apt-get install npm)"; fi; }
 
+# Idle workers take tests from busy ones (worksteal evens out long tests); each worker has
+# databases of its own (PostgreSQL <name>_gw0, <name>_gw1, ...; see tests/conftest.py).
 test: install browser
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -n $(WORKERS) --dist worksteal $(PYTEST_ARGS)
+
+# The deployable artefact: dist/matchmaker-*.whl with templates, static files, migrations and the
+# compiled catalogues inside (see README, "Deploying with PostgreSQL").
+wheel: | $(PYTHON)
+	rm -rf build  # setuptools never empties it: a deleted template would stay in the wheel
+	$(PYTHON) -m pip wheel --quiet --no-deps --wheel-dir dist .
 
 bench: install
 	@for bench in benchmarks/bench_*.py; do echo "== $$bench"; $(PYTHON) $$bench $(BENCH_ARGS) || exit 1; done

@@ -11,18 +11,15 @@ from sqlalchemy.engine import Engine
 from . import config as config_layers
 from . import logs
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Templates, static files and migrations sit next to this file, as in Flask's tutorial (in a
+# checkout, links to the top-level folders; in a wheel, the files). The instance folder holds a
+# deployment's own data, so it is never inside the package: ./instance unless set.
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    instance_path = os.environ.get("MATCHMAKER_INSTANCE_PATH", str(PROJECT_ROOT / "instance"))
-    app = Flask(
-        __name__,
-        instance_path=instance_path,
-        instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
-    )
+    instance_path = os.path.abspath(os.environ.get("MATCHMAKER_INSTANCE_PATH") or "instance")
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     from .web import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # huge ids: 404, not a database error
@@ -52,7 +49,7 @@ def _init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     # Batch mode: SQLite cannot ALTER most things in place.
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
     bootstrap.init_app(app)
     mail.init_app(app)

@@ -4,13 +4,16 @@ set (CI sets it), again on PostgreSQL."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+import sqlalchemy as sa
 from babel.support import Translations
 from flask.globals import _cv_app
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -35,8 +38,55 @@ def shown(lang: str, msgid: str, **values) -> str:
     return str(escape(translated(lang, msgid, **values)))
 
 
-POSTGRES_URL = os.environ.get("MATCHMAKER_TEST_DATABASE_URL")
+def worker_database_url(url: str | None) -> str | None:
+    """Under pytest-xdist, ``url`` with the worker's own database, ``<name>_gw0``, ``<name>_gw1``,
+    ..., created when missing: every test drops and creates all tables, so workers cannot share.
+    The databases are kept for the next run."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    given = sa.make_url(url)
+    name = f"{given.database}_{worker}"
+    server = sa.create_engine(given.set(drivername="postgresql+psycopg"),
+                              isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        if conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                       {"name": name}) is None:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
+def worker_redis_url(url: str, worker: str) -> str:
+    """``url`` with a Redis database of the worker's own (the rate-limit tests flush theirs):
+    gw0 keeps the number, gw1 takes the one below, and so on."""
+    given = urlsplit(url)
+    number = (int(given.path.strip("/") or 0) - int(worker.removeprefix("gw"))) % 16
+    return given._replace(path=f"/{number}").geturl()
+
+
+POSTGRES_URL = worker_database_url(os.environ.get("MATCHMAKER_TEST_DATABASE_URL"))
+if os.environ.get("PYTEST_XDIST_WORKER"):  # read by tests/web/test_rate_limit_redis.py
+    os.environ["MATCHMAKER_TEST_REDIS_URL"] = worker_redis_url(
+        os.environ.get("MATCHMAKER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        os.environ["PYTEST_XDIST_WORKER"])
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+# Tests whose outcome depends on the CPU a search gets within its time limit run alone under
+# pytest-xdist: each takes an exclusive lock that every other test shares.
+RUN_ALONE = {"test_scheduling.py", "test_scheduling_gaps.py"}
+
+
+@pytest.fixture(autouse=True)
+def _cpu_share(request, tmp_path_factory):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        yield
+        return
+    shared_by_the_workers = tmp_path_factory.getbasetemp().parent / "cpu.lock"
+    with open(shared_by_the_workers, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if request.node.path.name in RUN_ALONE else fcntl.LOCK_SH)
+        yield
 
 
 def database_url(backend: str, tmp_path) -> str:
