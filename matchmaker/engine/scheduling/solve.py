@@ -56,15 +56,23 @@ def solve(
         out = minimise_gaps(pb, requests, deadline - FEASIBLE_SHARE * (deadline - time.monotonic()))
         if out.assignment is not None:
             report("gaps", every, upper)
-            return build_result(instance, pb, out.assignment, upper, out.proven)
+            st = load(State(pb), out.assignment, out.interp)
+            polish_gaps(st, min(deadline, time.monotonic() + POLISH_SECONDS))  # earlier slots
+            return _result(instance, pb, st, upper, out.proven)
     if not _reached(st.weight, upper) and milp_size(pb, requests) <= MILP_MAX_COLUMNS:
         st, upper = _exact(pb, requests, st, upper, deadline)
         report("milp", st.weight, upper)
     spread(st, _by_person(pb, requests))
-    assignment = {r: s for r, s in enumerate(st.slot_of) if s >= 0}
-    assignment, gaps_optimal = _fewer_gaps(pb, st, assignment, deadline)
+    st, gaps_optimal = _fewer_gaps(pb, st, deadline)
     report("gaps", st.weight, upper)
-    return build_result(instance, pb, assignment, upper, gaps_optimal)
+    return _result(instance, pb, st, upper, gaps_optimal)
+
+
+def _result(
+    instance: ScheduleInstance, pb: Problem, st: State, upper: float, gaps_optimal: bool
+) -> ScheduleResult:
+    assignment = {r: s for r, s in enumerate(st.slot_of) if s >= 0}
+    return build_result(instance, pb, assignment, st.interpreted(), upper, gaps_optimal)
 
 
 def _reached(weight: float, upper: float) -> bool:
@@ -78,24 +86,28 @@ def _exact(
     out = solve_milp(pb, requests, 0.7 * (deadline - time.monotonic()))
     upper = min(upper, out.dual_bound)
     if out.assignment is not None and sum(pb.weight[r] for r in out.assignment) > st.weight:
-        st = load(State(pb), out.assignment)
+        st = load(State(pb), out.assignment, out.interp)
     if out.optimal:  # HiGHS proved it (to 1e-9): snap the bound to the optimum
         upper = min(upper, st.weight)
     return st, upper
 
 
-def _fewer_gaps(
-    pb: Problem, st: State, assignment: dict[int, int], deadline: float
-) -> tuple[dict[int, int], bool]:
-    """Local moves first (cheap), then SAT on events small enough to encode."""
-    if not assignment or count_gaps(pb, assignment) == 0:
-        return assignment, True
+def _fewer_gaps(pb: Problem, st: State, deadline: float) -> tuple[State, bool]:
+    """Local moves first (cheap; they also move meetings earlier at equal gaps), then SAT on
+    events small enough to encode, then the local moves again (earlier, same gaps)."""
     polish_gaps(st, min(deadline, time.monotonic() + POLISH_SECONDS))
     assignment = {r: s for r, s in enumerate(st.slot_of) if s >= 0}
+    interp = st.interpreted()
+    if count_gaps(pb, assignment, interp) == 0:
+        return st, True
     if not _small(pb, list(assignment)):
-        return assignment, count_gaps(pb, assignment) == 0
-    out = minimise_gaps(pb, list(assignment), deadline - SAT_MARGIN, start=assignment)
-    return (out.assignment or assignment), out.proven
+        return st, False
+    out = minimise_gaps(pb, list(assignment), deadline - SAT_MARGIN, assignment, interp)
+    if out.assignment is None or out.assignment == assignment and out.interp == interp:
+        return st, out.proven
+    st = load(State(pb), out.assignment, out.interp)
+    polish_gaps(st, min(deadline, time.monotonic() + POLISH_SECONDS))
+    return st, out.proven
 
 
 def _small(pb: Problem, requests: list[int]) -> bool:
