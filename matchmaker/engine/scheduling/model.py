@@ -105,7 +105,7 @@ def compile_problem(inst: ScheduleInstance) -> Problem:
             served = 0
             for x in serve:
                 served |= interp_avail[x]
-            if not ok & served:
+            if ok and not ok & served:
                 unserved.add(len(allowed))
             ok &= served
             serve = tuple(x for x in serve if interp_avail[x] & ok)

@@ -106,15 +106,12 @@ def _unscheduled(
         busy[pb.rb[r]] |= 1 << s
         load[s] += pb.uses_table[r]
     full = sum(1 << s for s in range(pb.n_slots) if load[s] >= pb.capacity[s])
-    # slots where the two sides and a table are free: only an interpreter could be missing
-    idle = [pb.allowed[r] & ~busy[pb.ra[r]] & ~busy[pb.rb[r]] & ~(full if pb.uses_table[r] else 0)
-            for r in range(len(pb.requests))]
-    return [_why_not(inst, pb, r, count, idle[r]) for r in range(len(pb.requests))
+    return [_why_not(inst, pb, r, count, busy, full) for r in range(len(pb.requests))
             if r not in assignment]
 
 
 def _why_not(
-    inst: ScheduleInstance, pb: Problem, r: int, count: list[int], idle: int
+    inst: ScheduleInstance, pb: Problem, r: int, count: list[int], busy: list[int], full: int
 ) -> Unscheduled:
     """Why request r is not held, in the organizer's words."""
     a, b = pb.ra[r], pb.rb[r]
@@ -140,9 +137,12 @@ def _why_not(
         if person.max_meetings is not None and count[p] >= pb.cap[p]:
             return Unscheduled(a_id, b_id, f"cap of {person.max_meetings} meetings reached for "
                                f"{person.id}", index, "cap", person.id, person.max_meetings)
+    # slots where the two sides and a table are free: only an interpreter is missing there
+    idle = want & pb.avail[a] & pb.avail[b] & ~busy[a] & ~busy[b] & ~(
+        full if pb.uses_table[r] else 0)
     if pb.eligible[r] and idle:
-        return Unscheduled(a_id, b_id, "no interpreter left: in every slot both could use, "
-                           "every interpreter who could serve them is already taken", index,
+        return Unscheduled(a_id, b_id, "no interpreter left: in the slots where both are still "
+                           "free, no interpreter who could serve them is", index,
                            "no_interpreter")
     return Unscheduled(a_id, b_id, "no common free slot left: in every slot both could use, one "
                        "of them or every table is already taken", index, "taken")
