@@ -70,9 +70,9 @@ def _constraints(pb: Problem, requests: list[int], max_windows: int):
             if limit < len(cols):
                 rows.append(cols)
                 rhs.append(limit)
+        interpreted = [j for j in inside if pb.eligible[requests[j]]] if sets else []
         for group in sets:
-            cols = [j for j in inside if pb.eligible[requests[j]]
-                    and set(pb.eligible[requests[j]]) <= group]
+            cols = [j for j in interpreted if group.issuperset(pb.eligible[requests[j]])]
             limit = sum((pb.interp_avail[i] & window).bit_count() for i in group)
             if limit < len(cols):
                 rows.append(cols)

@@ -29,7 +29,12 @@ class MilpOutcome:
 
 
 def milp_size(pb: Problem, requests: list[int]) -> int:
-    return len(_columns(pb, requests))
+    """Number of columns, counted without building them."""
+    return sum(
+        sum((pb.allowed[r] & pb.interp_avail[i]).bit_count() for i in pb.eligible[r])
+        if pb.eligible[r] else pb.allowed[r].bit_count()
+        for r in requests
+    )
 
 
 def _columns(pb: Problem, requests: list[int]) -> list[tuple[int, int, int]]:

@@ -32,6 +32,7 @@ class State:
         self.interp_of = [-1] * len(pb.ra)
         self.serving: list[dict[int, int]] = [{} for _ in range(pb.n_slots)]  # interp -> request
         self.ibusy = list(pb.interp_busy)
+        self.no_path: list[set[tuple[int, ...]]] = [set() for _ in range(pb.n_slots)]
         self.weight = 0.0
         self.log: list[tuple[int, int]] = []  # (request, slot it had before the change)
 
@@ -55,8 +56,12 @@ class State:
             direct |= self.pb.interp_avail[i] & ~self.ibusy[i]
         out = slots & direct
         for s in bits(slots & ~direct):
+            if self.pb.eligible[r] in self.no_path[s]:
+                continue
             if self._path(r, s) is not None:
                 out |= 1 << s
+            else:  # stays so until a meeting leaves slot s
+                self.no_path[s].add(self.pb.eligible[r])
         return out
 
     def _path(self, r: int, s: int) -> list[tuple[int, int]] | None:
@@ -132,6 +137,7 @@ class State:
             self.full &= ~(1 << s)
         i = self.interp_of[r]
         if i >= 0:
+            self.no_path[s].clear()
             del self.serving[s][i]
             self.ibusy[i] &= ~(1 << s)
             self.interp_of[r] = -1
@@ -267,9 +273,23 @@ def insert(st: State, r: int, depth: int) -> bool:
         return True
     mark = len(st.log)
     for s in bits(st.pb.allowed[r] & ~_full_for(st, r)):
-        if all(relocate(st, x, 1 << s, depth - 1) for x in st.blockers(r, s)) \
-                and st.free_slots(r) >> s & 1:
+        if all(relocate(st, x, 1 << s, depth - 1) for x in st.blockers(r, s)) and (
+                st.free_slots(r) >> s & 1 or _free_interpreter(st, r, s, depth)):
             st.place(r, s)
+            return True
+        st.rollback(mark)
+    return False
+
+
+def _free_interpreter(st: State, r: int, s: int, depth: int) -> bool:
+    """Make r fit in slot s by moving a meeting that holds one of r's interpreters there."""
+    pb = st.pb
+    mark = len(st.log)
+    for i in pb.eligible[r]:
+        m = st.serving[s].get(i)
+        if m is None or not pb.interp_avail[i] >> s & 1:
+            continue
+        if relocate(st, m, 1 << s, depth - 1) and st.free_slots(r) >> s & 1:
             return True
         st.rollback(mark)
     return False
@@ -299,9 +319,10 @@ def load(st: State, assignment: dict[int, int], interp: dict[int, int] | None = 
 
 
 def repair(st: State, order: list[int], favoured: set[int], deadline: float) -> None:
-    """Greedy fill, then try to add each missing favoured request by chain swaps and short
-    relocations, then fill again with whatever still fits."""
-    greedy(st, order)
+    """Greedy fill with the favoured requests, then try to add each missing one by chain swaps
+    and short relocations, then fill with whatever still fits (the others coming in first
+    would take the tables a repair needs)."""
+    greedy(st, [r for r in order if r in favoured])
     for r in order:
         if r not in favoured or deadline_passed(deadline):
             continue
@@ -311,6 +332,36 @@ def repair(st: State, order: list[int], favoured: set[int], deadline: float) -> 
                 st.rollback(mark)
     greedy(st, order)
     st.log.clear()
+
+
+def exchange(st: State, order: list[int]) -> None:
+    """Hold a missing request in place of a lighter meeting: where both its sides are free but
+    the tables (or its interpreters) are taken, drop the lightest meeting that frees one."""
+    pb = st.pb
+    for r in order:
+        if st.slot_of[r] >= 0 or not st.can_take(r):
+            continue
+        for s in bits(pb.allowed[r] & ~st.busy[pb.ra[r]] & ~st.busy[pb.rb[r]]):
+            if _swap_in(st, r, s):
+                break
+    st.log.clear()
+
+
+def _swap_in(st: State, r: int, s: int) -> bool:
+    pb = st.pb
+    w = pb.weight[r]
+    candidates = [m for i in pb.eligible[r] if (m := st.serving[s].get(i)) is not None
+                  and pb.weight[m] < w]
+    if pb.uses_table[r] and st.full >> s & 1:
+        candidates += [m for m in st.members[s] if pb.weight[m] < w and pb.uses_table[m]]
+    mark = len(st.log)
+    for m in sorted(candidates, key=pb.weight.__getitem__):
+        st.remove(m)
+        if st.free_slots(r) >> s & 1:
+            st.place(r, s)
+            return True
+        st.rollback(mark)
+    return False
 
 
 def spread(st: State, by_person: dict[int, list[int]]) -> None:

@@ -19,7 +19,14 @@ from collections.abc import Callable
 
 from matchmaker.engine.scheduling.bound import lp_bound
 from matchmaker.engine.scheduling.exact import milp_size, solve_milp
-from matchmaker.engine.scheduling.heuristic import State, load, polish_gaps, repair, spread
+from matchmaker.engine.scheduling.heuristic import (
+    State,
+    exchange,
+    load,
+    polish_gaps,
+    repair,
+    spread,
+)
 from matchmaker.engine.scheduling.model import Problem, compile_problem
 from matchmaker.engine.scheduling.result import build_result
 from matchmaker.engine.scheduling.satgaps import count_gaps, minimise_gaps
@@ -49,6 +56,7 @@ def solve(
     order = sorted(requests, key=lambda r: (-bound.x[r], -pb.weight[r], pb.allowed[r].bit_count()))
     st = State(pb)
     repair(st, order, {r for r in requests if bound.x[r] > 0.5}, deadline)
+    exchange(st, order)
     upper = bound.value
     report("heuristic", st.weight, upper)
     every = sum(pb.weight[r] for r in requests)
