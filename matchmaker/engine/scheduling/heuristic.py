@@ -273,23 +273,9 @@ def insert(st: State, r: int, depth: int) -> bool:
         return True
     mark = len(st.log)
     for s in bits(st.pb.allowed[r] & ~_full_for(st, r)):
-        if all(relocate(st, x, 1 << s, depth - 1) for x in st.blockers(r, s)) and (
-                st.free_slots(r) >> s & 1 or _free_interpreter(st, r, s, depth)):
+        if all(relocate(st, x, 1 << s, depth - 1) for x in st.blockers(r, s)) \
+                and st.free_slots(r) >> s & 1:
             st.place(r, s)
-            return True
-        st.rollback(mark)
-    return False
-
-
-def _free_interpreter(st: State, r: int, s: int, depth: int) -> bool:
-    """Make r fit in slot s by moving a meeting that holds one of r's interpreters there."""
-    pb = st.pb
-    mark = len(st.log)
-    for i in pb.eligible[r]:
-        m = st.serving[s].get(i)
-        if m is None or not pb.interp_avail[i] >> s & 1:
-            continue
-        if relocate(st, m, 1 << s, depth - 1) and st.free_slots(r) >> s & 1:
             return True
         st.rollback(mark)
     return False
