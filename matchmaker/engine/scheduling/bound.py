@@ -64,7 +64,11 @@ def _constraints(pb: Problem, requests: list[int], max_windows: int):
             for p in (pb.ra[r], pb.rb[r]):
                 per_person.setdefault(p, []).append(j)
                 reach[p] = reach.get(p, 0) | pb.allowed[r]
-        _room_row(pb, requests, inside, window, rows, rhs)
+        if all(pb.uses_table[requests[j]] for j in inside):
+            _room_row(pb, inside, reach, window, rows, rhs)
+        else:
+            users = [j for j in inside if pb.uses_table[requests[j]]]
+            _room_row(pb, users, _reach(pb, requests, users), window, rows, rhs)
         for p, cols in per_person.items():
             limit = min(pb.cap[p], reach[p].bit_count())
             if limit < len(cols):
@@ -80,16 +84,20 @@ def _constraints(pb: Problem, requests: list[int], max_windows: int):
     return rows, rhs
 
 
-def _room_row(pb: Problem, requests: list[int], inside: list[int], window: int,
-              rows: list[list[int]], rhs: list[float]) -> None:
-    """Meetings at common tables inside the window fit in its tables (and in the pairs of
-    their participants who can be there)."""
-    users = [j for j in inside if pb.uses_table[requests[j]]]
+def _reach(pb: Problem, requests: list[int], cols: list[int]) -> dict[int, int]:
+    """Slots each participant's requests among ``cols`` may use."""
     reach: dict[int, int] = {}
-    for j in users:
+    for j in cols:
         r = requests[j]
         for p in (pb.ra[r], pb.rb[r]):
             reach[p] = reach.get(p, 0) | pb.allowed[r]
+    return reach
+
+
+def _room_row(pb: Problem, users: list[int], reach: dict[int, int], window: int,
+              rows: list[list[int]], rhs: list[float]) -> None:
+    """Meetings at common tables inside the window (``users``, whose participants can use
+    the slots ``reach``) fit in its tables and in the pairs of participants who can be there."""
     people_at = Counter(s for m in reach.values() for s in _bits(m))
     room = sum(min(pb.capacity[s], people_at[s] // 2) for s in _bits(window))
     if room < len(users):
