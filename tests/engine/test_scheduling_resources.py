@@ -347,3 +347,19 @@ def test_bad_resources_raise_one_line_input_error(mutate, message):
     with pytest.raises(InputError, match=message) as info:
         parse_instance(data)
     assert "\n" not in str(info.value)
+
+
+def test_a_late_schedule_moves_up_into_empty_first_slots():
+    """Meetings packed into the last slots (as a gap search may leave them) move up together:
+    the same gaps, earlier."""
+    from matchmaker.engine.scheduling.heuristic import State, load, polish_gaps
+    from matchmaker.engine.scheduling.model import compile_problem
+
+    data = {"slots": [{"id": f"s{i}"} for i in range(6)], "tables": ["T1", "T2"],
+            "participants": [{"id": p} for p in "abcd"],
+            "requests": [{"a": "a", "b": "b"}, {"a": "c", "b": "d"}, {"a": "a", "b": "c"},
+                         {"a": "b", "b": "d"}]}
+    pb = compile_problem(parse_instance(data))
+    st = load(State(pb), {0: 4, 1: 4, 2: 5, 3: 5})
+    polish_gaps(st, deadline=float("inf"))
+    assert sorted(st.slot_of) == [0, 0, 1, 1]

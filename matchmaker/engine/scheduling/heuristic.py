@@ -395,7 +395,30 @@ def polish_gaps(st: State, deadline: float) -> None:
         improved = _move_pass(st, deadline)
         improved = _swap_pass(st, deadline) or improved
         improved = _interpreter_pass(st) or improved
+    _reorder(st)
     st.log.clear()
+
+
+def _reorder(st: State) -> None:
+    """The whole schedule played backwards (every hole stays a hole), or moved up into empty
+    first slots, when the rules allow it and its meetings then sit earlier."""
+    pb = st.pb
+    held = [r for r, s in enumerate(st.slot_of) if s >= 0]
+    if not held:
+        return
+    last = pb.n_slots - 1
+    first = min(st.slot_of[r] for r in held)
+    for remap in (lambda t: last - t, lambda t: t - first):
+        before = (_all_holes(st), sum(st.slot_of[r] for r in held))
+        mark = len(st.log)
+        if not move_all(st, [(r, remap(st.slot_of[r])) for r in held]):
+            continue
+        if (_all_holes(st), sum(st.slot_of[r] for r in held)) >= before:
+            st.rollback(mark)
+
+
+def _all_holes(st: State) -> int:
+    return sum(holes_in_mask(m) for m in st.busy) + st.interpreter_holes()
 
 
 def _move_pass(st: State, deadline: float) -> bool:
