@@ -409,9 +409,13 @@ def _reorder(st: State) -> None:
     last = pb.n_slots - 1
     first = min(st.slot_of[r] for r in held)
     for remap in (lambda t: last - t, lambda t: t - first):
+        targets = [(r, remap(st.slot_of[r])) for r in held]
         before = (_all_holes(st), sum(st.slot_of[r] for r in held))
+        if sum(t for _, t in targets) >= before[1] or any(
+                not pb.allowed[r] >> t & 1 for r, t in targets):
+            continue  # no earlier, or a meeting cannot go there: spare the moves
         mark = len(st.log)
-        if not move_all(st, [(r, remap(st.slot_of[r])) for r in held]):
+        if not move_all(st, targets):
             continue
         if (_all_holes(st), sum(st.slot_of[r] for r in held)) >= before:
             st.rollback(mark)
