@@ -203,11 +203,12 @@ def _swap_chain(st: State, start: int, x: int, y: int, avoid: int) -> bool:
     """Swap slots x and y on the chain of meetings from ``start`` (its meeting in x, then the
     next person's meeting in y, ...); refuse if the chain reaches ``avoid`` or breaks a rule."""
     pb = st.pb
-    chain, person, slot = [], start, x
+    chain, person, slot, seen = [], start, x, set()
     while (m := st.at.get((person, slot))) is not None:
         other = y if slot == x else x
-        if not pb.allowed[m] >> other & 1:
-            return False
+        if not pb.allowed[m] >> other & 1 or m in seen:
+            return False  # a loop (a pair meeting twice, say): leave it
+        seen.add(m)
         chain.append(m)
         person = pb.rb[m] if pb.ra[m] == person else pb.ra[m]
         if person == avoid:

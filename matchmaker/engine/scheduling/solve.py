@@ -35,6 +35,7 @@ from matchmaker.engine.scheduling.types import ScheduleInstance, ScheduleResult
 MILP_MAX_COLUMNS = 40_000  # (request, slot) pairs: HiGHS proves such events in seconds
 SAT_MAX_COLUMNS = 20_000  # (request, slot) pairs in the gap encoding; larger: local search
 POLISH_SECONDS = 1.0
+ENCODE_SECONDS = 4e-4  # per (request, slot) pair: 8,400 pairs took 4.3 s on a loaded machine
 SAT_MARGIN = 0.15  # reading the workers' last report and stopping them
 FEASIBLE_SHARE = 0.4  # time kept for the MILP when SAT finds no schedule holding every request
 
@@ -108,7 +109,8 @@ def _fewer_gaps(pb: Problem, st: State, deadline: float) -> tuple[State, bool]:
     interp = st.interpreted()
     if count_gaps(pb, assignment, interp) == 0:
         return st, True
-    if not _small(pb, list(assignment)):
+    if not _small(pb, list(assignment)) or deadline - time.monotonic() < _encoding_seconds(
+            pb, list(assignment)):
         return st, False
     out = minimise_gaps(pb, list(assignment), deadline - SAT_MARGIN, assignment, interp)
     if out.assignment is None or out.assignment == assignment and out.interp == interp:
@@ -121,6 +123,11 @@ def _fewer_gaps(pb: Problem, st: State, deadline: float) -> tuple[State, bool]:
 def _small(pb: Problem, requests: list[int]) -> bool:
     """Small enough for the SAT encoding, which has a variable per (request, slot) pair."""
     return len(requests) * pb.n_slots <= SAT_MAX_COLUMNS
+
+
+def _encoding_seconds(pb: Problem, requests: list[int]) -> float:
+    """Time to build the gap encoding (not interruptible), measured on a loaded machine."""
+    return ENCODE_SECONDS * len(requests) * pb.n_slots
 
 
 def _by_person(pb: Problem, requests: list[int]) -> dict[int, list[int]]:
