@@ -66,8 +66,11 @@ def solve(
         if out.assignment is not None:
             report("gaps", every, upper)
             st = load(State(pb), out.assignment, out.interp)
-            polish_gaps(st, min(deadline, time.monotonic() + POLISH_SECONDS))  # earlier slots
-            return _result(instance, pb, st, upper, out.proven)
+            if out.proven:
+                polish_gaps(st, min(deadline, time.monotonic() + POLISH_SECONDS))  # earlier
+                return _result(instance, pb, st, upper, True)
+            st, gaps_optimal = _fewer_gaps(pb, st, deadline)  # the time kept for the MILP
+            return _result(instance, pb, st, upper, gaps_optimal)
     if not _reached(st.weight, upper) and milp_size(pb, requests) <= MILP_MAX_COLUMNS:
         st, upper = _exact(pb, requests, st, upper, deadline)
         report("milp", st.weight, upper)
