@@ -33,6 +33,7 @@ from matchmaker.engine.scheduling.satgaps import count_gaps, minimise_gaps
 from matchmaker.engine.scheduling.types import ScheduleInstance, ScheduleResult
 
 MILP_MAX_COLUMNS = 40_000  # (request, slot) pairs: HiGHS proves such events in seconds
+MILP_SHARE = 0.6  # of the time left: HiGHS overruns its limit on a loaded machine
 SAT_MAX_COLUMNS = 20_000  # (request, slot) pairs in the gap encoding; larger: local search
 POLISH_SECONDS = 1.0
 ENCODE_SECONDS = 4e-4  # per (request, slot) pair: 8,400 pairs took 4.3 s on a loaded machine
@@ -95,7 +96,7 @@ def _exact(
     pb: Problem, requests: list[int], st: State, upper: float, deadline: float
 ) -> tuple[State, float]:
     """Run the MILP with most of the time left; keep whichever schedule weighs more."""
-    out = solve_milp(pb, requests, 0.7 * (deadline - time.monotonic()))
+    out = solve_milp(pb, requests, MILP_SHARE * (deadline - time.monotonic()))
     upper = min(upper, out.dual_bound)
     if out.assignment is not None and sum(pb.weight[r] for r in out.assignment) > st.weight:
         st = load(State(pb), out.assignment, out.interp)
