@@ -100,3 +100,4 @@ def _rows(pb: Problem, cols: list[tuple[int, int, int]]) -> list[tuple[list[int]
     rows += [(idx, float(pb.capacity[s])) for s, idx in per_slot.items()
              if len(idx) > pb.capacity[s]]
     return rows
+
