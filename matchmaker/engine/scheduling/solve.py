@@ -99,6 +99,8 @@ def _earlier(pb: Problem, st: State, deadline: float) -> State:
     if not assignment or not _small(pb, list(assignment)) or left < 2 * _encoding_seconds(
             pb, list(assignment)):
         return st
+    if not _may_end_earlier(pb, st, max(assignment.values())):
+        return st
     interp = st.interpreted()
     out = earlier(pb, (assignment, interp), count_gaps(pb, assignment, interp),
                   time.monotonic() + min(EARLY_SECONDS, left))
@@ -107,6 +109,16 @@ def _earlier(pb: Problem, st: State, deadline: float) -> State:
     better = load(State(pb), *out)
     polish_gaps(better, min(deadline, time.monotonic() + POLISH_SECONDS))
     return better
+
+
+def _may_end_earlier(pb: Problem, st: State, last: int) -> bool:
+    """Before the last slot used, are there enough tables, and slots for each participant?
+    (When not, as on most forums, the SAT model is not worth building.)"""
+    before = (1 << last) - 1
+    tables = sum(pb.capacity[t] for t in range(last))
+    if sum(st.load) > tables:
+        return False
+    return all(n <= (pb.avail[p] & before).bit_count() for p, n in enumerate(st.count) if n)
 
 
 def _reached(weight: float, upper: float) -> bool:
