@@ -48,3 +48,52 @@ def test_missing_file_gives_status_2(tmp_path):
     result = CliRunner().invoke(schedule, [str(tmp_path / "nope.json")])
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ")
+
+
+RESOURCES = {
+    "slots": [{"id": "s1"}, {"id": "s2"}],
+    "tables": ["T1", {"id": "Booth B12", "reserved_for": "c"}],
+    "participants": [{"id": "a", "languages": ["de"]}, {"id": "b", "languages": ["fr"]},
+                     {"id": "c", "languages": ["fr", "en"]}],
+    "interpreters": [{"id": "i1", "languages": ["de", "fr"], "available": ["s1"]}],
+    "requests": [{"a": "a", "b": "b", "weight": 3.0}, {"a": "a", "b": "c", "interpreter": True},
+                 {"a": "b", "b": "c"}],
+}
+
+
+def test_interpreters_and_reserved_places_in_the_output(tmp_path):
+    result = run(tmp_path, json.dumps(RESOURCES), "--time-limit", "2")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    held = {(m["a"], m["b"]): m for m in out["meetings"]}
+    assert held[("a", "b")] == {"a": "a", "b": "b", "slot": "s1", "table": "T1",
+                                "interpreter": "i1"}
+    assert held[("b", "c")]["table"] == "Booth B12" and "interpreter" not in held[("b", "c")]
+    assert [(u["a"], u["b"]) for u in out["unscheduled"]] == [("a", "c")]  # i1 is taken
+    assert out["objective"] == out["upper_bound"] == 4.0
+    assert out["interpreter_gaps"] == 0 and 0 <= out["mean_slot"] <= 1
+
+
+@pytest.mark.parametrize("mutate, words", [
+    (lambda d: d["tables"].append({"id": "B2", "reserved_for": "c"}),
+     "'c' already has the reserved place 'Booth B12'"),
+    (lambda d: d["tables"].append({"id": "B2", "reserved_for": "nobody"}),
+     "unknown participant 'nobody'"),
+    (lambda d: d["requests"].append({"a": "a", "b": "zz", "interpreter": True}),
+     "unknown participant 'zz'"),
+    (lambda d: d["interpreters"].append({"id": "i2", "available": ["s7"]}),
+     "unknown slot 's7'"),
+    (lambda d: d["interpreters"].append({"id": "i1", "languages": ["en"]}),
+     "duplicate interpreter id 'i1'"),
+    (lambda d: d.update(fixed=[{"a": "a", "b": "b", "slot": "s1", "table": "T1",
+                                "interpreter": "i7"}]), "unknown interpreter 'i7'"),
+    (lambda d: d.update(fixed=[{"a": "a", "b": "b", "slot": "s1", "table": "Booth B12"}]),
+     "reserved for 'c'"),
+])
+def test_bad_resource_files_give_one_line_and_status_2(tmp_path, mutate, words):
+    data = json.loads(json.dumps(RESOURCES))
+    mutate(data)
+    result = run(tmp_path, json.dumps(data))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and words in lines[0]

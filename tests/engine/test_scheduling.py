@@ -190,7 +190,8 @@ def test_real_forum_instances(name, optimum):
     assert result.idle_gaps == optimum and result.gaps_optimal
     assert_hard_rules(data, result)
     out = result_to_dict(result)
-    assert set(out) == {"meetings", "unscheduled", "objective", "upper_bound", "idle_gaps"}
+    assert set(out) == {"meetings", "unscheduled", "objective", "upper_bound", "idle_gaps",
+                        "interpreter_gaps", "mean_slot"}
 
 
 def test_gap_search_proves_a_hand_worked_optimum():

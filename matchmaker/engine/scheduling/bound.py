@@ -2,9 +2,11 @@
 
 Each request gets x in [0, 1]; constraints that every schedule satisfies: a participant meets
 at most min(cap, usable slots) times, and for windows of slots (the whole day, each session,
-each request's own allowed set) the meetings that must fall inside a window fit in its tables
-and in each participant's slots there. The bound is recomputed from the LP duals by weak
-duality, so it is valid whatever the LP solver's tolerances.
+each request's own allowed set) the meetings that must fall inside a window fit in its common
+tables (meetings at a reserved place need none) and in each participant's slots there, and
+those needing an interpreter of a set fit in that set's working slots there. The bound is
+recomputed from the LP duals by weak duality, so it is valid whatever the LP solver's
+tolerances.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ def _constraints(pb: Problem, requests: list[int], max_windows: int):
     """Rows (lists of column indices) and right-hand sides of the relaxation."""
     rows: list[list[int]] = []
     rhs: list[float] = []
+    sets = _interpreter_sets(pb, requests)
     for window in _windows(pb, requests, max_windows):
         inside = [j for j, r in enumerate(requests) if pb.allowed[r] & ~window == 0]
         if not inside:
@@ -61,17 +64,55 @@ def _constraints(pb: Problem, requests: list[int], max_windows: int):
             for p in (pb.ra[r], pb.rb[r]):
                 per_person.setdefault(p, []).append(j)
                 reach[p] = reach.get(p, 0) | pb.allowed[r]
-        people_at = Counter(s for m in reach.values() for s in _bits(m))
-        room = sum(min(pb.capacity[s], people_at[s] // 2) for s in _bits(window))
-        if room < len(inside):
-            rows.append(inside)
-            rhs.append(room)
+        if all(pb.uses_table[requests[j]] for j in inside):
+            _room_row(pb, inside, reach, window, rows, rhs)
+        else:
+            users = [j for j in inside if pb.uses_table[requests[j]]]
+            _room_row(pb, users, _reach(pb, requests, users), window, rows, rhs)
         for p, cols in per_person.items():
             limit = min(pb.cap[p], reach[p].bit_count())
             if limit < len(cols):
                 rows.append(cols)
                 rhs.append(limit)
+        interpreted = [j for j in inside if pb.eligible[requests[j]]] if sets else []
+        for group in sets:
+            cols = [j for j in interpreted if group.issuperset(pb.eligible[requests[j]])]
+            limit = sum((pb.interp_avail[i] & window).bit_count() for i in group)
+            if limit < len(cols):
+                rows.append(cols)
+                rhs.append(limit)
     return rows, rhs
+
+
+def _reach(pb: Problem, requests: list[int], cols: list[int]) -> dict[int, int]:
+    """Slots each participant's requests among ``cols`` may use."""
+    reach: dict[int, int] = {}
+    for j in cols:
+        r = requests[j]
+        for p in (pb.ra[r], pb.rb[r]):
+            reach[p] = reach.get(p, 0) | pb.allowed[r]
+    return reach
+
+
+def _room_row(pb: Problem, users: list[int], reach: dict[int, int], window: int,
+              rows: list[list[int]], rhs: list[float]) -> None:
+    """Meetings at common tables inside the window (``users``, whose participants can use
+    the slots ``reach``) fit in its tables and in the pairs of participants who can be there."""
+    people_at = Counter(s for m in reach.values() for s in _bits(m))
+    room = sum(min(pb.capacity[s], people_at[s] // 2) for s in _bits(window))
+    if room < len(users):
+        rows.append(users)
+        rhs.append(room)
+
+
+def _interpreter_sets(pb: Problem, requests: list[int], most: int = 24) -> list[set[int]]:
+    """The interpreter sets requests can draw on (the commonest), and all of them together."""
+    common = Counter(pb.eligible[r] for r in requests if pb.eligible[r])
+    if not common:
+        return []
+    picked = [set(e) for e, _ in common.most_common(most)]
+    every = set().union(*common)
+    return picked + ([every] if every not in picked else [])
 
 
 def _windows(pb: Problem, requests: list[int], max_windows: int) -> list[int]:

@@ -16,17 +16,23 @@ from matchmaker.engine.scheduling.model import Problem
 
 
 class State:
-    """A partial schedule: which free request sits in which slot (-1: not held)."""
+    """A partial schedule: which free request sits in which slot (-1: not held), and which
+    interpreter serves it (-1: none). Per slot the interpreters form a matching; placing a
+    request that needs one may reassign others in that slot along an augmenting path."""
 
     def __init__(self, pb: Problem):
         self.pb = pb
         self.busy = list(pb.busy)
         self.count = [0] * pb.n_people
-        self.load = [0] * pb.n_slots
+        self.load = [0] * pb.n_slots  # common tables in use
         self.full = sum(1 << s for s, c in enumerate(pb.capacity) if c <= 0)
         self.slot_of = [-1] * len(pb.ra)
         self.members: list[set[int]] = [set() for _ in range(pb.n_slots)]
         self.at: dict[tuple[int, int], int] = {}  # (participant, slot) -> request
+        self.interp_of = [-1] * len(pb.ra)
+        self.serving: list[dict[int, int]] = [{} for _ in range(pb.n_slots)]  # interp -> request
+        self.ibusy = list(pb.interp_busy)
+        self.no_path: list[set[tuple[int, ...]]] = [set() for _ in range(pb.n_slots)]
         self.weight = 0.0
         self.log: list[tuple[int, int]] = []  # (request, slot it had before the change)
 
@@ -36,11 +42,70 @@ class State:
 
     def free_slots(self, r: int) -> int:
         pb = self.pb
-        return pb.allowed[r] & ~self.busy[pb.ra[r]] & ~self.busy[pb.rb[r]] & ~self.full
+        free = pb.allowed[r] & ~self.busy[pb.ra[r]] & ~self.busy[pb.rb[r]]
+        if pb.uses_table[r]:
+            free &= ~self.full
+        if pb.eligible[r] and free:
+            free = self._interpretable(r, free)
+        return free
 
-    def place(self, r: int, s: int) -> None:
+    def _interpretable(self, r: int, slots: int) -> int:
+        """Those of ``slots`` where r can get an interpreter (free, or by reassigning)."""
+        direct = 0
+        for i in self.pb.eligible[r]:
+            direct |= self.pb.interp_avail[i] & ~self.ibusy[i]
+        out = slots & direct
+        for s in bits(slots & ~direct):
+            if self.pb.eligible[r] in self.no_path[s]:
+                continue
+            if self._path(r, s) is not None:
+                out |= 1 << s
+            else:  # stays so until a meeting leaves slot s
+                self.no_path[s].add(self.pb.eligible[r])
+        return out
+
+    def _path(self, r: int, s: int) -> list[tuple[int, int]] | None:
+        """An augmenting path in slot s: (request, interpreter) pairs, the last one free."""
+        pb, seen = self.pb, set()
+
+        def go(q: int) -> list[tuple[int, int]] | None:
+            for i in pb.eligible[q]:
+                if i in seen or not pb.interp_avail[i] >> s & 1:
+                    continue
+                seen.add(i)
+                holder = self.serving[s].get(i)
+                if holder is None:
+                    return [(q, i)]
+                rest = go(holder)
+                if rest is not None:
+                    return [(q, i), *rest]
+            return None
+
+        return go(r)
+
+    def _seat_interpreter(self, r: int, s: int, prefer: int) -> None:
+        pb = self.pb
+        free = [i for i in pb.eligible[r]
+                if (pb.interp_avail[i] & ~self.ibusy[i]) >> s & 1]
+        if prefer in free:
+            path = [(r, prefer)]
+        elif free:  # next to its other meetings first: fewer idle gaps
+            near = 1 << s + 1 | 1 << s >> 1
+            path = [(r, max(free, key=lambda i: (self.ibusy[i] & near).bit_count()))]
+        else:
+            path = self._path(r, s)
+            if path is None:
+                raise ValueError("no interpreter")
+        for q, i in path:
+            self.serving[s][i] = q
+            self.interp_of[q] = i
+        self.ibusy[path[-1][1]] |= 1 << s
+
+    def place(self, r: int, s: int, interpreter: int = -1) -> None:
         pb = self.pb
         a, b = pb.ra[r], pb.rb[r]
+        if pb.eligible[r]:
+            self._seat_interpreter(r, s, interpreter)
         self.log.append((r, -1))
         self.slot_of[r] = s
         self.busy[a] |= 1 << s
@@ -49,9 +114,10 @@ class State:
         self.count[b] += 1
         self.at[a, s] = self.at[b, s] = r
         self.members[s].add(r)
-        self.load[s] += 1
-        if self.load[s] >= pb.capacity[s]:
-            self.full |= 1 << s
+        if pb.uses_table[r]:
+            self.load[s] += 1
+            if self.load[s] >= pb.capacity[s]:
+                self.full |= 1 << s
         self.weight += pb.weight[r]
 
     def remove(self, r: int) -> None:
@@ -66,12 +132,19 @@ class State:
         self.count[b] -= 1
         del self.at[a, s], self.at[b, s]
         self.members[s].discard(r)
-        self.load[s] -= 1
-        self.full &= ~(1 << s)
+        if pb.uses_table[r]:
+            self.load[s] -= 1
+            self.full &= ~(1 << s)
+        i = self.interp_of[r]
+        if i >= 0:
+            self.no_path[s].clear()
+            del self.serving[s][i]
+            self.ibusy[i] &= ~(1 << s)
+            self.interp_of[r] = -1
         self.weight -= pb.weight[r]
 
     def rollback(self, mark: int) -> None:
-        """Undo every change logged after ``mark``."""
+        """Undo every change logged after ``mark`` (interpreters may end up reassigned)."""
         while len(self.log) > mark:
             r, before = self.log.pop()
             if before == -1:
@@ -89,6 +162,13 @@ class State:
             if m is not None:
                 out.add(m)
         return out
+
+    def interpreted(self) -> dict[int, int]:
+        """Request -> interpreter of every held request that has one."""
+        return {r: i for r, i in enumerate(self.interp_of) if i >= 0}
+
+    def interpreter_holes(self) -> int:
+        return sum(holes_in_mask(m) for m in self.ibusy)
 
 
 def pick_slot(st: State, r: int, free: int) -> int:
@@ -109,7 +189,7 @@ def kempe(st: State, r: int) -> bool:
     slot x free for a but not b, and y free for b, swap x and y on the chain from b."""
     pb = st.pb
     for first, second in ((pb.ra[r], pb.rb[r]), (pb.rb[r], pb.ra[r])):
-        open_first = pb.allowed[r] & ~st.busy[first] & ~st.full
+        open_first = pb.allowed[r] & ~st.busy[first] & ~(st.full if pb.uses_table[r] else 0)
         open_second = ~st.busy[second] & pb.full_mask
         for x in bits(open_first):
             for y in bits(open_second & ~(1 << x)):
@@ -123,25 +203,36 @@ def _swap_chain(st: State, start: int, x: int, y: int, avoid: int) -> bool:
     """Swap slots x and y on the chain of meetings from ``start`` (its meeting in x, then the
     next person's meeting in y, ...); refuse if the chain reaches ``avoid`` or breaks a rule."""
     pb = st.pb
-    chain, person, slot = [], start, x
+    chain, person, slot, seen = [], start, x, set()
     while (m := st.at.get((person, slot))) is not None:
         other = y if slot == x else x
-        if not pb.allowed[m] >> other & 1:
-            return False
+        if not pb.allowed[m] >> other & 1 or m in seen:
+            return False  # a loop (a pair meeting twice, say): leave it
+        seen.add(m)
         chain.append(m)
         person = pb.rb[m] if pb.ra[m] == person else pb.ra[m]
         if person == avoid:
             return False
         slot = other
-    net = sum(1 if st.slot_of[m] == x else -1 for m in chain)  # meetings moving x -> y
+    # common tables moving x -> y
+    net = sum((1 if st.slot_of[m] == x else -1) for m in chain if pb.uses_table[m])
     if net > 0 and st.load[y] + net > pb.capacity[y]:
         return False
     if net < 0 and st.load[x] - net > pb.capacity[x]:
         return False
-    targets = [(m, y if st.slot_of[m] == x else x) for m in chain]
+    return move_all(st, [(m, y if st.slot_of[m] == x else x) for m in chain])
+
+
+def move_all(st: State, targets: list[tuple[int, int]]) -> bool:
+    """Move each held meeting to its target slot at once, or change nothing if one does not
+    fit there (tables, interpreters)."""
+    mark = len(st.log)
     for m, _ in targets:
         st.remove(m)
     for m, s in targets:
+        if not st.free_slots(m) >> s & 1:
+            st.rollback(mark)
+            return False
         st.place(m, s)
     return True
 
@@ -165,8 +256,9 @@ def relocate(st: State, m: int, banned: int, depth: int) -> bool:
         return True
     if depth > 0:
         mark = len(st.log)
-        for s in bits(st.pb.allowed[m] & ~banned & ~(1 << s0) & ~st.full):
-            if all(relocate(st, x, banned | 1 << s, depth - 1) for x in st.blockers(m, s)):
+        for s in bits(st.pb.allowed[m] & ~banned & ~(1 << s0) & ~_full_for(st, m)):
+            if all(relocate(st, x, banned | 1 << s, depth - 1) for x in st.blockers(m, s)) \
+                    and st.free_slots(m) >> s & 1:
                 st.place(m, s)
                 return True
             st.rollback(mark)
@@ -181,12 +273,17 @@ def insert(st: State, r: int, depth: int) -> bool:
         st.place(r, pick_slot(st, r, free))
         return True
     mark = len(st.log)
-    for s in bits(st.pb.allowed[r] & ~st.full):
-        if all(relocate(st, x, 1 << s, depth - 1) for x in st.blockers(r, s)):
+    for s in bits(st.pb.allowed[r] & ~_full_for(st, r)):
+        if all(relocate(st, x, 1 << s, depth - 1) for x in st.blockers(r, s)) \
+                and st.free_slots(r) >> s & 1:
             st.place(r, s)
             return True
         st.rollback(mark)
     return False
+
+
+def _full_for(st: State, r: int) -> int:
+    return st.full if st.pb.uses_table[r] else 0
 
 
 def bits(mask: int):
@@ -200,17 +297,19 @@ def deadline_passed(deadline: float) -> bool:
     return time.monotonic() >= deadline
 
 
-def load(st: State, assignment: dict[int, int]) -> State:
+def load(st: State, assignment: dict[int, int], interp: dict[int, int] | None = None) -> State:
+    interp = interp or {}
     for r, s in assignment.items():
-        st.place(r, s)
+        st.place(r, s, interp.get(r, -1))
     st.log.clear()
     return st
 
 
 def repair(st: State, order: list[int], favoured: set[int], deadline: float) -> None:
-    """Greedy fill, then try to add each missing favoured request by chain swaps and short
-    relocations, then fill again with whatever still fits."""
-    greedy(st, order)
+    """Greedy fill with the favoured requests, then try to add each missing one by chain swaps
+    and short relocations, then fill with whatever still fits (the others coming in first
+    would take the tables a repair needs)."""
+    greedy(st, [r for r in order if r in favoured])
     for r in order:
         if r not in favoured or deadline_passed(deadline):
             continue
@@ -220,6 +319,36 @@ def repair(st: State, order: list[int], favoured: set[int], deadline: float) -> 
                 st.rollback(mark)
     greedy(st, order)
     st.log.clear()
+
+
+def exchange(st: State, order: list[int]) -> None:
+    """Hold a missing request in place of a lighter meeting: where both its sides are free but
+    the tables (or its interpreters) are taken, drop the lightest meeting that frees one."""
+    pb = st.pb
+    for r in order:
+        if st.slot_of[r] >= 0 or not st.can_take(r):
+            continue
+        for s in bits(pb.allowed[r] & ~st.busy[pb.ra[r]] & ~st.busy[pb.rb[r]]):
+            if _swap_in(st, r, s):
+                break
+    st.log.clear()
+
+
+def _swap_in(st: State, r: int, s: int) -> bool:
+    pb = st.pb
+    w = pb.weight[r]
+    candidates = [m for i in pb.eligible[r] if (m := st.serving[s].get(i)) is not None
+                  and pb.weight[m] < w]
+    if pb.uses_table[r] and st.full >> s & 1:
+        candidates += [m for m in st.members[s] if pb.weight[m] < w and pb.uses_table[m]]
+    mark = len(st.log)
+    for m in sorted(candidates, key=pb.weight.__getitem__):
+        st.remove(m)
+        if st.free_slots(r) >> s & 1:
+            st.place(r, s)
+            return True
+        st.rollback(mark)
+    return False
 
 
 def spread(st: State, by_person: dict[int, list[int]]) -> None:
@@ -239,8 +368,9 @@ def _trade(st: State, r: int) -> bool:
     pb = st.pb
     for s in bits(pb.allowed[r]):
         out = st.blockers(r, s)
-        if not out and st.full >> s & 1:
-            out = {min(st.members[s], key=pb.weight.__getitem__)}
+        users = [m for m in st.members[s] if pb.uses_table[m]]
+        if not out and st.full >> s & 1 and pb.uses_table[r] and users:
+            out = {min(users, key=pb.weight.__getitem__)}
         if len(out) == 1 and _spare(st, m := out.pop(), pb.weight[r]):
             st.remove(m)
             if st.free_slots(r) >> s & 1 and st.can_take(r):
@@ -256,14 +386,44 @@ def _spare(st: State, m: int, weight: float) -> bool:
 
 
 def polish_gaps(st: State, deadline: float) -> None:
-    """Local moves that lower the idle gaps and keep every meeting: move one meeting to a free
-    slot, or swap the slots of two meetings of one participant (its own slots stay the same,
-    so only its two counterparts' gaps change). Stops when neither helps, or at the deadline."""
+    """Local moves that lower the idle gaps and keep every meeting: move one meeting to another
+    slot, swap the slots of two meetings of one participant (its own slots stay the same, so
+    only its two counterparts' gaps change), hand a meeting to another interpreter. At equal
+    gaps a meeting moves to an earlier slot (people prefer their meetings early). Stops when
+    none helps, or at the deadline."""
     improved = True
     while improved and not deadline_passed(deadline):
         improved = _move_pass(st, deadline)
         improved = _swap_pass(st, deadline) or improved
+        improved = _interpreter_pass(st) or improved
+    _reorder(st)
     st.log.clear()
+
+
+def _reorder(st: State) -> None:
+    """The whole schedule played backwards (every hole stays a hole), or moved up into empty
+    first slots, when the rules allow it and its meetings then sit earlier."""
+    pb = st.pb
+    held = [r for r, s in enumerate(st.slot_of) if s >= 0]
+    if not held:
+        return
+    last = pb.n_slots - 1
+    first = min(st.slot_of[r] for r in held)
+    for remap in (lambda t: last - t, lambda t: t - first):
+        targets = [(r, remap(st.slot_of[r])) for r in held]
+        before = (_all_holes(st), sum(st.slot_of[r] for r in held))
+        if sum(t for _, t in targets) >= before[1] or any(
+                not pb.allowed[r] >> t & 1 for r, t in targets):
+            continue  # no earlier, or a meeting cannot go there: spare the moves
+        mark = len(st.log)
+        if not move_all(st, targets):
+            continue
+        if (_all_holes(st), sum(st.slot_of[r] for r in held)) >= before:
+            st.rollback(mark)
+
+
+def _all_holes(st: State) -> int:
+    return sum(holes_in_mask(m) for m in st.busy) + st.interpreter_holes()
 
 
 def _move_pass(st: State, deadline: float) -> bool:
@@ -274,15 +434,37 @@ def _move_pass(st: State, deadline: float) -> bool:
             continue
         a, b = pb.ra[r], pb.rb[r]
         ma, mb = st.busy[a] & ~(1 << s), st.busy[b] & ~(1 << s)
-        free = pb.allowed[r] & ~ma & ~mb & ~(st.full & ~(1 << s))
         now = holes_in_mask(st.busy[a]) + holes_in_mask(st.busy[b])
-        for t in bits(free & ~(1 << s)):
-            if holes_in_mask(ma | 1 << t) + holes_in_mask(mb | 1 << t) < now:
-                st.remove(r)
-                st.place(r, t)
-                improved = True
-                break
+        better = []
+        for t in bits(pb.allowed[r] & ~ma & ~mb & ~(1 << s)):
+            after = holes_in_mask(ma | 1 << t) + holes_in_mask(mb | 1 << t)
+            if after < now or after == now and t < s:
+                better.append((after, t))
+        if better and _move_to_best(st, r, s, now, sorted(better)):
+            improved = True
     return improved
+
+
+def _move_to_best(st: State, r: int, s: int, now: int, better: list[tuple[int, int]]) -> bool:
+    """Move r to the first of ``better`` slots where it fits and, counting the interpreters'
+    holes too, the gaps drop (or stay the same, the slot being earlier)."""
+    pb = st.pb
+    interpreted = bool(pb.eligible[r])
+    before = now + (st.interpreter_holes() if interpreted else 0)
+    was = st.interp_of[r]
+    st.remove(r)
+    free = st.free_slots(r)
+    for after, t in better:
+        if not free >> t & 1:
+            continue
+        st.place(r, t)
+        if interpreted:
+            after += st.interpreter_holes()
+        if after < before or after == before and t < s:
+            return True
+        st.remove(r)
+    st.place(r, s, was)
+    return False
 
 
 def _swap_pass(st: State, deadline: float) -> bool:
@@ -294,12 +476,23 @@ def _swap_pass(st: State, deadline: float) -> bool:
         mine = [(s, st.at[p, s]) for s in bits(st.busy[p] & ~pb.busy[p])]
         for (s1, r1), (s2, r2) in itertools.combinations(mine, 2):
             if st.slot_of[r1] == s1 and st.slot_of[r2] == s2 and _swap_helps(st, p, r1, r2):
-                st.remove(r1)
-                st.remove(r2)
-                st.place(r1, s2)
-                st.place(r2, s1)
-                improved = True
+                improved = _try_swap(st, r1, r2) or improved
     return improved
+
+
+def _try_swap(st: State, r1: int, r2: int) -> bool:
+    """Swap the slots of r1 and r2 if both fit (tables, interpreters) and the interpreters'
+    holes do not grow by more than the participants' gain (already checked to be >= 1)."""
+    pb = st.pb
+    interpreted = bool(pb.eligible[r1] or pb.eligible[r2])
+    before = st.interpreter_holes() if interpreted else 0
+    mark = len(st.log)
+    if not move_all(st, [(r1, st.slot_of[r2]), (r2, st.slot_of[r1])]):
+        return False
+    if interpreted and st.interpreter_holes() > before:
+        st.rollback(mark)
+        return False
+    return True
 
 
 def _swap_helps(st: State, p: int, r1: int, r2: int) -> bool:
@@ -316,3 +509,25 @@ def _swap_helps(st: State, p: int, r1: int, r2: int) -> bool:
     m2 = st.busy[q2] & ~(1 << s2) | 1 << s1
     before = holes_in_mask(st.busy[q1]) + holes_in_mask(st.busy[q2])
     return holes_in_mask(m1) + holes_in_mask(m2) < before
+
+
+def _interpreter_pass(st: State) -> bool:
+    """Hand a meeting to another interpreter free in its slot when that lowers the two
+    interpreters' holes (trading within a slot would change nobody's busy slots)."""
+    pb = st.pb
+    improved = False
+    for s in range(pb.n_slots):
+        bit = 1 << s
+        for i, r in list(st.serving[s].items()):
+            for j in pb.eligible[r]:
+                if j == i or not (pb.interp_avail[j] & ~st.ibusy[j]) & bit:
+                    continue
+                mi, mj = st.ibusy[i] & ~bit, st.ibusy[j] | bit
+                if holes_in_mask(mi) + holes_in_mask(mj) < holes_in_mask(st.ibusy[i]) + \
+                        holes_in_mask(st.ibusy[j]):
+                    del st.serving[s][i]
+                    st.serving[s][j], st.interp_of[r] = r, j
+                    st.ibusy[i], st.ibusy[j] = mi, mj
+                    improved = True
+                    break
+    return improved

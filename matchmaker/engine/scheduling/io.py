@@ -8,8 +8,10 @@ from typing import Any
 from matchmaker.engine.errors import InputError
 from matchmaker.engine.scheduling.types import (
     FixedMeeting,
+    Interpreter,
     Participant,
     Request,
+    ReservedPlace,
     ScheduleInstance,
     ScheduleResult,
     Slot,
@@ -22,36 +24,50 @@ def parse_instance(data: Any) -> ScheduleInstance:
         raise InputError("the instance must be a JSON object")
     slots = tuple(_slot(s, f"slots[{i}]") for i, s in enumerate(_list(data, "slots")))
     slot_ids = _unique([s.id for s in slots], "slot")
-    tables = tuple(_str(t, f"tables[{i}]") for i, t in enumerate(_list(data, "tables")))
-    table_ids = _unique(list(tables), "table")
+    raw_tables = _list(data, "tables")
     participants = tuple(
         _participant(p, f"participants[{i}]", slot_ids)
         for i, p in enumerate(_list(data, "participants"))
     )
     people = _unique([p.id for p in participants], "participant")
+    tables, reserved = _tables(raw_tables, people)
+    table_ids = set(tables)
+    interpreters = tuple(
+        _interpreter(x, f"interpreters[{i}]", slot_ids)
+        for i, x in enumerate(_list(data, "interpreters", required=False))
+    )
+    interpreter_ids = _unique([x.id for x in interpreters], "interpreter")
     requests = tuple(
         _request(r, f"requests[{i}]", people, slot_ids)
         for i, r in enumerate(_list(data, "requests", required=False))
     )
     fixed = tuple(
-        _fixed(f, f"fixed[{i}]", people, slot_ids, table_ids)
+        _fixed(f, f"fixed[{i}]", people, slot_ids, table_ids, interpreter_ids)
         for i, f in enumerate(_list(data, "fixed", required=False))
     )
     _check_fixed_clashes(fixed)
-    return ScheduleInstance(slots, tables, participants, requests, fixed)
+    _check_fixed_places(fixed, reserved)
+    return ScheduleInstance(slots, tables, participants, requests, fixed, interpreters, reserved)
 
 
 def result_to_dict(result: ScheduleResult) -> dict:
     """The result format of DESIGN.md (JSON-ready)."""
     return {
-        "meetings": [
-            {"a": m.a, "b": m.b, "slot": m.slot, "table": m.table} for m in result.meetings
-        ],
+        "meetings": [_meeting(m) for m in result.meetings],
         "unscheduled": [{"a": u.a, "b": u.b, "reason": u.reason} for u in result.unscheduled],
         "objective": result.objective,
         "upper_bound": result.upper_bound,
         "idle_gaps": result.idle_gaps,
+        "interpreter_gaps": result.interpreter_gaps,
+        "mean_slot": round(result.mean_slot, 4),
     }
+
+
+def _meeting(m) -> dict:
+    out = {"a": m.a, "b": m.b, "slot": m.slot, "table": m.table}
+    if m.interpreter is not None:
+        out["interpreter"] = m.interpreter
+    return out
 
 
 def _list(data: dict, key: str, required: bool = True) -> list:
@@ -108,6 +124,46 @@ def _slot_list(obj: dict, key: str, where: str, slot_ids: set[str]) -> tuple[str
     return tuple(dict.fromkeys(refs))
 
 
+def _str_list(obj: dict, key: str, where: str) -> tuple[str, ...] | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise InputError(f"{where}.{key} must be a list of strings")
+    return tuple(dict.fromkeys(_str(x, f"{where}.{key}") for x in value))
+
+
+def _tables(raw: list, people: set[str]) -> tuple[tuple[str, ...], tuple[ReservedPlace, ...]]:
+    """Table ids (a string, or an object with "id" and optionally "reserved_for")."""
+    ids, reserved, owner = [], [], {}
+    for i, value in enumerate(raw):
+        where = f"tables[{i}]"
+        if isinstance(value, dict):
+            ids.append(_str(value.get("id"), f"{where}.id"))
+            holder = value.get("reserved_for")
+            if holder is None:
+                continue
+            holder = _ref(holder, f"{where}.reserved_for", people, "participant")
+            if holder in owner:
+                raise InputError(f"{where}: participant {holder!r} already has the reserved "
+                                 f"place {owner[holder]!r}")
+            owner[holder] = ids[-1]
+            reserved.append(ReservedPlace(ids[-1], holder))
+        else:
+            ids.append(_str(value, where))
+    _unique(ids, "table")
+    return tuple(ids), tuple(reserved)
+
+
+def _interpreter(value: Any, where: str, slot_ids: set[str]) -> Interpreter:
+    obj = _object(value, where)
+    return Interpreter(
+        id=_str(obj.get("id"), f"{where}.id"),
+        languages=_str_list(obj, "languages", where) or (),
+        available=_slot_list(obj, "available", where, slot_ids),
+    )
+
+
 def _slot(value: Any, where: str) -> Slot:
     obj = _object(value, where)
     return Slot(
@@ -127,6 +183,7 @@ def _participant(value: Any, where: str, slot_ids: set[str]) -> Participant:
         id=_str(obj.get("id"), f"{where}.id"),
         available=_slot_list(obj, "available", where, slot_ids),
         max_meetings=cap,
+        languages=_str_list(obj, "languages", where),
     )
 
 
@@ -141,11 +198,15 @@ def _request(value: Any, where: str, people: set[str], slot_ids: set[str]) -> Re
         raise InputError(f"{where}.weight must be a number")
     if weight <= 0:
         raise InputError(f"{where}.weight must be positive")
-    return Request(a, b, float(weight), _slot_list(obj, "slots", where, slot_ids))
+    asked = obj.get("interpreter", False)
+    if not isinstance(asked, bool):
+        raise InputError(f"{where}.interpreter must be true or false")
+    return Request(a, b, float(weight), _slot_list(obj, "slots", where, slot_ids), asked)
 
 
 def _fixed(
-    value: Any, where: str, people: set[str], slot_ids: set[str], table_ids: set[str]
+    value: Any, where: str, people: set[str], slot_ids: set[str], table_ids: set[str],
+    interpreter_ids: set[str],
 ) -> FixedMeeting:
     obj = _object(value, where)
     a = _ref(obj.get("a"), f"{where}.a", people, "participant")
@@ -154,13 +215,19 @@ def _fixed(
         raise InputError(f"{where}: participant {a!r} cannot meet itself")
     slot = _ref(obj.get("slot"), f"{where}.slot", slot_ids, "slot")
     table = _ref(obj.get("table"), f"{where}.table", table_ids, "table")
-    return FixedMeeting(a, b, slot, table)
+    interpreter = obj.get("interpreter")
+    if interpreter is not None:
+        interpreter = _ref(interpreter, f"{where}.interpreter", interpreter_ids, "interpreter")
+    return FixedMeeting(a, b, slot, table, interpreter)
 
 
 def _check_fixed_clashes(fixed: tuple[FixedMeeting, ...]) -> None:
     seen: dict[tuple[str, str, str], int] = {}
     for i, f in enumerate(fixed):
-        for kind, name in (("participant", f.a), ("participant", f.b), ("table", f.table)):
+        uses = [("participant", f.a), ("participant", f.b), ("table", f.table)]
+        if f.interpreter is not None:
+            uses.append(("interpreter", f.interpreter))
+        for kind, name in uses:
             key = (f.slot, kind, name)
             if key in seen:
                 raise InputError(
@@ -168,3 +235,19 @@ def _check_fixed_clashes(fixed: tuple[FixedMeeting, ...]) -> None:
                     f"{f.slot!r}"
                 )
             seen[key] = i
+
+
+def _check_fixed_places(fixed: tuple[FixedMeeting, ...], reserved: tuple[ReservedPlace, ...]):
+    """Locked meetings keep the place rules too: a reserved place only for its company, and
+    a company with one meets there (or at the other side's place)."""
+    place = {r.participant: r.table for r in reserved}
+    owner = {r.table: r.participant for r in reserved}
+    for i, f in enumerate(fixed):
+        if f.table in owner and owner[f.table] not in (f.a, f.b):
+            raise InputError(f"fixed[{i}]: table {f.table!r} is reserved for "
+                             f"{owner[f.table]!r}")
+        ours = {place[p] for p in (f.a, f.b) if p in place}
+        if ours and f.table not in ours:
+            holder = f.a if f.a in place else f.b
+            raise InputError(f"fixed[{i}]: {holder!r} meets only at its reserved place "
+                             f"{place[holder]!r}")

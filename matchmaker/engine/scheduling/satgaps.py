@@ -17,6 +17,10 @@ first SAT is optimal), the other descends from the known schedule in one increme
 reporting each better schedule and any bound it proves on the way. The search ends when the
 bounds meet (at once if the known schedule reaches the floor), at the deadline, or when neither
 has moved for a while; the best schedule found is kept.
+
+Interpreters: u[r,i,t] interpreter i serves request r in slot t (one of them exactly when r is
+in t, each interpreter once per slot); v[i,t] i works at t; their holes join the cost like a
+participant's. Only meetings without a reserved place count against the tables.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ class GapOutcome:
     assignment: dict[int, int] | None  # request -> slot; None: no schedule of them all found
     gaps: int
     proven: bool  # no schedule of these requests has fewer gaps (or: none exists at all)
+    interp: dict[int, int] | None = None  # request -> interpreter
 
 
 class _Encoding:
@@ -76,9 +81,12 @@ class _Encoding:
         people = sorted(set(self.mine) | {p for p in range(pb.n_people) if pb.busy[p]})
         self.x = {(r, t): self.pool.id(("x", r, t)) for r in requests for t in slots}
         self.y = {(p, t): self.pool.id(("y", p, t)) for p in people for t in slots}
+        self.u = {(r, i, t): self.pool.id(("u", r, i, t)) for r in requests
+                  for i in pb.eligible[r] for t in bits(pb.allowed[r] & pb.interp_avail[i])}
         self._meetings(requests, people)
         for p in people:
             self._person(p)
+        self._interpreters(requests)
 
     def _card(self, lits: list[int], bound: int, atleast: bool = False) -> list[list[int]]:
         if atleast:
@@ -102,9 +110,38 @@ class _Encoding:
                 lits = [x[r, t] for r in self.mine[p]]
                 self.clauses += self._card(lits, 1)
                 self.clauses.append([y[p, t]] if pb.busy[p] >> t & 1 else [-y[p, t], *lits])
+        every_table = all(pb.uses_table[r] for r in requests)
         for t in slots:
-            self.clauses += self._card([x[r, t] for r in requests], pb.capacity[t])
-            self.clauses += self._card([y[p, t] for p in people], 2 * pb.capacity[t])
+            users = [x[r, t] for r in requests if pb.uses_table[r]]
+            self.clauses += self._card(users, pb.capacity[t])
+            if every_table:  # implied: the people meeting fill at most two seats per table
+                self.clauses += self._card([y[p, t] for p in people], 2 * pb.capacity[t])
+
+    def _interpreters(self, requests: list[int]) -> None:
+        """r in slot t has exactly one interpreter then; one meeting per interpreter and slot;
+        v[i,t] exactly when i serves at t (fixed meetings included); holes as for a person."""
+        pb = self.pb
+        served: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for r in requests:
+            for t in range(pb.n_slots) if pb.eligible[r] else ():
+                lits = [self.u[r, i, t] for i in pb.eligible[r] if (r, i, t) in self.u]
+                self.clauses += [[-v, self.x[r, t]] for v in lits]
+                self.clauses.append([-self.x[r, t], *lits])
+                self.clauses += self._card(lits, 1)
+                for i in pb.eligible[r]:
+                    if (r, i, t) in self.u:
+                        served[i, t].append(self.u[r, i, t])
+        working = sorted({i for i, _ in served} | {i for i in range(pb.n_interp)
+                                                    if pb.interp_busy[i]})
+        for i in working:
+            vs = [self.pool.id(("v", i, t)) for t in range(pb.n_slots)]
+            for t, v in enumerate(vs):
+                lits = served.get((i, t), [])
+                self.clauses += self._card(lits, 1)
+                self.clauses += [[-u, v] for u in lits]
+                self.clauses.append([v] if pb.interp_busy[i] >> t & 1 else [-v, *lits])
+            if pb.n_slots >= 3:
+                self._ranks(("i", i), self._holes(("i", i), vs), (pb.n_slots - 1) // 2)
 
     def _person(self, p: int) -> None:
         ys = [self.y[p, t] for t in range(self.pb.n_slots)]
@@ -158,42 +195,78 @@ class _Encoding:
                              for t, v in enumerate(ys)]
         self.clauses.append([holed, *starts])
 
-    def decode(self, model: list[int]) -> dict[int, int]:
+    def decode(self, model: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+        """Request -> slot, and request -> interpreter."""
         true = {v for v in model if v > 0}
-        return {r: t for (r, t), v in self.x.items() if v in true}
+        return ({r: t for (r, t), v in self.x.items() if v in true},
+                {r: i for (r, i, _), v in self.u.items() if v in true})
 
-    def phases(self, assignment: dict[int, int]) -> list[int]:
-        return [v if assignment.get(r) == t else -v for (r, t), v in self.x.items()]
+    def phases(self, assignment: dict[int, int], interp: dict[int, int]) -> list[int]:
+        xs = [v if assignment.get(r) == t else -v for (r, t), v in self.x.items()]
+        return xs + [v if assignment.get(r) == t and interp.get(r) == i else -v
+                     for (r, i, t), v in self.u.items()]
 
     def at_most(self, k: int) -> list[list[int]]:
         """Clauses allowing at most k true cost literals (fresh variables above the pool)."""
         if k == 0:
             return [[-v] for v in self.cost]
+        if k >= len(self.cost):
+            return []
         tot = ITotalizer(lits=self.cost, ubound=k + 1, top_id=self.pool.top)
         return [*tot.cnf.clauses, [-tot.rhs[k]]]
 
 
-def count_gaps(pb: Problem, assignment: dict[int, int]) -> int:
+def earlier(pb: Problem, plan: Plan, gaps: int, deadline: float) -> Plan | None:
+    """The same meetings with at most ``gaps`` idle gaps, ending as early as SAT finds (each
+    question within a budget): the third objective. None: no earlier schedule found."""
+    enc = _Encoding(pb, list(plan[0]))
+    found = None
+    last = max(plan[0].values())
+    with Solver(name=SOLVER, bootstrap_with=enc.clauses + enc.at_most(gaps)) as solver:
+        solver.set_phases(enc.phases(*plan))
+        while last > 0 and time.monotonic() < deadline:
+            solver.conf_budget(FULL_CONFLICTS)
+            if not solver.solve_limited(assumptions=[
+                    -v for (_, t), v in enc.x.items() if t >= last]):
+                break
+            found = enc.decode(solver.get_model())
+            last = max(found[0].values())
+    return found
+
+
+def count_gaps(
+    pb: Problem, assignment: dict[int, int], interp: dict[int, int] | None = None
+) -> int:
+    """Holes of the participants and (given ``interp``) of the interpreters."""
     busy = list(pb.busy)
+    working = list(pb.interp_busy)
     for r, t in assignment.items():
         busy[pb.ra[r]] |= 1 << t
         busy[pb.rb[r]] |= 1 << t
-    return sum(holes_in_mask(m) for m in busy)
+        if interp and r in interp:
+            working[interp[r]] |= 1 << t
+    return sum(holes_in_mask(m) for m in busy) + sum(holes_in_mask(m) for m in working)
+
+
+Plan = tuple[dict[int, int], dict[int, int]]  # request -> slot, request -> interpreter
 
 
 def minimise_gaps(
     pb: Problem, requests: list[int], deadline: float, start: dict[int, int] | None = None,
+    start_interp: dict[int, int] | None = None,
 ) -> GapOutcome:
     """Best schedule of exactly ``requests`` by idle gaps; ``start`` is a known schedule
-    (without one, the search first looks for any schedule holding them all)."""
+    (without one, the search first looks for any schedule holding them all), ``start_interp``
+    its interpreters."""
     floors = gap_floors(pb, requests, deadline)
     floor = sum(floors.values())
-    if start is not None and count_gaps(pb, start) <= floor:
-        return GapOutcome(start, count_gaps(pb, start), True)
+    plan = None if start is None else (start, start_interp or {})
+    if plan is not None and count_gaps(pb, *plan) <= floor:
+        return GapOutcome(start, count_gaps(pb, *plan), True, plan[1])
     enc = _Encoding(pb, requests)
     ctx = multiprocessing.get_context("fork")
     workers, conns = [], []
-    for target, args in ((_descend, (enc, start, floor)), (_ascend, (enc, floor))):
+    for target, args in ((_descend, (enc, plan, floor)), (_ascend, (enc, floor))):
         here, there = ctx.Pipe(duplex=False)
         proc = ctx.Process(target=target, args=(*args, there), daemon=True)
         proc.start()
@@ -201,7 +274,7 @@ def minimise_gaps(
         workers.append(proc)
         conns.append(here)
     try:
-        return _collect(pb, conns, start, floor, deadline)
+        return _collect(pb, conns, plan, floor, deadline)
     finally:
         for proc in workers:
             proc.kill()
@@ -209,19 +282,18 @@ def minimise_gaps(
 
 
 def _collect(
-    pb: Problem, conns: list[Connection], best: dict[int, int] | None, lower: int,
-    deadline: float,
+    pb: Problem, conns: list[Connection], best: Plan | None, lower: int, deadline: float,
 ) -> GapOutcome:
     """Merge the workers' reports until the bounds meet, the deadline, or a stall (counted
     from the first report: on a loaded machine loading the model alone can take seconds)."""
     began, moved = time.monotonic(), None
-    upper = count_gaps(pb, best) if best is not None else None
+    upper = count_gaps(pb, *best) if best is not None else None
     while upper is None or lower < upper:
         now = time.monotonic()
         stall = deadline if moved is None else moved + max(STALL_SECONDS, 2 * (moved - began))
         ready = wait(conns, timeout=max(0.0, min(deadline, stall) - now)) if conns else []
         if not ready:
-            return GapOutcome(best, upper or 0, False)
+            return _outcome(best, upper or 0, False)
         for conn in ready:
             try:
                 kind, value, found = conn.recv()
@@ -235,10 +307,16 @@ def _collect(
                 best, upper = found, value
         if lower == _NONE:
             return GapOutcome(None, 0, True)
-    return GapOutcome(best, upper, True)
+    return _outcome(best, upper, True)
 
 
-def _descend(enc: _Encoding, start: dict[int, int] | None, floor: int, out: Connection) -> None:
+def _outcome(best: Plan | None, gaps: int, proven: bool) -> GapOutcome:
+    if best is None:
+        return GapOutcome(None, gaps, proven)
+    return GapOutcome(best[0], gaps, proven, best[1])
+
+
+def _descend(enc: _Encoding, start: Plan | None, floor: int, out: Connection) -> None:
     """Fewer gaps in one incremental solver. Questions on the whole schedule ask for a third
     of the way down to the lower bound within a budget (UNSAT raises the bound); while they
     miss, large-neighbourhood search: keep most meetings in place (assumptions), free those
@@ -247,7 +325,7 @@ def _descend(enc: _Encoding, start: dict[int, int] | None, floor: int, out: Conn
         start = _first(enc, solver, start, out)
         if start is None:
             return
-        best = count_gaps(enc.pb, start)
+        best = count_gaps(enc.pb, *start)
         tot = ITotalizer(lits=enc.cost, ubound=max(best, 1), top_id=enc.pool.top)
         solver.append_formula(tot.cnf.clauses)
         lower, step, whole, capped = floor, 0, True, best + 1
@@ -266,27 +344,27 @@ def _descend(enc: _Encoding, start: dict[int, int] | None, floor: int, out: Conn
                     continue
             else:
                 solver.conf_budget(LNS_CONFLICTS)
-                verdict = solver.solve_limited(assumptions=_kept(enc, start, step))
+                verdict = solver.solve_limited(assumptions=_kept(enc, start[0], step))
             if verdict:
                 start = enc.decode(solver.get_model())
-                best = count_gaps(enc.pb, start)
+                best = count_gaps(enc.pb, *start)
                 out.send(("found", best, start))
             else:
                 whole = step % FULL_EVERY == 0
 
 
 def _first(
-    enc: _Encoding, solver: Solver, start: dict[int, int] | None, out: Connection
-) -> dict[int, int] | None:
+    enc: _Encoding, solver: Solver, start: Plan | None, out: Connection
+) -> Plan | None:
     """The schedule to descend from: ``start`` (as the solver's phases), else any found."""
     if start is not None:
-        solver.set_phases(enc.phases(start))
+        solver.set_phases(enc.phases(*start))
         return start
     if not solver.solve():
         out.send(("lower", _NONE, None))
         return None
     found = enc.decode(solver.get_model())
-    out.send(("found", count_gaps(enc.pb, found), found))
+    out.send(("found", count_gaps(enc.pb, *found), found))
     return found
 
 
@@ -330,7 +408,7 @@ def _ascend(enc: _Encoding, k: int, out: Connection) -> None:
         with Solver(name=CLIMB_SOLVER, bootstrap_with=enc.clauses + enc.at_most(k)) as solver:
             if solver.solve():
                 found = enc.decode(solver.get_model())
-                out.send(("found", count_gaps(enc.pb, found), found))
+                out.send(("found", count_gaps(enc.pb, *found), found))
                 return
         k += 1
         out.send(("lower", k, None))

@@ -17,11 +17,32 @@ class Slot:
 
 @dataclass(frozen=True)
 class Participant:
-    """``available`` None means every slot; ``max_meetings`` None means no cap."""
+    """``available`` None means every slot; ``max_meetings`` None means no cap; ``languages``
+    None means the participant shares a language with everybody."""
 
     id: str
     available: tuple[str, ...] | None = None
     max_meetings: int | None = None
+    languages: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """Serves at most one meeting per slot, only in ``available`` slots (None: every slot),
+    and only meetings where it speaks a language of each side."""
+
+    id: str
+    languages: tuple[str, ...] = ()
+    available: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ReservedPlace:
+    """Table ``table`` (a booth, a fixed table) is reserved for ``participant``: all of that
+    participant's meetings happen there and nobody else's do."""
+
+    table: str
+    participant: str
 
 
 @dataclass(frozen=True)
@@ -32,16 +53,18 @@ class Request:
     b: str
     weight: float = 1.0
     slots: tuple[str, ...] | None = None
+    interpreter: bool = False  # asked for one even if the sides share a language
 
 
 @dataclass(frozen=True)
 class FixedMeeting:
-    """A meeting the organizer locked: it is kept exactly as given."""
+    """A meeting the organizer locked: it is kept exactly as given (with its interpreter)."""
 
     a: str
     b: str
     slot: str
     table: str
+    interpreter: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +74,8 @@ class ScheduleInstance:
     participants: tuple[Participant, ...]
     requests: tuple[Request, ...] = ()
     fixed: tuple[FixedMeeting, ...] = ()
+    interpreters: tuple[Interpreter, ...] = ()
+    reserved: tuple[ReservedPlace, ...] = ()  # tables (listed in ``tables``) reserved for one
 
 
 @dataclass(frozen=True)
@@ -64,6 +89,7 @@ class Meeting:
     table: str
     request: int | None = None
     fixed: bool = False
+    interpreter: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,7 +101,8 @@ class Unscheduled:
     b: str
     reason: str
     request: int
-    code: str = ""  # no_common_slot | no_requested_slot | fixed_block | cap | taken
+    # no_common_slot | no_requested_slot | fixed_block | no_interpreter | cap | taken
+    code: str = ""
     holder: str = ""
     cap: int | None = None
 
@@ -83,7 +110,10 @@ class Unscheduled:
 @dataclass(frozen=True)
 class ScheduleResult:
     """``upper_bound`` is a proven bound on the best objective; ``optimal`` says the objective
-    reaches it, ``gaps_optimal`` that no schedule of the same meetings has fewer idle gaps."""
+    reaches it, ``gaps_optimal`` that no schedule of the same meetings has fewer idle gaps.
+    ``idle_gaps`` counts the holes of participants and interpreters (``interpreter_gaps`` is
+    the interpreters' share); ``mean_slot`` is the mean position of the meetings' slots (0 =
+    first slot): lower is earlier, the third objective after weight and gaps."""
 
     meetings: tuple[Meeting, ...]
     unscheduled: tuple[Unscheduled, ...]
@@ -92,3 +122,5 @@ class ScheduleResult:
     idle_gaps: int
     optimal: bool = False
     gaps_optimal: bool = False
+    interpreter_gaps: int = 0
+    mean_slot: float = 0.0
