@@ -2,10 +2,12 @@
 
 from .matcher import Matcher, Weights
 from .tags import infer_tags
-from .types import LANGUAGES, Profile, Reason, ReasonKind, Suggestion
+from .types import LANGUAGES, ItemKind, Opportunity, Profile, Reason, ReasonKind, Suggestion
 
 __all__ = [
     "LANGUAGES",
+    "ItemKind",
+    "Opportunity",
     "Matcher",
     "Profile",
     "Reason",

@@ -14,7 +14,15 @@ weighted sum of cosine similarities:
 The weights sum to one, so every score is in [0, 1]. A pair is scored by how much *both*
 sides gain (a mean of N[a, b] and N[b, a] that leans to the weaker side, so that requests
 are likely to be accepted). Resemblance earns nothing: two turning shops that both seek
-aerospace customers score only what one's offer does for the other's need.
+aerospace customers score only what one's offer does for the other's need; and since
+look-alikes still share some words with each other's texts, a pair whose offers resemble
+each other and whose needs resemble each other more than either meets the other (a pair of
+competitors) is pushed down explicitly (``Weights.competitor``).
+
+Beyond the texts: known partners (``Profile.known``) are never suggested, and when the event
+has such a network, partners of partners and activity (``network``) join the text score;
+groups that may not meet are never paired; and ``learn`` refits a model on the event's own
+feedback (``learn.py``) that re-ranks the pairs.
 
 All weighted signals live in one sparse matrix per side (each block scaled by the square
 root of its weight) plus one dense float32 block for the encoder, so a score row is two
@@ -37,11 +45,17 @@ from sklearn.preprocessing import normalize
 from .. import embedding
 from ..errors import InputError
 from .features import char_tfidf
+from .network import Network, adjacency, known_edges
 from .reasons import Explainer, strengths
 from .tags import infer_tags
 from .text import content_words
 from .types import Profile, Suggestion
 
+#: Group pairs that may meet, as unordered pairs of group ids; None: everybody may meet.
+MayMeet = Collection[tuple[str, str]] | None
+
+#: With a cap, candidates per company considered: k times this.
+_CAP_DEPTH = 4
 #: Rows per block of N: big enough for BLAS.
 _NEED_BLOCK = 1024
 #: Rows per block of pair scores: their temporaries (10 MB) stay under glibc's 32 MB mmap
@@ -59,6 +73,10 @@ class Weights:
     offer's sentence vector. ``balance`` in [0, 1] moves the pair score from the arithmetic
     mean of both sides' gains (0) to the weaker side's gain (1).
     ``inferred_offer_tags`` is the weight of tags inferred from an offer beside declared ones.
+    ``competitor`` in [0, 1]: how far a look-alike's score is cut, in proportion to how much
+    more the two resemble each other than either meets the other's need. ``network`` and
+    ``activity``: shares of partners-of-partners and of activity in the score when the
+    event has a network of known partners (the text keeps the rest).
     """
 
     char: float = 0.3
@@ -67,6 +85,9 @@ class Weights:
     description: float = 0.5
     balance: float = 0.15
     inferred_offer_tags: float = 0.5
+    competitor: float = 0.6
+    network: float = 0.35
+    activity: float = 0.25
 
     def without_embedding(self) -> Weights:
         """The same text signals rescaled to sum to one, for when there are no vectors."""
@@ -104,7 +125,13 @@ class Matcher:
     ``Profile.embeddings`` are used as they are; missing ones are computed in one batch.
     """
 
-    def __init__(self, taxonomy=None, weights: Weights | None = None, encoder: bool | None = None):
+    def __init__(
+        self,
+        taxonomy=None,
+        weights: Weights | None = None,
+        encoder: bool | None = None,
+        cache: embedding.VectorCache | None = None,
+    ):
         if taxonomy is None:
             from ..taxonomy import load_taxonomy
 
@@ -112,15 +139,22 @@ class Matcher:
         self.taxonomy = taxonomy
         self.weights = weights or Weights()
         self.encoder = encoder
+        self.cache = cache
         self.uses_embeddings = False
+        self.reranker = None
 
     # ---- fitting -------------------------------------------------------------------------
 
-    def fit(self, profiles: Sequence[Profile]) -> Matcher:
-        """Build both sides' features for one event's profiles."""
+    def fit(self, profiles: Sequence[Profile], may_meet: MayMeet = None) -> Matcher:
+        """Build both sides' features for one event's profiles. ``may_meet``: the group
+        pairs (of ``Profile.group``) that may meet; None lets everybody meet."""
         self.profiles = list(profiles)
         self.index = _index(self.profiles)
         self.taxonomy.validate(sorted({t for p in self.profiles for t in p.tags}))
+        self._groups(may_meet)
+        self.known = adjacency(len(self.profiles), known_edges(self.profiles, self.index))
+        self.network = Network(self.known)
+        self.reranker = None
         vectors = self._vectors()
         self.uses_embeddings = vectors is not None
         w = self.weights if self.uses_embeddings else self.weights.without_embedding()
@@ -145,8 +179,36 @@ class Matcher:
             self.offer_tags,
             seek_words,
             offer_words,
+            [p.seeks for p in self.profiles],
+            [_offer_text(p) for p in self.profiles],
+            self._clause_vectors() if self.uses_embeddings else None,
         )
         return self
+
+    def _groups(self, may_meet: MayMeet) -> None:
+        """Per profile its group's number, and which group pairs may meet (None: all)."""
+        names = sorted({p.group for p in self.profiles})
+        number = {g: i for i, g in enumerate(names)}
+        self.group_of = np.array([number[p.group] for p in self.profiles], dtype=np.intp)
+        self.allowed = None
+        if may_meet is not None:
+            self.allowed = np.zeros((len(names), len(names)), dtype=bool)
+            for a, b in may_meet:
+                if a in number and b in number:
+                    self.allowed[number[a], number[b]] = self.allowed[number[b], number[a]] = True
+
+    def may_meet(self, a: str, b: str) -> bool:
+        """Whether the groups of companies ``a`` and ``b`` may meet."""
+        if self.allowed is None:
+            return True
+        return bool(self.allowed[self.group_of[self._row(a)], self.group_of[self._row(b)]])
+
+    def _clause_vectors(self):
+        """Clause vectors for the reasons' evidence, through the cache (None: no encoder)."""
+        if self.encoder is False or not embedding.encoder_available():
+            return None
+        cache = self.cache if self.cache is not None else embedding.VectorCache()
+        return cache.embed
 
     def _vectors(self) -> np.ndarray | None:
         """(n, 3, dim) sentence vectors: the given ones, the missing ones computed; or None."""
@@ -156,7 +218,8 @@ class Matcher:
             return None
         if missing:
             triples = [_texts(self.profiles[i]) for i in missing]
-            for i, vectors in zip(missing, embedding.embed_profile_texts(triples), strict=True):
+            computed = embedding.embed_profile_texts(triples, self.cache)
+            for i, vectors in zip(missing, computed, strict=True):
                 given[i] = vectors
         return np.stack([np.asarray(v, dtype=np.float32) for v in given])
 
@@ -196,14 +259,30 @@ class Matcher:
         give = self.offer.dot(rows, self.need, self._need_t)
         return gain, give
 
-    def pair_scores(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Reciprocal pair scores in [0, 1] of ``rows`` against every profile (self is -1),
-        with the need scores of both directions that the reasons are drawn from."""
+    def pair_scores(
+        self, rows: np.ndarray, hide_known: bool = True
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Pair scores in [0, 1] of ``rows`` against every profile (-1 for itself, for
+        groups that may not meet and, with ``hide_known``, for known partners), with the need
+        scores of both directions that the reasons are drawn from."""
         gain, give = self._need_scores(rows)
-        return self._combine(rows, gain, give), gain, give
+        return self._combine(rows, gain, give, hide_known), gain, give
 
-    def _combine(self, rows: np.ndarray, gain: np.ndarray, give: np.ndarray) -> np.ndarray:
-        """Pair scores from both directions' need scores (in place: few temporaries)."""
+    def _combine(self, rows, gain: np.ndarray, give: np.ndarray, hide_known=True) -> np.ndarray:
+        """Pair scores from both directions' need scores, look-alikes pushed down, then the
+        network and the event's learned re-ranking when there are any; masked last."""
+        rows = np.asarray(rows)
+        scores = self.text_scores(rows, gain, give)
+        if not self.network.empty:
+            scores = self._with_network(rows, scores)
+        if self.reranker is not None:
+            scores = self.reranker.rerank(self, rows, scores, gain, give)
+        self._mask(rows, scores, hide_known)
+        return scores
+
+    def text_scores(self, rows: np.ndarray, gain: np.ndarray, give: np.ndarray) -> np.ndarray:
+        """What the texts and tags say (in place where it can: few temporaries), in [0, 1];
+        0 for a company with itself."""
         w = self.fitted_weights
         scores = np.add(gain, give)
         scores *= (1 - w.balance) * 0.5
@@ -211,8 +290,42 @@ class Matcher:
         weaker *= w.balance
         scores += weaker
         np.clip(scores, 0.0, 1.0, out=scores)
-        scores[np.arange(len(rows)), rows] = -1.0
+        if w.competitor > 0:
+            keep = self.lookalike(rows, gain, give)
+            keep *= -w.competitor
+            keep += 1.0
+            scores *= keep
+        scores[np.arange(len(rows)), rows] = 0.0
         return scores
+
+    def lookalike(self, rows: np.ndarray, gain: np.ndarray, give: np.ndarray) -> np.ndarray:
+        """How much more two companies resemble each other, offer to offer and need to need,
+        than either's offer meets the other's need: in [0, 1], 0 for a complement."""
+        alike = self.offer.dot(rows, self.offer, self._offer_t)
+        np.minimum(alike, self.need.dot(rows, self.need, self._need_t), out=alike)
+        alike -= np.maximum(gain, give)
+        return np.clip(alike, 0.0, 1.0, out=alike)
+
+    def _with_network(self, rows: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Text (as a share of the row's best), partners of partners (likewise) and
+        activity, weighted: in [0, 1]."""
+        w = self.fitted_weights
+        blended = _row_share(scores)
+        blended *= 1.0 - w.network - w.activity
+        network = _row_share(np.log1p(self.network.partners_of_partners(rows)))
+        network *= w.network
+        blended += network
+        blended += w.activity * self.network.activity_share
+        return blended
+
+    def _mask(self, rows: np.ndarray, scores: np.ndarray, hide_known: bool) -> None:
+        """-1 for pairs that are not to be suggested."""
+        if self.allowed is not None:
+            scores[~self.allowed[self.group_of[rows]][:, self.group_of]] = -1.0
+        if hide_known and self.known.nnz:
+            known_rows, known_cols = self.known[rows].nonzero()
+            scores[known_rows, known_cols] = -1.0
+        scores[np.arange(len(rows)), rows] = -1.0
 
     def _need_matrix(self) -> np.ndarray:
         """N for every pair, in row blocks that BLAS and the sparse product handle well."""
@@ -232,19 +345,23 @@ class Matcher:
         k: int = 5,
         exclude: Collection[str] = (),
         meetings: Collection[str] = (),
+        known: Collection[str] = (),
     ) -> list[Suggestion]:
         """Top-k new counterparts for one company, best first.
 
         ``exclude``: ids never to suggest (marked "not interested"). ``meetings``: ids that
         already meet this company; they appear where they rank, flagged ``already_meeting``,
-        and do not count towards k.
+        and do not count towards k. ``known``: ids it already knows, besides its profile's
+        ``known`` ones; they too appear where they rank, flagged ``known``, and do not count.
         """
         row = self._row(company_id)
-        scores, gain, give = (m[0] for m in self.pair_scores(np.array([row])))
+        scores, gain, give = (m[0] for m in self.pair_scores(np.array([row]), hide_known=False))
         for other in exclude:
             if other in self.index:
                 scores[self.index[other]] = -1.0
         meeting_rows = {self.index[m] for m in meetings if m in self.index}
+        known_rows = set(self.known[row].indices.tolist())
+        known_rows |= {self.index[m] for m in known if m in self.index}
         order = np.argsort(-scores, kind="stable")
         chosen: list[int] = []
         fresh = 0
@@ -252,16 +369,24 @@ class Matcher:
             if scores[col] <= 0.0 or fresh == k:
                 break
             chosen.append(int(col))
-            fresh += col not in meeting_rows
+            fresh += col not in meeting_rows and col not in known_rows
         cols = np.array(chosen, dtype=int)
         rows = np.full_like(cols, row)
-        meeting = [col in meeting_rows for col in chosen]
-        return self._suggestions(rows, cols, scores[cols], gain[cols], give[cols], meeting)
+        flags = [(col in meeting_rows, col in known_rows) for col in chosen]
+        return self._suggestions(rows, cols, scores[cols], gain[cols], give[cols], flags)
 
-    def suggest_all(self, k: int = 5) -> dict[str, list[Suggestion]]:
+    def suggest_all(self, k: int = 5, cap: int | None = None) -> dict[str, list[Suggestion]]:
         """Top-k counterparts for every company: N once, then per row block the pair scores
         and a partial sort, on a second thread (NumPy lets go of the GIL) while this one
-        writes the reasons of the previous block's chosen pairs."""
+        writes the reasons of the previous block's chosen pairs. Known partners and groups
+        that may not meet are left out.
+
+        ``cap``: the most lists one company may appear in, so that requests spread rather
+        than all going to the few best-described companies; pairs are then taken best first
+        across the event, and a company passes over a capped one to its next candidates.
+        """
+        if cap is not None:
+            return self._suggest_all_capped(k, cap)
         need = self._need_matrix()
         blocks = list(_blocks(len(self.profiles), _BLOCK))
         result: dict[str, list[Suggestion]] = {}
@@ -273,6 +398,31 @@ class Matcher:
                 ids = [p.id for p in self.profiles[rows]]
                 for row_id, start, stop in zip(ids, bounds, bounds[1:], strict=False):
                     result[row_id] = found[start:stop]
+        return result
+
+    def _suggest_all_capped(self, k: int, cap: int) -> dict[str, list[Suggestion]]:
+        need = self._need_matrix()
+        candidates = [self._best(need, _CAP_DEPTH * k, rows)[0]
+                      for rows in _blocks(len(self.profiles), _BLOCK)]
+        del need
+        parts = zip(*candidates, strict=True)
+        rows, cols, scores, gains, gives = (np.concatenate(part) for part in parts)
+        order = np.lexsort((cols, rows, -scores))  # best first; ties in a fixed order
+        per_row = np.zeros(len(self.profiles), dtype=np.intp)
+        per_col = np.zeros(len(self.profiles), dtype=np.intp)
+        taken = []
+        for i, row, col in zip(order.tolist(), rows[order].tolist(), cols[order].tolist(),
+                               strict=True):
+            if per_row[row] < k and per_col[col] < cap:
+                per_row[row] += 1
+                per_col[col] += 1
+                taken.append(i)
+        taken = np.array(sorted(taken, key=lambda i: (rows[i], -scores[i], cols[i])), dtype=int)
+        found = self._suggestions(rows[taken], cols[taken], scores[taken], gains[taken],
+                                  gives[taken])
+        result: dict[str, list[Suggestion]] = {p.id: [] for p in self.profiles}
+        for row, suggestion in zip(rows[taken].tolist(), found, strict=True):
+            result[self.profiles[row].id].append(suggestion)
         return result
 
     def _best(self, need: np.ndarray, k: int, rows: slice) -> tuple[tuple, np.ndarray]:
@@ -294,16 +444,25 @@ class Matcher:
         except KeyError:
             raise InputError(f"unknown company id {company_id!r}") from None
 
-    def _suggestions(self, rows, cols, scores, gain, give, meeting=None) -> list[Suggestion]:
+    def _suggestions(self, rows, cols, scores, gain, give, flags=None) -> list[Suggestion]:
         """``cols[i]`` suggested to ``rows[i]``, given the pairs' scores and need scores:
-        reasons are built only here, for the chosen pairs, in one batch."""
+        reasons are built only here, for the chosen pairs, in one batch. ``flags``: per
+        pair (already meeting, known)."""
         reasons = self._explainer.explain(rows, cols, strengths(gain, give))
-        meeting = meeting or [False] * len(cols)
-        pairs = zip(cols.tolist(), scores.tolist(), reasons, meeting, strict=True)
+        flags = flags or [(False, False)] * len(cols)
+        pairs = zip(cols.tolist(), scores.tolist(), reasons, flags, strict=True)
         return [
-            Suggestion(self.profiles[col].id, round(score, 3), why, flag)
-            for col, score, why, flag in pairs
+            Suggestion(self.profiles[col].id, round(score, 3), why, meeting, known)
+            for col, score, why, (meeting, known) in pairs
         ]
+
+
+def _row_share(matrix: np.ndarray) -> np.ndarray:
+    """Each row divided by its largest value (rows without a positive value unchanged)."""
+    top = matrix.max(axis=1, keepdims=True)
+    top[top <= 0] = 1.0
+    matrix /= top
+    return matrix
 
 
 def _blocks(n: int, size: int) -> Iterable[slice]:

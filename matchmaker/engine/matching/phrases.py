@@ -1,0 +1,94 @@
+"""Evidence for a reason: the short phrase of one side's offer and the phrase of the other
+side's need that meet, quoted as written.
+
+Texts are cut into clauses at punctuation and at "and/und/et/…", each clause trimmed of the
+function words at its ends (no "and the" fragments). A need clause and an offer clause meet
+by shared word stems (``link_keys``: inflection and German compounds), by a taxonomy tag
+both speak of (its keywords are in three languages) and, when clause vectors are given, by
+the multilingual encoder's cosine (a German need and a French offer sharing no word).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from .tags import matched_keywords
+from .text import STOPWORDS, fold, link_keys, tokens
+
+#: Longest quoted phrase, in words: a phrase, not a paragraph.
+MAX_WORDS = 7
+#: Below this a clause pair is no evidence (encoder cosine; stems and tags add up to 1).
+MIN_EVIDENCE = 0.35
+_SPLIT = re.compile(
+    r"[,;:.!?()\[\]\n•·/]+|\s[-–—]\s|\s(?:and|or|und|oder|sowie|et|ou|as well as)\s",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\S+")
+
+#: texts → L2-normalised rows, or None; used to compare clauses across languages.
+ClauseVectors = Callable[[Sequence[str]], np.ndarray | None]
+
+
+@lru_cache(maxsize=1 << 15)
+def clauses(text: str) -> tuple[str, ...]:
+    """The text's clauses, trimmed of function words at both ends and cut to MAX_WORDS;
+    clauses without a content word are dropped."""
+    out = []
+    for piece in _SPLIT.split(text or ""):
+        words = _WORD.findall(piece)
+        while words and not _is_content(words[0]):
+            words.pop(0)
+        while words and not _is_content(words[-1]):
+            words.pop()
+        if words:
+            out.append(" ".join(words[:MAX_WORDS]).strip(" '\"«»-"))
+    return tuple(dict.fromkeys(c for c in out if c))
+
+
+def _is_content(word: str) -> bool:
+    letters = tokens(word)
+    return bool(letters) and any(fold(w) not in STOPWORDS and len(w) >= 3 for w in letters)
+
+
+@lru_cache(maxsize=1 << 15)
+def _keys(clause: str) -> frozenset[str]:
+    words = (fold(w) for w in tokens(clause))
+    return frozenset(k for w in words if w not in STOPWORDS and len(w) >= 3 for k in link_keys(w))
+
+
+def _tags(clause: str, taxonomy) -> frozenset[str]:
+    return frozenset(matched_keywords(clause, taxonomy)) if taxonomy is not None else frozenset()
+
+
+def best_pair(
+    need_text: str,
+    offer_text: str,
+    taxonomy=None,
+    vectors: ClauseVectors | None = None,
+) -> tuple[str, str] | None:
+    """(offer phrase, need phrase) that meet best, or None when nothing meets."""
+    needs, offers = clauses(need_text), clauses(offer_text)
+    if not needs or not offers:
+        return None
+    evidence = np.zeros((len(needs), len(offers)), dtype=np.float32)
+    need_keys = [_keys(c) for c in needs]
+    offer_keys = [_keys(c) for c in offers]
+    need_tags = [_tags(c, taxonomy) for c in needs]
+    offer_tags = [_tags(c, taxonomy) for c in offers]
+    for i, (keys, tags) in enumerate(zip(need_keys, need_tags, strict=True)):
+        for j, (other_keys, other_tags) in enumerate(zip(offer_keys, offer_tags, strict=True)):
+            shared = len(keys & other_keys) / max(1, min(len(keys), len(other_keys)))
+            evidence[i, j] = min(1.0, 0.8 * shared + 0.6 * bool(tags & other_tags))
+    if vectors is not None:
+        rows = vectors([*needs, *offers])
+        if rows is not None:
+            cosine = rows[: len(needs)] @ rows[len(needs) :].T
+            np.maximum(evidence, cosine, out=evidence)
+    i, j = np.unravel_index(int(np.argmax(evidence)), evidence.shape)
+    if evidence[i, j] < MIN_EVIDENCE:
+        return None
+    return offers[j], needs[i]
