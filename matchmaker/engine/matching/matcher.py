@@ -44,6 +44,7 @@ from sklearn.preprocessing import normalize
 
 from .. import embedding
 from ..errors import InputError
+from . import learn
 from .features import char_tfidf
 from .network import Network, adjacency, known_edges
 from .reasons import Explainer, strengths
@@ -141,7 +142,7 @@ class Matcher:
         self.encoder = encoder
         self.cache = cache
         self.uses_embeddings = False
-        self.reranker = None
+        self.pair_model = None
 
     # ---- fitting -------------------------------------------------------------------------
 
@@ -154,7 +155,7 @@ class Matcher:
         self._groups(may_meet)
         self.known = adjacency(len(self.profiles), known_edges(self.profiles, self.index))
         self.network = Network(self.known)
-        self.reranker = None
+        self.pair_model = None
         vectors = self._vectors()
         self.uses_embeddings = vectors is not None
         w = self.weights if self.uses_embeddings else self.weights.without_embedding()
@@ -183,6 +184,15 @@ class Matcher:
             [_offer_text(p) for p in self.profiles],
             self._clause_vectors() if self.uses_embeddings else None,
         )
+        self.pair_model = learn.fit_from_network(self)
+        return self
+
+    def learn(self, signals: learn.EventSignals) -> Matcher:
+        """Refit the re-ranking on the event's feedback (requests, "not interested",
+        meetings and ratings); with too little of it the ranking stays as it was."""
+        model = learn.fit_from_signals(self, signals)
+        if model is not None:
+            self.pair_model = model
         return self
 
     def _groups(self, may_meet: MayMeet) -> None:
@@ -273,16 +283,38 @@ class Matcher:
         network and the event's learned re-ranking when there are any; masked last."""
         rows = np.asarray(rows)
         scores = self.text_scores(rows, gain, give)
-        if not self.network.empty:
+        if self.pair_model is not None:
+            scores = self.pair_model.scores(self, scores, rows)
+        elif not self.network.empty:
             scores = self._with_network(rows, scores)
-        if self.reranker is not None:
-            scores = self.reranker.rerank(self, rows, scores, gain, give)
         self._mask(rows, scores, hide_known)
         return scores
 
     def text_scores(self, rows: np.ndarray, gain: np.ndarray, give: np.ndarray) -> np.ndarray:
-        """What the texts and tags say (in place where it can: few temporaries), in [0, 1];
-        0 for a company with itself."""
+        """What the texts and tags say, in [0, 1]; 0 for a company with itself."""
+        alike = self.lookalike(rows, gain, give) if self.fitted_weights.competitor > 0 else None
+        scores = self._text(gain, give, alike)
+        scores[np.arange(len(rows)), rows] = 0.0
+        return scores
+
+    def text_of_pairs(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """``text_scores`` of the pairs (rows[i], cols[i]) alone: no full rows computed."""
+        gain = _pair_dot(self.need, self.offer, rows, cols)
+        give = _pair_dot(self.offer, self.need, rows, cols)
+        alike = np.minimum(_pair_dot(self.offer, self.offer, rows, cols),
+                           _pair_dot(self.need, self.need, rows, cols))
+        alike -= np.maximum(gain, give)
+        scores = self._text(gain, give, np.clip(alike, 0.0, 1.0, out=alike))
+        scores[rows == cols] = 0.0
+        return scores
+
+    def need_alike(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """How alike the needs of the pairs (rows[i], cols[i]) are."""
+        return _pair_dot(self.need, self.need, rows, cols)
+
+    def _text(self, gain: np.ndarray, give: np.ndarray, alike: np.ndarray | None) -> np.ndarray:
+        """Both directions' need scores leaning to the weaker, cut for look-alikes (in
+        place where it can: few temporaries)."""
         w = self.fitted_weights
         scores = np.add(gain, give)
         scores *= (1 - w.balance) * 0.5
@@ -290,12 +322,10 @@ class Matcher:
         weaker *= w.balance
         scores += weaker
         np.clip(scores, 0.0, 1.0, out=scores)
-        if w.competitor > 0:
-            keep = self.lookalike(rows, gain, give)
-            keep *= -w.competitor
-            keep += 1.0
-            scores *= keep
-        scores[np.arange(len(rows)), rows] = 0.0
+        if alike is not None:
+            alike *= -w.competitor
+            alike += 1.0
+            scores *= alike
         return scores
 
     def lookalike(self, rows: np.ndarray, gain: np.ndarray, give: np.ndarray) -> np.ndarray:
@@ -375,7 +405,9 @@ class Matcher:
         flags = [(col in meeting_rows, col in known_rows) for col in chosen]
         return self._suggestions(rows, cols, scores[cols], gain[cols], give[cols], flags)
 
-    def suggest_all(self, k: int = 5, cap: int | None = None) -> dict[str, list[Suggestion]]:
+    def suggest_all(
+        self, k: int = 5, cap: int | None = None, explain: bool = True
+    ) -> dict[str, list[Suggestion]]:
         """Top-k counterparts for every company: N once, then per row block the pair scores
         and a partial sort, on a second thread (NumPy lets go of the GIL) while this one
         writes the reasons of the previous block's chosen pairs. Known partners and groups
@@ -384,23 +416,24 @@ class Matcher:
         ``cap``: the most lists one company may appear in, so that requests spread rather
         than all going to the few best-described companies; pairs are then taken best first
         across the event, and a company passes over a capped one to its next candidates.
+        ``explain=False`` leaves the reasons out (rankings only: evaluations, best scores).
         """
         if cap is not None:
-            return self._suggest_all_capped(k, cap)
+            return self._suggest_all_capped(k, cap, explain)
         need = self._need_matrix()
         blocks = list(_blocks(len(self.profiles), _BLOCK))
         result: dict[str, list[Suggestion]] = {}
         with ThreadPoolExecutor(1) as pool:
             best = pool.map(partial(self._best, need, k), blocks)
             for rows, (pairs, counts) in zip(blocks, best, strict=True):
-                found = self._suggestions(*pairs)
+                found = self._suggestions(*pairs, explain=explain)
                 bounds = np.cumsum([0, *counts]).tolist()
                 ids = [p.id for p in self.profiles[rows]]
                 for row_id, start, stop in zip(ids, bounds, bounds[1:], strict=False):
                     result[row_id] = found[start:stop]
         return result
 
-    def _suggest_all_capped(self, k: int, cap: int) -> dict[str, list[Suggestion]]:
+    def _suggest_all_capped(self, k: int, cap: int, explain: bool) -> dict[str, list[Suggestion]]:
         need = self._need_matrix()
         candidates = [self._best(need, _CAP_DEPTH * k, rows)[0]
                       for rows in _blocks(len(self.profiles), _BLOCK)]
@@ -419,7 +452,7 @@ class Matcher:
                 taken.append(i)
         taken = np.array(sorted(taken, key=lambda i: (rows[i], -scores[i], cols[i])), dtype=int)
         found = self._suggestions(rows[taken], cols[taken], scores[taken], gains[taken],
-                                  gives[taken])
+                                  gives[taken], explain=explain)
         result: dict[str, list[Suggestion]] = {p.id: [] for p in self.profiles}
         for row, suggestion in zip(rows[taken].tolist(), found, strict=True):
             result[self.profiles[row].id].append(suggestion)
@@ -444,17 +477,31 @@ class Matcher:
         except KeyError:
             raise InputError(f"unknown company id {company_id!r}") from None
 
-    def _suggestions(self, rows, cols, scores, gain, give, flags=None) -> list[Suggestion]:
+    def _suggestions(
+        self, rows, cols, scores, gain, give, flags=None, explain=True
+    ) -> list[Suggestion]:
         """``cols[i]`` suggested to ``rows[i]``, given the pairs' scores and need scores:
         reasons are built only here, for the chosen pairs, in one batch. ``flags``: per
         pair (already meeting, known)."""
-        reasons = self._explainer.explain(rows, cols, strengths(gain, give))
+        if explain:
+            reasons = self._explainer.explain(rows, cols, strengths(gain, give))
+        else:
+            reasons = [()] * len(cols)
         flags = flags or [(False, False)] * len(cols)
         pairs = zip(cols.tolist(), scores.tolist(), reasons, flags, strict=True)
         return [
             Suggestion(self.profiles[col].id, round(score, 3), why, meeting, known)
             for col, score, why, (meeting, known) in pairs
         ]
+
+
+def _pair_dot(a: _Side, b: _Side, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Row i: the weighted similarity of ``a[rows[i]]`` and ``b[cols[i]]``, float32."""
+    out = np.asarray(a.sparse[rows].multiply(b.sparse[cols]).sum(axis=1), dtype=np.float32)
+    out = out.ravel()
+    if a.dense is not None and b.dense is not None:
+        out += np.einsum("ij,ij->i", a.dense[rows], b.dense[cols])
+    return out
 
 
 def _row_share(matrix: np.ndarray) -> np.ndarray:
