@@ -1,9 +1,9 @@
 """Offers and requests as items (cooperation opportunities): which published request meets
-which published offer, item to item, with the titles and the phrases that meet as evidence.
+which published offer, item to item, the reason quoting both titles.
 
 An item pair is scored as a profile pair's one direction is: character n-grams of title and
 text, the tags (declared, or inferred from the text), and the encoder's cosine when there
-are vectors. The reason quotes both titles. Only requests meet offers, never a company's own items, and never across
+are vectors. Only requests meet offers, never a company's own items, and never across
 groups that may not meet.
 """
 
@@ -102,7 +102,8 @@ class ItemMatcher:
     def suggest(self, company_id: str, k: int = 5) -> list[ItemSuggestion]:
         """The best item pairs where the company's request meets another's offer, or its
         offer meets another's request, best first."""
-        mine = [j for j, it in enumerate(self.items) if self.profiles[it.company].id == company_id]
+        mine = [j for j, it in enumerate(self.items)
+                if self.profiles[it.company].id == company_id]
         found = []
         for j in mine:
             is_request = self.items[j].item.kind is ItemKind.REQUEST
