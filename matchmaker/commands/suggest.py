@@ -37,15 +37,20 @@ def suggest(file: str, top: int, cap: int | None, cache_file: str | None) -> Non
     """Print the top suggested counterparts of every company in FILE as JSON.
 
     FILE is in the profiles interchange format; its groups and may_meet are honoured and its
-    companies' known partners are never suggested. Reasons are in English. A bad file ends
+    companies' known partners are never suggested; companies with opportunities also get
+    ``item_suggestions`` (request to offer). Reasons are in English. A bad file ends
     with a one-line error and exit status 2. How fast profiles were encoded goes to stderr.
     """
     # Imported here: the matching engine loads scikit-learn, most of a second that every
     # other ``matchmaker`` command (``schedule`` among them) would otherwise pay too.
     from matchmaker.engine import embedding
     from matchmaker.engine.errors import InputError
-    from matchmaker.engine.matching import Matcher
-    from matchmaker.engine.profiles_io import load_document, suggestions_document
+    from matchmaker.engine.matching import ItemMatcher, Matcher
+    from matchmaker.engine.profiles_io import (
+        item_suggestions_document,
+        load_document,
+        suggestions_document,
+    )
     from matchmaker.engine.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy()
@@ -55,13 +60,17 @@ def suggest(file: str, top: int, cap: int | None, cache_file: str | None) -> Non
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(2) from None
     profiles = document.profiles
-    suggestions = {}
+    suggestions, items = {}, {}
     if profiles:
         cache = embedding.VectorCache(cache_file)
         started = time.perf_counter()
         matcher = Matcher(taxonomy, cache=cache).fit(profiles, document.may_meet)
         fitted = time.perf_counter() - started
         suggestions = matcher.suggest_all(top, cap=cap)
+        if any(p.opportunities for p in profiles):
+            vectors = cache.embed if matcher.uses_embeddings else None
+            item_matcher = ItemMatcher(taxonomy, vectors).fit(profiles, document.may_meet)
+            items = {p.id: item_matcher.suggest(p.id, top) for p in profiles if p.opportunities}
         cache.save()
         if matcher.uses_embeddings:
             click.echo(
@@ -71,4 +80,6 @@ def suggest(file: str, top: int, cap: int | None, cache_file: str | None) -> Non
                 err=True,
             )
     out = suggestions_document(suggestions, taxonomy.label)
+    if items:
+        out["item_suggestions"] = item_suggestions_document(items, taxonomy.label)
     click.echo(json.dumps(out, ensure_ascii=False, indent=2))

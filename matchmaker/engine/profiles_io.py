@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .matching.items import ItemSuggestion
 from .matching.types import ItemKind, Opportunity, Profile, Suggestion
 
 REQUIRED = ("id", "name")
@@ -216,4 +217,21 @@ def suggestions_document(
             ]
             for company_id, items in suggestions.items()
         }
+    }
+
+
+def item_suggestions_document(
+    suggestions: Mapping[str, Sequence[ItemSuggestion]],
+    tag_label: Callable[[str, str], str],
+    lang: str = "en",
+) -> dict[str, Any]:
+    """Item to item: ``{company: [{"company", "yours", "theirs", "score", "reason"}]}``."""
+    return {
+        company_id: [
+            {"company": s.company, "yours": s.yours, "theirs": s.theirs,
+             "score": round(s.score, 3), "reason": s.reason.render(lang, tag_label)}
+            for s in items
+        ]
+        for company_id, items in suggestions.items()
+        if items
     }

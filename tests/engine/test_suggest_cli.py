@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -148,3 +149,37 @@ def test_bad_groups_exit_2_with_one_line(tmp_path, document, message):
     result = run(tmp_path, document)
     assert result.exit_code == 2
     assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_opportunities_get_item_suggestions(tmp_path):
+    companies = [
+        dict(COMPANIES[0], opportunities=[{"id": "r1", "kind": "request", "title": "Boîtiers",
+                                            "text": "Anodisation dure de boîtiers en aluminium"}]),
+        dict(COMPANIES[1], opportunities=[{"id": "o1", "kind": "offer", "title": "Harteloxal",
+                                            "text": "Harteloxal von Aluminiumgehäusen"}]),
+        COMPANIES[2],
+    ]
+    out = json.loads(run(tmp_path, {"companies": companies}).output)["item_suggestions"]
+    assert out["optr"][0] == {"company": "anod", "yours": "r1", "theirs": "o1",
+                              "score": out["optr"][0]["score"],
+                              "reason": "Your request «Boîtiers» meets their offer «Harteloxal»"}
+    assert out["anod"][0]["theirs"] == "r1" and "turn" not in out
+
+
+def test_a_vector_cache_is_written_and_reused(tmp_path, monkeypatch):
+    monkeypatch.setattr(embedding, "encoder_available", lambda: True)
+    calls = []
+
+    def fake_embed(texts, batch_size=512):
+        calls.append(len(texts))
+        return np.ones((len(texts), embedding.DIM), dtype=np.float32) / np.sqrt(embedding.DIM)
+
+    monkeypatch.setattr(embedding, "embed_texts", fake_embed)
+    cache = tmp_path / "vectors.npz"
+    first = run(tmp_path, {"companies": COMPANIES}, "--cache", str(cache))
+    assert first.exit_code == 0, first.output
+    assert cache.exists() and calls and "profiles/s" in first.stderr
+    calls.clear()
+    again = run(tmp_path, {"companies": COMPANIES}, "--cache", str(cache))
+    assert again.exit_code == 0 and again.stdout == first.stdout
+    assert sum(calls) == 0 and "0 texts encoded" in again.stderr
