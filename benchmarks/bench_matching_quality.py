@@ -37,7 +37,7 @@ EVAL_SET = ROOT / "tests" / "data" / "matching_eval.json"
 DEBIAN_SET = ROOT / "benchmarks" / "data" / "debian_partners.json"
 K = 10
 #: Round one's engine: resemblance not penalised, no network signals.
-BEFORE = Weights(competitor=0.0, network=0.0, activity=0.0)
+BEFORE = Weights(competitor=0.0, hubness=0.0, network=0.0, activity=0.0)
 
 
 def ranked_by(scores: np.ndarray, ids: list[str], hidden: list[set[int]]) -> dict[str, list[str]]:

@@ -55,6 +55,8 @@ from .types import Profile, Suggestion
 #: Group pairs that may meet, as unordered pairs of group ids; None: everybody may meet.
 MayMeet = Collection[tuple[str, str]] | None
 
+#: Best scores per company that measure its hubness.
+_HUB_NEIGHBOURS = 5
 #: With a cap, candidates per company considered: k times this.
 _CAP_DEPTH = 4
 #: Rows per block of N: big enough for BLAS.
@@ -74,6 +76,7 @@ class Weights:
     offer's sentence vector. ``balance`` in [0, 1] moves the pair score from the arithmetic
     mean of both sides' gains (0) to the weaker side's gain (1).
     ``inferred_offer_tags`` is the weight of tags inferred from an offer beside declared ones.
+    ``hubness``: how much of both sides' typical best score is taken off a pair's score.
     ``competitor`` in [0, 1]: how far a look-alike's score is cut, in proportion to how much
     more the two resemble each other than either meets the other's need. ``network`` and
     ``activity``: shares of partners-of-partners and of activity in the score when the
@@ -87,6 +90,7 @@ class Weights:
     balance: float = 0.15
     inferred_offer_tags: float = 0.5
     competitor: float = 0.6
+    hubness: float = 0.5
     network: float = 0.35
     activity: float = 0.25
 
@@ -184,6 +188,8 @@ class Matcher:
             [_offer_text(p) for p in self.profiles],
             self._clause_vectors() if self.uses_embeddings else None,
         )
+        self.hubness = None
+        self.hubness = self._hubness()
         self.pair_model = learn.fit_from_network(self)
         return self
 
@@ -291,11 +297,41 @@ class Matcher:
         return scores
 
     def text_scores(self, rows: np.ndarray, gain: np.ndarray, give: np.ndarray) -> np.ndarray:
-        """What the texts and tags say, in [0, 1]; 0 for a company with itself."""
+        """What the texts and tags say, in [0, 1], less the pair's hubness; 0 for a company
+        with itself."""
+        scores = self._raw_text(rows, gain, give)
+        if self.hubness is None:
+            return scores
+        less = scores - self.hubness[rows][:, None]
+        less -= self.hubness[None, :]
+        return _less_hubness(scores, less)
+
+    def _raw_text(self, rows: np.ndarray, gain: np.ndarray, give: np.ndarray) -> np.ndarray:
         alike = self.lookalike(rows, gain, give) if self.fitted_weights.competitor > 0 else None
         scores = self._text(gain, give, alike)
         scores[np.arange(len(rows)), rows] = 0.0
         return scores
+
+    def _hubness(self) -> np.ndarray | None:
+        """Per company, ``Weights.hubness`` / 2 times the mean of its best text scores.
+
+        Some profiles (broad offers, long texts) come close to everybody's need: hubs, which
+        would head every list. Taking each side's typical best score off a pair's score (CSLS,
+        Conneau et al. 2018) ranks b for a by how much better it fits a than b fits anyone.
+        """
+        w = self.fitted_weights
+        n = len(self.profiles)
+        if not w.hubness or n < 3:
+            return None
+        k = min(_HUB_NEIGHBOURS, n - 1)
+        out = np.empty(n, dtype=np.float32)
+        for rows in _blocks(n, _BLOCK):
+            index = np.arange(rows.start, rows.stop)
+            gain, give = self._need_scores(index)
+            scores = self._raw_text(index, gain, give)
+            best = -np.partition(-scores, k - 1, axis=1)[:, :k]
+            out[rows] = best.mean(axis=1)
+        return out * np.float32(w.hubness / 2)
 
     def text_of_pairs(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """``text_scores`` of the pairs (rows[i], cols[i]) alone: no full rows computed."""
@@ -306,6 +342,8 @@ class Matcher:
         alike -= np.maximum(gain, give)
         scores = self._text(gain, give, np.clip(alike, 0.0, 1.0, out=alike))
         scores[rows == cols] = 0.0
+        if self.hubness is not None:
+            scores = _less_hubness(scores, scores - self.hubness[rows] - self.hubness[cols])
         return scores
 
     def need_alike(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -490,7 +528,7 @@ class Matcher:
         flags = flags or [(False, False)] * len(cols)
         pairs = zip(cols.tolist(), scores.tolist(), reasons, flags, strict=True)
         return [
-            Suggestion(self.profiles[col].id, round(score, 3), why, meeting, known)
+            Suggestion(self.profiles[col].id, max(round(score, 3), 0.001), why, meeting, known)
             for col, score, why, (meeting, known) in pairs
         ]
 
@@ -502,6 +540,14 @@ def _pair_dot(a: _Side, b: _Side, rows: np.ndarray, cols: np.ndarray) -> np.ndar
     if a.dense is not None and b.dense is not None:
         out += np.einsum("ij,ij->i", a.dense[rows], b.dense[cols])
     return out
+
+
+def _less_hubness(scores: np.ndarray, less: np.ndarray) -> np.ndarray:
+    """``less`` (the scores less both sides' hubness), but at least a thousandth of the
+    score: a pair that hubness takes to 0 comes after the others, in its old order among
+    its like, and is still suggested when there is nothing better."""
+    scores *= np.float32(1e-3)
+    return np.maximum(less, scores, out=less)
 
 
 def _row_share(matrix: np.ndarray) -> np.ndarray:
