@@ -21,8 +21,11 @@ from .text import STOPWORDS, fold, link_keys, tokens
 
 #: Longest quoted phrase, in words: a phrase, not a paragraph.
 MAX_WORDS = 7
-#: Below this a clause pair is no evidence (encoder cosine; stems and tags add up to 1).
+#: Below this a clause pair is no evidence (encoder cosine; stems and tags add up to 1, a
+#: shared tag alone is not enough: a tag is broad).
 MIN_EVIDENCE = 0.35
+#: Word evidence from which the encoder is not asked (it costs most of a cold run's time).
+SURE = 0.6
 _SPLIT = re.compile(
     r"[,;:.!?()\[\]\n•·/]+|\s[-–—]\s|\s(?:and|or|und|oder|sowie|et|ou|as well as)\s",
     re.IGNORECASE,
@@ -39,14 +42,20 @@ def clauses(text: str) -> tuple[str, ...]:
     clauses without a content word are dropped."""
     out = []
     for piece in _SPLIT.split(text or ""):
-        words = _WORD.findall(piece)
-        while words and not _is_content(words[0]):
-            words.pop(0)
-        while words and not _is_content(words[-1]):
-            words.pop()
+        words = _trimmed(_trimmed(_WORD.findall(piece))[:MAX_WORDS])
         if words:
-            out.append(" ".join(words[:MAX_WORDS]).strip(" '\"«»-"))
+            out.append(" ".join(words).strip(" '\"«»-"))
     return tuple(dict.fromkeys(c for c in out if c))
+
+
+def _trimmed(words: list[str]) -> list[str]:
+    """Without the function words at either end."""
+    start, stop = 0, len(words)
+    while start < stop and not _is_content(words[start]):
+        start += 1
+    while stop > start and not _is_content(words[stop - 1]):
+        stop -= 1
+    return words[start:stop]
 
 
 def _is_content(word: str) -> bool:
@@ -82,8 +91,8 @@ def best_pair(
     for i, (keys, tags) in enumerate(zip(need_keys, need_tags, strict=True)):
         for j, (other_keys, other_tags) in enumerate(zip(offer_keys, offer_tags, strict=True)):
             shared = len(keys & other_keys) / max(1, min(len(keys), len(other_keys)))
-            evidence[i, j] = min(1.0, 0.8 * shared + 0.6 * bool(tags & other_tags))
-    if vectors is not None:
+            evidence[i, j] = min(1.0, 0.8 * shared + 0.3 * bool(tags & other_tags))
+    if vectors is not None and evidence.max() < SURE:  # the words say it: no encoding
         rows = vectors([*needs, *offers])
         if rows is not None:
             cosine = rows[: len(needs)] @ rows[len(needs) :].T
