@@ -64,3 +64,21 @@ def test_too_little_feedback_changes_nothing(profiles):
     matcher.learn(EventSignals(requests=[("s3", "s9", "accepted")], meetings=[("s2", "s4", 5)]))
     assert matcher.pair_model is None
     assert [s.id for s in matcher.suggest("s2", 10)] == before
+
+
+ABSTRACT = ("The consortium develops a resilient framework protecting critical energy "
+            "infrastructure against combined cyber and physical attacks across European grids.")
+
+
+def test_profiles_sharing_a_long_passage_are_taken_to_know_each_other(profiles):
+    from matchmaker.engine.matching.network import shared_passages
+
+    texts = [ABSTRACT, "Other words. " + ABSTRACT, "Certified to ISO 9001.", "Short. Text."]
+    assert shared_passages(texts) == [(0, 1)]
+    pair = [replace(profiles[0], description=ABSTRACT), replace(profiles[1], description=ABSTRACT)]
+    matcher = Matcher(encoder=False).fit([*pair, *profiles[2:]])
+    assert matcher.known[0, 1] == 1
+    assert "s1" not in {s.id for s in matcher.suggest_all(59)["s0"]}
+    named = [replace(pair[0], known=("s5",)), *pair[1:], *profiles[2:]]
+    assert Matcher(encoder=False).fit(named).known[0, 1] == 0  # named partners win
+    assert Matcher(encoder=False, infer_history=False).fit([*pair, *profiles[2:]]).known.nnz == 0

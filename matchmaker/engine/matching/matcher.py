@@ -46,7 +46,7 @@ from .. import embedding
 from ..errors import InputError
 from . import learn
 from .features import char_tfidf
-from .network import Network, adjacency, known_edges
+from .network import Network, adjacency, known_edges, shared_passages
 from .reasons import Explainer, strengths
 from .tags import infer_tags
 from .text import content_words
@@ -55,6 +55,8 @@ from .types import Profile, Suggestion
 #: Group pairs that may meet, as unordered pairs of group ids; None: everybody may meet.
 MayMeet = Collection[tuple[str, str]] | None
 
+#: Up to this many pairs, everybody's reasons compare clauses with the encoder too.
+_ENCODED_PAIRS = 5000
 #: Best scores per company that measure its hubness.
 _HUB_NEIGHBOURS = 5
 #: With a cap, candidates per company considered: k times this.
@@ -127,7 +129,10 @@ class Matcher:
 
     ``taxonomy`` defaults to the project taxonomy. ``encoder``: None uses the sentence
     encoder when it is installed, False never uses it, True requires it. Vectors given in
-    ``Profile.embeddings`` are used as they are; missing ones are computed in one batch.
+    ``Profile.embeddings`` are used as they are; missing ones are computed in one batch
+    (through ``cache`` when given). ``infer_history``: when no profile names known partners,
+    profiles that share a long passage word for word (written from the same past project)
+    are taken to know each other (``network.shared_passages``).
     """
 
     def __init__(
@@ -136,6 +141,7 @@ class Matcher:
         weights: Weights | None = None,
         encoder: bool | None = None,
         cache: embedding.VectorCache | None = None,
+        infer_history: bool = True,
     ):
         if taxonomy is None:
             from ..taxonomy import load_taxonomy
@@ -145,6 +151,7 @@ class Matcher:
         self.weights = weights or Weights()
         self.encoder = encoder
         self.cache = cache
+        self.infer_history = infer_history
         self.uses_embeddings = False
         self.pair_model = None
 
@@ -157,7 +164,10 @@ class Matcher:
         self.index = _index(self.profiles)
         self.taxonomy.validate(sorted({t for p in self.profiles for t in p.tags}))
         self._groups(may_meet)
-        self.known = adjacency(len(self.profiles), known_edges(self.profiles, self.index))
+        edges = known_edges(self.profiles, self.index)
+        if not edges and self.infer_history:
+            edges = shared_passages([f"{p.offers}\n{p.description}" for p in self.profiles])
+        self.known = adjacency(len(self.profiles), edges)
         self.network = Network(self.known)
         self.pair_model = None
         vectors = self._vectors()
@@ -464,7 +474,8 @@ class Matcher:
         with ThreadPoolExecutor(1) as pool:
             best = pool.map(partial(self._best, need, k), blocks)
             for rows, (pairs, counts) in zip(blocks, best, strict=True):
-                found = self._suggestions(*pairs, explain=explain)
+                found = self._suggestions(*pairs, explain=explain,
+                                          encode=self._encode_evidence(k))
                 bounds = np.cumsum([0, *counts]).tolist()
                 ids = [p.id for p in self.profiles[rows]]
                 for row_id, start, stop in zip(ids, bounds, bounds[1:], strict=False):
@@ -490,7 +501,8 @@ class Matcher:
                 taken.append(i)
         taken = np.array(sorted(taken, key=lambda i: (rows[i], -scores[i], cols[i])), dtype=int)
         found = self._suggestions(rows[taken], cols[taken], scores[taken], gains[taken],
-                                  gives[taken], explain=explain)
+                                  gives[taken], explain=explain,
+                                  encode=self._encode_evidence(k))
         result: dict[str, list[Suggestion]] = {p.id: [] for p in self.profiles}
         for row, suggestion in zip(rows[taken].tolist(), found, strict=True):
             result[self.profiles[row].id].append(suggestion)
@@ -509,6 +521,11 @@ class Matcher:
         pairs = (pair_rows, cols[keep], top[keep], gains[keep], gives[keep])
         return pairs, keep.sum(axis=1)
 
+    def _encode_evidence(self, k: int) -> bool:
+        """Whether the reasons of everybody's top k may encode clauses: only for events
+        small enough that a cold run stays short (one company's reasons always may)."""
+        return len(self.profiles) * k <= _ENCODED_PAIRS
+
     def _row(self, company_id: str) -> int:
         try:
             return self.index[company_id]
@@ -516,13 +533,13 @@ class Matcher:
             raise InputError(f"unknown company id {company_id!r}") from None
 
     def _suggestions(
-        self, rows, cols, scores, gain, give, flags=None, explain=True
+        self, rows, cols, scores, gain, give, flags=None, explain=True, encode=True
     ) -> list[Suggestion]:
         """``cols[i]`` suggested to ``rows[i]``, given the pairs' scores and need scores:
         reasons are built only here, for the chosen pairs, in one batch. ``flags``: per
         pair (already meeting, known)."""
         if explain:
-            reasons = self._explainer.explain(rows, cols, strengths(gain, give))
+            reasons = self._explainer.explain(rows, cols, strengths(gain, give), encode)
         else:
             reasons = [()] * len(cols)
         flags = flags or [(False, False)] * len(cols)

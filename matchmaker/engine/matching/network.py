@@ -10,10 +10,21 @@ more partner says less and less).
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
+
+from .text import content_words
+
+#: A passage shared word for word is a trace of shared history (a joint project's abstract)
+#: when it is long and only a few profiles carry it (boilerplate is carried by many).
+MIN_PASSAGE_WORDS = 12
+MAX_SHARING = 8
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def adjacency(n: int, edges: Iterable[tuple[int, int]]) -> sp.csr_matrix:
@@ -32,6 +43,24 @@ def known_edges(profiles: Sequence, index: Mapping[str, int]) -> list[tuple[int,
     """Edges of ``Profile.known`` (ids outside the event are ignored)."""
     return [(i, index[other]) for i, p in enumerate(profiles) for other in p.known
             if other in index]
+
+
+def shared_passages(texts: Sequence[str]) -> list[tuple[int, int]]:
+    """Pairs of texts that share a long passage word for word: profiles written from the same
+    past projects (or by related firms) know each other. Passages are sentences of at least
+    MIN_PASSAGE_WORDS content words, shared by at most MAX_SHARING texts."""
+    holders: dict[bytes, set[int]] = defaultdict(set)
+    for i, text in enumerate(texts):
+        for sentence in _SENTENCE.split(text or ""):
+            words = [folded for _, folded in content_words(sentence)]
+            if len(words) >= MIN_PASSAGE_WORDS:
+                holders[hashlib.blake2b(" ".join(words).encode(), digest_size=12).digest()].add(i)
+    pairs = set()
+    for group in holders.values():
+        if 2 <= len(group) <= MAX_SHARING:
+            members = sorted(group)
+            pairs.update((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
+    return sorted(pairs)
 
 
 class Network:

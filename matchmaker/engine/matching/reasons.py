@@ -63,9 +63,12 @@ class Explainer:
         self._words = np.array([s for words in offer_words for s, _ in words], dtype=object)
         self._word_before = np.cumsum([0, *map(len, offer_words)]) - 1  # positions from 1
 
-    def explain(self, rows, cols, strong: np.ndarray) -> list[tuple[Reason, ...]]:
+    def explain(self, rows, cols, strong, encode: bool = True) -> list[tuple[Reason, ...]]:
         """Why each ``cols[i]`` is suggested to ``rows[i]``, the stronger direction of need
-        first; ``strong`` holds the pairs' rows of ``strengths``."""
+        first; ``strong`` holds the pairs' rows of ``strengths``. ``encode=False``: the
+        evidence from words and tags only, not from clause vectors (which take a second, cold,
+        per thousand clauses)."""
+        vectors = self._clause_vectors if encode else None
         theirs = self._met_needs(rows, cols)
         ours = self._met_needs(cols, rows)
         shared = self._tag_tuples(self._declared, self._declared, rows, cols)
@@ -73,15 +76,15 @@ class Explainer:
         found = []
         for row, col, *pair in zip(rows.tolist(), cols.tolist(), strong.tolist(), theirs, ours,
                                    shared, strict=True):
-            found.append(_reasons(made, *pair, lambda a, b: self.evidence(a, b)
+            found.append(_reasons(made, *pair, lambda a, b: self.evidence(a, b, vectors)
                                   if self._seek_texts else (), row, col))
         return found
 
-    def evidence(self, seeker: int, offerer: int) -> tuple[str, ...]:
+    def evidence(self, seeker: int, offerer: int, vectors=None) -> tuple[str, ...]:
         """(offer phrase, need phrase) where the offerer's offer meets the seeker's need;
         () when no phrase pair meets."""
         return best_pair(self._seek_texts[seeker], self._offer_texts[offerer],
-                         self._taxonomy, self._clause_vectors) or ()
+                         self._taxonomy, vectors) or ()
 
     def _met_needs(self, seekers: np.ndarray, offerers: np.ndarray) -> list[tuple]:
         """Per pair, the offerer's tags (in taxonomy order) and words (at most four, in text
