@@ -69,7 +69,7 @@ class PairModel:
         weights = self.coef / self.scale
         logit = text * weights[0]
         if weights[4]:
-            community = matcher.need.dot(rows, matcher.need, matcher._need_t)
+            community = matcher.need_sketch[rows] @ matcher.need_sketch.T
             community *= weights[4]
             logit += community
         pop = self.network.partners_of_partners(rows)

@@ -55,6 +55,9 @@ from .types import Profile, Suggestion
 #: Group pairs that may meet, as unordered pairs of group ids; None: everybody may meet.
 MayMeet = Collection[tuple[str, str]] | None
 
+#: Dimensions of the sketches that measure resemblance (error about 1/sqrt of it).
+SKETCH_DIM = 128
+_SKETCH_SEED = 7
 #: Up to this many pairs, everybody's reasons compare clauses with the encoder too.
 _ENCODED_PAIRS = 5000
 #: Best scores per company that measure its hubness.
@@ -187,6 +190,7 @@ class Matcher:
         self.offer = _Side(_stack(offer), offer_dense)
         self._need_t = self.need.sparse.T.tocsr()
         self._offer_t = self.offer.sparse.T.tocsr()
+        self.need_sketch, self.offer_sketch = _sketch(self.need), _sketch(self.offer)
         self._explainer = Explainer(
             self.taxonomy,
             [p.tags for p in self.profiles],
@@ -347,8 +351,8 @@ class Matcher:
         """``text_scores`` of the pairs (rows[i], cols[i]) alone: no full rows computed."""
         gain = _pair_dot(self.need, self.offer, rows, cols)
         give = _pair_dot(self.offer, self.need, rows, cols)
-        alike = np.minimum(_pair_dot(self.offer, self.offer, rows, cols),
-                           _pair_dot(self.need, self.need, rows, cols))
+        alike = np.minimum(_sketch_dot(self.offer_sketch, rows, cols),
+                           _sketch_dot(self.need_sketch, rows, cols))
         alike -= np.maximum(gain, give)
         scores = self._text(gain, give, np.clip(alike, 0.0, 1.0, out=alike))
         scores[rows == cols] = 0.0
@@ -358,7 +362,7 @@ class Matcher:
 
     def need_alike(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """How alike the needs of the pairs (rows[i], cols[i]) are."""
-        return _pair_dot(self.need, self.need, rows, cols)
+        return _sketch_dot(self.need_sketch, rows, cols)
 
     def _text(self, gain: np.ndarray, give: np.ndarray, alike: np.ndarray | None) -> np.ndarray:
         """Both directions' need scores leaning to the weaker, cut for look-alikes (in
@@ -379,8 +383,8 @@ class Matcher:
     def lookalike(self, rows: np.ndarray, gain: np.ndarray, give: np.ndarray) -> np.ndarray:
         """How much more two companies resemble each other, offer to offer and need to need,
         than either's offer meets the other's need: in [0, 1], 0 for a complement."""
-        alike = self.offer.dot(rows, self.offer, self._offer_t)
-        np.minimum(alike, self.need.dot(rows, self.need, self._need_t), out=alike)
+        alike = self.offer_sketch[rows] @ self.offer_sketch.T
+        np.minimum(alike, self.need_sketch[rows] @ self.need_sketch.T, out=alike)
         alike -= np.maximum(gain, give)
         return np.clip(alike, 0.0, 1.0, out=alike)
 
@@ -557,6 +561,27 @@ def _pair_dot(a: _Side, b: _Side, rows: np.ndarray, cols: np.ndarray) -> np.ndar
     if a.dense is not None and b.dense is not None:
         out += np.einsum("ij,ij->i", a.dense[rows], b.dense[cols])
     return out
+
+
+def _sketch(side: _Side) -> np.ndarray:
+    """A side's rows in SKETCH_DIM dense dimensions whose dot products approximate the
+    side's own (a count sketch of the sparse n-grams and tags, a seeded Gaussian projection of
+    the sentence vectors): resemblance between offers, or between needs, computed by BLAS
+    rather than by sparse products whose cost grows with the square of n-gram frequency."""
+    rng = np.random.default_rng(_SKETCH_SEED)
+    width = side.sparse.shape[1]
+    buckets = rng.integers(SKETCH_DIM, size=width)
+    signs = rng.choice(np.array([-1.0, 1.0], dtype=np.float32), size=width)
+    hashing = sp.csr_matrix((signs, (np.arange(width), buckets)), shape=(width, SKETCH_DIM))
+    out = (side.sparse @ hashing).toarray().astype(np.float32)
+    if side.dense is not None:
+        gauss = rng.standard_normal((side.dense.shape[1], SKETCH_DIM)).astype(np.float32)
+        out += side.dense @ (gauss / np.float32(np.sqrt(SKETCH_DIM)))
+    return out
+
+
+def _sketch_dot(sketch: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    return np.einsum("ij,ij->i", sketch[rows], sketch[cols])
 
 
 def _less_hubness(scores: np.ndarray, less: np.ndarray) -> np.ndarray:
