@@ -455,7 +455,8 @@ class Matcher:
         cols = np.array(chosen, dtype=int)
         rows = np.full_like(cols, row)
         flags = [(col in meeting_rows, col in known_rows) for col in chosen]
-        return self._suggestions(rows, cols, scores[cols], gain[cols], give[cols], flags)
+        return self._suggestions(rows, cols, scores[cols], gain[cols], give[cols], flags,
+                                 encode=self._encode_evidence(k))
 
     def suggest_all(
         self, k: int = 5, cap: int | None = None, explain: bool = True
@@ -526,8 +527,9 @@ class Matcher:
         return pairs, keep.sum(axis=1)
 
     def _encode_evidence(self, k: int) -> bool:
-        """Whether the reasons of everybody's top k may encode clauses: only for events
-        small enough that a cold run stays short (one company's reasons always may)."""
+        """Whether reasons may encode clauses (cross-language evidence): only in events small
+        enough that encoding every profile's clauses stays short; larger events quote the
+        phrases that words and tags link."""
         return len(self.profiles) * k <= _ENCODED_PAIRS
 
     def _row(self, company_id: str) -> int:

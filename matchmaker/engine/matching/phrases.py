@@ -69,8 +69,14 @@ def _keys(clause: str) -> frozenset[str]:
     return frozenset(k for w in words if w not in STOPWORDS and len(w) >= 3 for k in link_keys(w))
 
 
-def _tags(clause: str, taxonomy) -> frozenset[str]:
-    return frozenset(matched_keywords(clause, taxonomy)) if taxonomy is not None else frozenset()
+@lru_cache(maxsize=1 << 14)
+def _features(text: str, taxonomy) -> tuple[tuple[str, ...], list, list]:
+    """A text's clauses with their link keys and tags, made once per text (texts repeat
+    across pairs: each profile is in many)."""
+    found = clauses(text)
+    tags = [frozenset(matched_keywords(c, taxonomy)) if taxonomy is not None else frozenset()
+            for c in found]
+    return found, [_keys(c) for c in found], tags
 
 
 def best_pair(
@@ -80,18 +86,18 @@ def best_pair(
     vectors: ClauseVectors | None = None,
 ) -> tuple[str, str] | None:
     """(offer phrase, need phrase) that meet best, or None when nothing meets."""
-    needs, offers = clauses(need_text), clauses(offer_text)
+    needs, need_keys, need_tags = _features(need_text or "", taxonomy)
+    offers, offer_keys, offer_tags = _features(offer_text or "", taxonomy)
     if not needs or not offers:
         return None
-    evidence = np.zeros((len(needs), len(offers)), dtype=np.float32)
-    need_keys = [_keys(c) for c in needs]
-    offer_keys = [_keys(c) for c in offers]
-    need_tags = [_tags(c, taxonomy) for c in needs]
-    offer_tags = [_tags(c, taxonomy) for c in offers]
-    for i, (keys, tags) in enumerate(zip(need_keys, need_tags, strict=True)):
-        for j, (other_keys, other_tags) in enumerate(zip(offer_keys, offer_tags, strict=True)):
-            shared = len(keys & other_keys) / max(1, min(len(keys), len(other_keys)))
-            evidence[i, j] = min(1.0, 0.8 * shared + 0.3 * bool(tags & other_tags))
+    offer_sides = list(zip(offer_keys, offer_tags, strict=True))
+    evidence = np.array(
+        [[min(1.0, 0.8 * len(keys & other_keys) / max(1, min(len(keys), len(other_keys)))
+              + 0.3 * (not tags.isdisjoint(other_tags)))
+          for other_keys, other_tags in offer_sides]
+         for keys, tags in zip(need_keys, need_tags, strict=True)],
+        dtype=np.float32,
+    )
     if vectors is not None and evidence.max() < SURE:  # the words say it: no encoding
         rows = vectors([*needs, *offers])
         if rows is not None:
