@@ -86,6 +86,18 @@ def best_pair(
     vectors: ClauseVectors | None = None,
 ) -> tuple[str, str] | None:
     """(offer phrase, need phrase) that meet best, or None when nothing meets."""
+    if vectors is None:
+        return _best_pair_by_words(need_text, offer_text, taxonomy)
+    return _best_pair(need_text, offer_text, taxonomy, vectors)
+
+
+@lru_cache(maxsize=1 << 16)
+def _best_pair_by_words(need_text: str, offer_text: str, taxonomy) -> tuple[str, str] | None:
+    """Without vectors, memoised: a popular offer meets many needs that read alike."""
+    return _best_pair(need_text, offer_text, taxonomy, None)
+
+
+def _best_pair(need_text, offer_text, taxonomy, vectors) -> tuple[str, str] | None:
     needs, need_keys, need_tags = _features(need_text or "", taxonomy)
     offers, offer_keys, offer_tags = _features(offer_text or "", taxonomy)
     if not needs or not offers:
