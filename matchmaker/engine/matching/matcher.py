@@ -56,7 +56,7 @@ from .types import Profile, Suggestion
 MayMeet = Collection[tuple[str, str]] | None
 
 #: Dimensions of the sketches that measure resemblance (error about 1/sqrt of it).
-SKETCH_DIM = 128
+SKETCH_DIM = 64
 _SKETCH_SEED = 7
 #: Up to this many pairs, everybody's reasons compare clauses with the encoder too.
 _ENCODED_PAIRS = 5000
@@ -202,7 +202,7 @@ class Matcher:
             [_offer_text(p) for p in self.profiles],
             self._clause_vectors() if self.uses_embeddings else None,
         )
-        self.hubness = None
+        self.hubness = self._fresh_need = None
         self.hubness = self._hubness()
         self.pair_model = learn.fit_from_network(self)
         return self
@@ -327,7 +327,8 @@ class Matcher:
         return scores
 
     def _hubness(self) -> np.ndarray | None:
-        """Per company, ``Weights.hubness`` / 2 times the mean of its best text scores.
+        """Per company, ``Weights.hubness`` / 2 times the mean of its best text scores
+        (before the look-alike cut: a typical best score, not a ranking).
 
         Some profiles (broad offers, long texts) come close to everybody's need: hubs, which
         would head every list. Taking each side's typical best score off a pair's score (CSLS,
@@ -339,10 +340,11 @@ class Matcher:
             return None
         k = min(_HUB_NEIGHBOURS, n - 1)
         out = np.empty(n, dtype=np.float32)
+        need = self._fresh_need = self._need_matrix()
         for rows in _blocks(n, _BLOCK):
             index = np.arange(rows.start, rows.stop)
-            gain, give = self._need_scores(index)
-            scores = self._raw_text(index, gain, give)
+            scores = self._text(need[rows], _transposed(need, rows), None)
+            scores[np.arange(len(index)), index] = 0.0
             best = -np.partition(-scores, k - 1, axis=1)[:, :k]
             out[rows] = best.mean(axis=1)
         return out * np.float32(w.hubness / 2)
@@ -409,6 +411,11 @@ class Matcher:
             scores[known_rows, known_cols] = -1.0
         scores[np.arange(len(rows)), rows] = -1.0
 
+    def _take_need_matrix(self) -> np.ndarray:
+        """N: the one the fit made for hubness (then let go: n² floats), or a new one."""
+        need, self._fresh_need = self._fresh_need, None
+        return need if need is not None else self._need_matrix()
+
     def _need_matrix(self) -> np.ndarray:
         """N for every pair, in row blocks that BLAS and the sparse product handle well."""
         n = len(self.profiles)
@@ -473,7 +480,7 @@ class Matcher:
         """
         if cap is not None:
             return self._suggest_all_capped(k, cap, explain)
-        need = self._need_matrix()
+        need = self._take_need_matrix()
         blocks = list(_blocks(len(self.profiles), _BLOCK))
         result: dict[str, list[Suggestion]] = {}
         with ThreadPoolExecutor(1) as pool:
@@ -488,7 +495,7 @@ class Matcher:
         return result
 
     def _suggest_all_capped(self, k: int, cap: int, explain: bool) -> dict[str, list[Suggestion]]:
-        need = self._need_matrix()
+        need = self._take_need_matrix()
         candidates = [self._best(need, _CAP_DEPTH * k, rows)[0]
                       for rows in _blocks(len(self.profiles), _BLOCK)]
         del need

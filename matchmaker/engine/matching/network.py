@@ -52,6 +52,8 @@ def shared_passages(texts: Sequence[str]) -> list[tuple[int, int]]:
     holders: dict[bytes, set[int]] = defaultdict(set)
     for i, text in enumerate(texts):
         for sentence in _SENTENCE.split(text or ""):
+            if sentence.count(" ") < MIN_PASSAGE_WORDS - 1:
+                continue
             words = [folded for _, folded in content_words(sentence)]
             if len(words) >= MIN_PASSAGE_WORDS:
                 holders[hashlib.blake2b(" ".join(words).encode(), digest_size=12).digest()].add(i)
