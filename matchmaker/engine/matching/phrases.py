@@ -24,6 +24,8 @@ MAX_WORDS = 7
 #: Below this a clause pair is no evidence (encoder cosine; stems and tags add up to 1, a
 #: shared tag alone is not enough: a tag is broad).
 MIN_EVIDENCE = 0.35
+#: The encoder's cosine from which two clauses say the same across languages.
+MIN_COSINE = 0.5
 #: Word evidence from which the encoder is not asked (it costs most of a cold run's time).
 SURE = 0.6
 _SPLIT = re.compile(
@@ -114,6 +116,7 @@ def _best_pair(need_text, offer_text, taxonomy, vectors) -> tuple[str, str] | No
         rows = vectors([*needs, *offers])
         if rows is not None:
             cosine = rows[: len(needs)] @ rows[len(needs) :].T
+            cosine[cosine < MIN_COSINE] = 0.0  # short unrelated phrases come close to 0.4
             np.maximum(evidence, cosine, out=evidence)
     i, j = np.unravel_index(int(np.argmax(evidence)), evidence.shape)
     if evidence[i, j] < MIN_EVIDENCE:
