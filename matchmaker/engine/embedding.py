@@ -10,10 +10,12 @@ and stored; ``ENCODER_ID`` tells a cache when its vectors were made by another m
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -67,7 +69,57 @@ def embed_texts(texts: Sequence[str], batch_size: int = 512) -> np.ndarray:
     return out
 
 
-def embed_profile_texts(items: Sequence[tuple[str, str, str]]) -> np.ndarray:
-    """Embed (description, offers, seeks) triples in one batch: shape (len(items), 3, DIM)."""
+def embed_profile_texts(
+    items: Sequence[tuple[str, str, str]], cache: VectorCache | None = None
+) -> np.ndarray:
+    """Embed (description, offers, seeks) triples in one batch: shape (len(items), 3, DIM);
+    through ``cache`` when given (only the texts it lacks are encoded)."""
     flat = [text for triple in items for text in triple]
-    return embed_texts(flat).reshape(len(items), len(EMBEDDED_FIELDS), DIM)
+    vectors = cache.embed(flat) if cache is not None else embed_texts(flat)
+    return vectors.reshape(len(items), len(EMBEDDED_FIELDS), DIM)
+
+
+class VectorCache:
+    """Sentence vectors by the digest of (encoder id, text), kept in memory and, with a
+    ``path``, in one ``.npz`` file between runs: re-running on an edited file encodes only
+    the texts that changed. Texts are batched: one encoder call per ``embed``."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else None
+        self.vectors: dict[str, np.ndarray] = {}
+        self.hits = self.misses = 0
+        if self.path is not None and self.path.exists():
+            with np.load(self.path, allow_pickle=False) as stored:
+                if str(stored["encoder"]) == ENCODER_ID:
+                    self.vectors = dict(zip(stored["keys"].tolist(), stored["vectors"],
+                                            strict=True))
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha256(f"{ENCODER_ID}\n{text.strip()}".encode()).hexdigest()[:32]
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Rows as ``embed_texts`` makes them; only unseen texts go to the encoder."""
+        keys = [self.key(t or "") for t in texts]
+        todo = list(dict.fromkeys(k for k in keys if k not in self.vectors))
+        self.misses += len(todo)
+        self.hits += len(keys) - len(todo)
+        if todo:
+            first = {k: t for k, t in zip(keys, texts, strict=True)}
+            fresh = embed_texts([first[k] or "" for k in todo])
+            self.vectors.update(zip(todo, fresh, strict=True))
+        out = np.empty((len(texts), DIM), dtype=np.float32)
+        for i, k in enumerate(keys):
+            out[i] = self.vectors[k]
+        return out
+
+    def save(self) -> None:
+        """Write the file (atomically: a crash leaves the old cache, not half a new one)."""
+        if self.path is None:
+            return
+        keys = list(self.vectors)
+        matrix = np.stack([self.vectors[k] for k in keys]) if keys else np.empty((0, DIM))
+        partial = self.path.with_name(self.path.name + ".partial.npz")
+        np.savez(partial, encoder=np.array(ENCODER_ID), keys=np.array(keys),
+                 vectors=matrix.astype(np.float32))
+        partial.replace(self.path)

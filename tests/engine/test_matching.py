@@ -138,14 +138,17 @@ def test_duplicate_ids_and_unknown_tags_are_rejected(taxonomy):
         Matcher(taxonomy, encoder=False).fit([company("a", tags=["du.42"])])
 
 
-def test_reasons_name_tags_and_the_offer_words_that_meet_the_need(matcher, taxonomy):
+def test_reasons_quote_the_phrases_that_meet_and_tags_in_the_readers_language(matcher, taxonomy):
     best = matcher.suggest("optr", 1)[0]
     need = next(r for r in best.reasons if r.kind is ReasonKind.THEY_MEET_YOUR_NEED)
     assert "Aluminiumgehäusen" in need.words
     assert "du.2" in need.tags
+    offer_phrase, need_phrase = need.phrases
+    assert "aluminium" in need_phrase and need_phrase in EVENT[0].seeks
     text = need.render("en", taxonomy.label)
-    assert text.startswith("Their offer meets your need: ")
-    assert "Aluminiumgehäusen" in text
+    assert text.startswith(f"Their offer meets your need: «{offer_phrase}» ↔ «{need_phrase}»")
+    assert text.endswith(f"({taxonomy.label('du.2', 'en')})")
+    assert taxonomy.label("du.2", "de") in need.render("de", taxonomy.label)
 
 
 @pytest.mark.parametrize(
@@ -247,3 +250,29 @@ def test_encoder_vectors_are_normalised_and_multilingual():
     assert vectors.shape == (3, embedding.DIM) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+def test_groups_that_may_not_meet_are_never_scored_or_suggested(taxonomy):
+    grouped = [replace(p, group="hosts" if p.id == "optr" else "delegation") for p in EVENT]
+    matcher = Matcher(taxonomy, encoder=False).fit(grouped, may_meet=[("delegation", "hosts")])
+    assert ids(matcher.suggest("anod", 5)) == ["optr"]
+    assert all(set(ids(found)) <= {"optr"} for c, found in matcher.suggest_all(5).items()
+               if c != "optr")
+    assert not matcher.may_meet("anod", "turn1") and matcher.may_meet("anod", "optr")
+
+
+def test_known_partners_are_flagged_not_suggested(taxonomy):
+    known = [replace(p, known=("anod",)) if p.id == "optr" else p for p in EVENT]
+    matcher = Matcher(taxonomy, encoder=False).fit(known)
+    found = matcher.suggest("anod", 2)
+    assert [(s.id, s.known) for s in found][:1] == [("optr", True)]
+    assert not any(s.known for s in found[1:]) and len(found) <= 3
+    assert "optr" not in ids(matcher.suggest_all(5)["anod"])
+
+
+def test_a_look_alike_is_pushed_down_unless_one_meets_the_others_need(taxonomy, matcher):
+    rows = np.array([matcher.index["turn1"]])
+    gain, give = matcher._need_scores(rows)
+    alike = matcher.lookalike(rows, gain, give)[0]
+    assert alike[matcher.index["turn2"]] > 0.1
+    assert alike[matcher.index["aero"]] == 0.0

@@ -100,3 +100,50 @@ def test_suggestions_document_shape(taxonomy):
         }
     }
     json.dumps(out)
+
+
+def test_groups_may_meet_known_and_opportunities(taxonomy):
+    from matchmaker.engine.matching import ItemKind
+    from matchmaker.engine.profiles_io import parse_document
+
+    document = parse_document(
+        {
+            "groups": [{"id": "d", "name": "Delegation"}, {"id": "h", "name": "Hosts"}],
+            "may_meet": [["d", "h"], ["h", "h"]],
+            "companies": [
+                {"id": "c1", "name": "A", "group": "d", "known": ["c2", "c2"],
+                 "opportunities": [{"id": "o1", "kind": "request", "title": "Gehäuse",
+                                    "text": "Eloxierte Gehäuse", "tags": ["du.2"]}]},
+                {"id": "c2", "name": "B", "group": "h"},
+            ],
+        },
+        taxonomy,
+    )
+    first = document.profiles[0]
+    assert document.groups == {"d": "Delegation", "h": "Hosts"}
+    assert document.may_meet == (("d", "h"), ("h", "h"))
+    assert (first.group, first.known) == ("d", ("c2",))
+    (item,) = first.opportunities
+    assert (item.id, item.kind, item.title) == ("o1", ItemKind.REQUEST, "Gehäuse")
+    assert item.tags == ("du.2",)
+
+
+def test_without_groups_everybody_may_meet(taxonomy):
+    from matchmaker.engine.profiles_io import parse_document
+
+    document = parse_document(doc({"id": "c1", "name": "A"}), taxonomy)
+    assert document.groups == {} and document.may_meet is None
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ({"id": "o1", "kind": "sale", "title": "T"}, "field 'kind' must be 'offer' or 'request'"),
+        ({"id": "o1", "kind": "offer"}, "field 'title' must be a non-empty string"),
+        ({"id": "o1", "kind": "offer", "title": "T", "tags": ["du.42"]}, "unknown tag id"),
+    ],
+)
+def test_bad_opportunities_name_the_item(taxonomy, item, message):
+    with pytest.raises(InputError, match="companies\\[0\\].opportunities\\[0\\]: ") as error:
+        parse_profiles(doc({"id": "c1", "name": "A", "opportunities": [item]}), taxonomy)
+    assert message in str(error.value)

@@ -14,7 +14,15 @@ weighted sum of cosine similarities:
 The weights sum to one, so every score is in [0, 1]. A pair is scored by how much *both*
 sides gain (a mean of N[a, b] and N[b, a] that leans to the weaker side, so that requests
 are likely to be accepted). Resemblance earns nothing: two turning shops that both seek
-aerospace customers score only what one's offer does for the other's need.
+aerospace customers score only what one's offer does for the other's need; and since
+look-alikes still share some words with each other's texts, a pair whose offers resemble
+each other and whose needs resemble each other more than either meets the other (a pair of
+competitors) is pushed down explicitly (``Weights.competitor``).
+
+Beyond the texts: known partners (``Profile.known``) are never suggested, and when the event
+has such a network, partners of partners and activity (``network``) join the text score;
+groups that may not meet are never paired; and ``learn`` refits a model on the event's own
+feedback (``learn.py``) that re-ranks the pairs.
 
 All weighted signals live in one sparse matrix per side (each block scaled by the square
 root of its weight) plus one dense float32 block for the encoder, so a score row is two
@@ -36,12 +44,26 @@ from sklearn.preprocessing import normalize
 
 from .. import embedding
 from ..errors import InputError
+from . import learn
 from .features import char_tfidf
+from .network import Network, adjacency, known_edges, shared_passages
 from .reasons import Explainer, strengths
 from .tags import infer_tags
 from .text import content_words
 from .types import Profile, Suggestion
 
+#: Group pairs that may meet, as unordered pairs of group ids; None: everybody may meet.
+MayMeet = Collection[tuple[str, str]] | None
+
+#: Dimensions of the sketches that measure resemblance (error about 1/sqrt of it).
+SKETCH_DIM = 64
+_SKETCH_SEED = 7
+#: Up to this many pairs, everybody's reasons compare clauses with the encoder too.
+_ENCODED_PAIRS = 5000
+#: Best scores per company that measure its hubness.
+_HUB_NEIGHBOURS = 5
+#: With a cap, candidates per company considered: k times this.
+_CAP_DEPTH = 4
 #: Rows per block of N: big enough for BLAS.
 _NEED_BLOCK = 1024
 #: Rows per block of pair scores: their temporaries (10 MB) stay under glibc's 32 MB mmap
@@ -59,6 +81,11 @@ class Weights:
     offer's sentence vector. ``balance`` in [0, 1] moves the pair score from the arithmetic
     mean of both sides' gains (0) to the weaker side's gain (1).
     ``inferred_offer_tags`` is the weight of tags inferred from an offer beside declared ones.
+    ``hubness``: how much of both sides' typical best score is taken off a pair's score.
+    ``competitor`` in [0, 1]: how far a look-alike's score is cut, in proportion to how much
+    more the two resemble each other than either meets the other's need. ``network`` and
+    ``activity``: shares of partners-of-partners and of activity in the score when the
+    event has a network of known partners (the text keeps the rest).
     """
 
     char: float = 0.3
@@ -67,6 +94,10 @@ class Weights:
     description: float = 0.5
     balance: float = 0.15
     inferred_offer_tags: float = 0.5
+    competitor: float = 0.6
+    hubness: float = 0.5
+    network: float = 0.35
+    activity: float = 0.25
 
     def without_embedding(self) -> Weights:
         """The same text signals rescaled to sum to one, for when there are no vectors."""
@@ -101,10 +132,20 @@ class Matcher:
 
     ``taxonomy`` defaults to the project taxonomy. ``encoder``: None uses the sentence
     encoder when it is installed, False never uses it, True requires it. Vectors given in
-    ``Profile.embeddings`` are used as they are; missing ones are computed in one batch.
+    ``Profile.embeddings`` are used as they are; missing ones are computed in one batch
+    (through ``cache`` when given). ``infer_history``: when no profile names known partners,
+    profiles that share a long passage word for word (written from the same past project)
+    are taken to know each other (``network.shared_passages``).
     """
 
-    def __init__(self, taxonomy=None, weights: Weights | None = None, encoder: bool | None = None):
+    def __init__(
+        self,
+        taxonomy=None,
+        weights: Weights | None = None,
+        encoder: bool | None = None,
+        cache: embedding.VectorCache | None = None,
+        infer_history: bool = True,
+    ):
         if taxonomy is None:
             from ..taxonomy import load_taxonomy
 
@@ -112,15 +153,26 @@ class Matcher:
         self.taxonomy = taxonomy
         self.weights = weights or Weights()
         self.encoder = encoder
+        self.cache = cache
+        self.infer_history = infer_history
         self.uses_embeddings = False
+        self.pair_model = None
 
     # ---- fitting -------------------------------------------------------------------------
 
-    def fit(self, profiles: Sequence[Profile]) -> Matcher:
-        """Build both sides' features for one event's profiles."""
+    def fit(self, profiles: Sequence[Profile], may_meet: MayMeet = None) -> Matcher:
+        """Build both sides' features for one event's profiles. ``may_meet``: the group
+        pairs (of ``Profile.group``) that may meet; None lets everybody meet."""
         self.profiles = list(profiles)
         self.index = _index(self.profiles)
         self.taxonomy.validate(sorted({t for p in self.profiles for t in p.tags}))
+        self._groups(may_meet)
+        edges = known_edges(self.profiles, self.index)
+        if not edges and self.infer_history:
+            edges = shared_passages([f"{p.offers}\n{p.description}" for p in self.profiles])
+        self.known = adjacency(len(self.profiles), edges)
+        self.network = Network(self.known)
+        self.pair_model = None
         vectors = self._vectors()
         self.uses_embeddings = vectors is not None
         w = self.weights if self.uses_embeddings else self.weights.without_embedding()
@@ -138,6 +190,7 @@ class Matcher:
         self.offer = _Side(_stack(offer), offer_dense)
         self._need_t = self.need.sparse.T.tocsr()
         self._offer_t = self.offer.sparse.T.tocsr()
+        self.need_sketch, self.offer_sketch = _sketch(self.need), _sketch(self.offer)
         self._explainer = Explainer(
             self.taxonomy,
             [p.tags for p in self.profiles],
@@ -145,8 +198,47 @@ class Matcher:
             self.offer_tags,
             seek_words,
             offer_words,
+            [p.seeks for p in self.profiles],
+            [_offer_text(p) for p in self.profiles],
+            self._clause_vectors() if self.uses_embeddings else None,
         )
+        self.hubness = self._fresh_need = None
+        self.hubness = self._hubness()
+        self.pair_model = learn.fit_from_network(self)
         return self
+
+    def learn(self, signals: learn.EventSignals) -> Matcher:
+        """Refit the re-ranking on the event's feedback (requests, "not interested",
+        meetings and ratings); with too little of it the ranking stays as it was."""
+        model = learn.fit_from_signals(self, signals)
+        if model is not None:
+            self.pair_model = model
+        return self
+
+    def _groups(self, may_meet: MayMeet) -> None:
+        """Per profile its group's number, and which group pairs may meet (None: all)."""
+        names = sorted({p.group for p in self.profiles})
+        number = {g: i for i, g in enumerate(names)}
+        self.group_of = np.array([number[p.group] for p in self.profiles], dtype=np.intp)
+        self.allowed = None
+        if may_meet is not None:
+            self.allowed = np.zeros((len(names), len(names)), dtype=bool)
+            for a, b in may_meet:
+                if a in number and b in number:
+                    self.allowed[number[a], number[b]] = self.allowed[number[b], number[a]] = True
+
+    def may_meet(self, a: str, b: str) -> bool:
+        """Whether the groups of companies ``a`` and ``b`` may meet."""
+        if self.allowed is None:
+            return True
+        return bool(self.allowed[self.group_of[self._row(a)], self.group_of[self._row(b)]])
+
+    def _clause_vectors(self):
+        """Clause vectors for the reasons' evidence, through the cache (None: no encoder)."""
+        if self.encoder is False or not embedding.encoder_available():
+            return None
+        cache = self.cache if self.cache is not None else embedding.VectorCache()
+        return cache.embed
 
     def _vectors(self) -> np.ndarray | None:
         """(n, 3, dim) sentence vectors: the given ones, the missing ones computed; or None."""
@@ -156,7 +248,8 @@ class Matcher:
             return None
         if missing:
             triples = [_texts(self.profiles[i]) for i in missing]
-            for i, vectors in zip(missing, embedding.embed_profile_texts(triples), strict=True):
+            computed = embedding.embed_profile_texts(triples, self.cache)
+            for i, vectors in zip(missing, computed, strict=True):
                 given[i] = vectors
         return np.stack([np.asarray(v, dtype=np.float32) for v in given])
 
@@ -196,14 +289,86 @@ class Matcher:
         give = self.offer.dot(rows, self.need, self._need_t)
         return gain, give
 
-    def pair_scores(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Reciprocal pair scores in [0, 1] of ``rows`` against every profile (self is -1),
-        with the need scores of both directions that the reasons are drawn from."""
+    def pair_scores(
+        self, rows: np.ndarray, hide_known: bool = True
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Pair scores in [0, 1] of ``rows`` against every profile (-1 for itself, for
+        groups that may not meet and, with ``hide_known``, for known partners), with the need
+        scores of both directions that the reasons are drawn from."""
         gain, give = self._need_scores(rows)
-        return self._combine(rows, gain, give), gain, give
+        return self._combine(rows, gain, give, hide_known), gain, give
 
-    def _combine(self, rows: np.ndarray, gain: np.ndarray, give: np.ndarray) -> np.ndarray:
-        """Pair scores from both directions' need scores (in place: few temporaries)."""
+    def _combine(self, rows, gain: np.ndarray, give: np.ndarray, hide_known=True) -> np.ndarray:
+        """Pair scores from both directions' need scores, look-alikes pushed down, then the
+        network and the event's learned re-ranking when there are any; masked last."""
+        rows = np.asarray(rows)
+        scores = self.text_scores(rows, gain, give)
+        if self.pair_model is not None:
+            scores = self.pair_model.scores(self, scores, rows)
+        elif not self.network.empty:
+            scores = self._with_network(rows, scores)
+        self._mask(rows, scores, hide_known)
+        return scores
+
+    def text_scores(self, rows: np.ndarray, gain: np.ndarray, give: np.ndarray) -> np.ndarray:
+        """What the texts and tags say, in [0, 1], less the pair's hubness; 0 for a company
+        with itself."""
+        scores = self._raw_text(rows, gain, give)
+        if self.hubness is None:
+            return scores
+        less = scores - self.hubness[rows][:, None]
+        less -= self.hubness[None, :]
+        return _less_hubness(scores, less)
+
+    def _raw_text(self, rows: np.ndarray, gain: np.ndarray, give: np.ndarray) -> np.ndarray:
+        alike = self.lookalike(rows, gain, give) if self.fitted_weights.competitor > 0 else None
+        scores = self._text(gain, give, alike)
+        scores[np.arange(len(rows)), rows] = 0.0
+        return scores
+
+    def _hubness(self) -> np.ndarray | None:
+        """Per company, ``Weights.hubness`` / 2 times the mean of its best text scores
+        (before the look-alike cut: a typical best score, not a ranking).
+
+        Some profiles (broad offers, long texts) come close to everybody's need: hubs, which
+        would head every list. Taking each side's typical best score off a pair's score (CSLS,
+        Conneau et al. 2018) ranks b for a by how much better it fits a than b fits anyone.
+        """
+        w = self.fitted_weights
+        n = len(self.profiles)
+        if not w.hubness or n < 3:
+            return None
+        k = min(_HUB_NEIGHBOURS, n - 1)
+        out = np.empty(n, dtype=np.float32)
+        need = self._fresh_need = self._need_matrix()
+        for rows in _blocks(n, _BLOCK):
+            index = np.arange(rows.start, rows.stop)
+            scores = self._text(need[rows], _transposed(need, rows), None)
+            scores[np.arange(len(index)), index] = 0.0
+            best = -np.partition(-scores, k - 1, axis=1)[:, :k]
+            out[rows] = best.mean(axis=1)
+        return out * np.float32(w.hubness / 2)
+
+    def text_of_pairs(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """``text_scores`` of the pairs (rows[i], cols[i]) alone: no full rows computed."""
+        gain = _pair_dot(self.need, self.offer, rows, cols)
+        give = _pair_dot(self.offer, self.need, rows, cols)
+        alike = np.minimum(_sketch_dot(self.offer_sketch, rows, cols),
+                           _sketch_dot(self.need_sketch, rows, cols))
+        alike -= np.maximum(gain, give)
+        scores = self._text(gain, give, np.clip(alike, 0.0, 1.0, out=alike))
+        scores[rows == cols] = 0.0
+        if self.hubness is not None:
+            scores = _less_hubness(scores, scores - self.hubness[rows] - self.hubness[cols])
+        return scores
+
+    def need_alike(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """How alike the needs of the pairs (rows[i], cols[i]) are."""
+        return _sketch_dot(self.need_sketch, rows, cols)
+
+    def _text(self, gain: np.ndarray, give: np.ndarray, alike: np.ndarray | None) -> np.ndarray:
+        """Both directions' need scores leaning to the weaker, cut for look-alikes (in
+        place where it can: few temporaries)."""
         w = self.fitted_weights
         scores = np.add(gain, give)
         scores *= (1 - w.balance) * 0.5
@@ -211,8 +376,45 @@ class Matcher:
         weaker *= w.balance
         scores += weaker
         np.clip(scores, 0.0, 1.0, out=scores)
-        scores[np.arange(len(rows)), rows] = -1.0
+        if alike is not None:
+            alike *= -w.competitor
+            alike += 1.0
+            scores *= alike
         return scores
+
+    def lookalike(self, rows: np.ndarray, gain: np.ndarray, give: np.ndarray) -> np.ndarray:
+        """How much more two companies resemble each other, offer to offer and need to need,
+        than either's offer meets the other's need: in [0, 1], 0 for a complement."""
+        alike = self.offer_sketch[rows] @ self.offer_sketch.T
+        np.minimum(alike, self.need_sketch[rows] @ self.need_sketch.T, out=alike)
+        alike -= np.maximum(gain, give)
+        return np.clip(alike, 0.0, 1.0, out=alike)
+
+    def _with_network(self, rows: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Text (as a share of the row's best), partners of partners (likewise) and
+        activity, weighted: in [0, 1]."""
+        w = self.fitted_weights
+        blended = _row_share(scores)
+        blended *= 1.0 - w.network - w.activity
+        network = _row_share(np.log1p(self.network.partners_of_partners(rows)))
+        network *= w.network
+        blended += network
+        blended += w.activity * self.network.activity_share
+        return blended
+
+    def _mask(self, rows: np.ndarray, scores: np.ndarray, hide_known: bool) -> None:
+        """-1 for pairs that are not to be suggested."""
+        if self.allowed is not None:
+            scores[~self.allowed[self.group_of[rows]][:, self.group_of]] = -1.0
+        if hide_known and self.known.nnz:
+            known_rows, known_cols = self.known[rows].nonzero()
+            scores[known_rows, known_cols] = -1.0
+        scores[np.arange(len(rows)), rows] = -1.0
+
+    def _take_need_matrix(self) -> np.ndarray:
+        """N: the one the fit made for hubness (then let go: n² floats), or a new one."""
+        need, self._fresh_need = self._fresh_need, None
+        return need if need is not None else self._need_matrix()
 
     def _need_matrix(self) -> np.ndarray:
         """N for every pair, in row blocks that BLAS and the sparse product handle well."""
@@ -232,19 +434,23 @@ class Matcher:
         k: int = 5,
         exclude: Collection[str] = (),
         meetings: Collection[str] = (),
+        known: Collection[str] = (),
     ) -> list[Suggestion]:
         """Top-k new counterparts for one company, best first.
 
         ``exclude``: ids never to suggest (marked "not interested"). ``meetings``: ids that
         already meet this company; they appear where they rank, flagged ``already_meeting``,
-        and do not count towards k.
+        and do not count towards k. ``known``: ids it already knows, besides its profile's
+        ``known`` ones; they too appear where they rank, flagged ``known``, and do not count.
         """
         row = self._row(company_id)
-        scores, gain, give = (m[0] for m in self.pair_scores(np.array([row])))
+        scores, gain, give = (m[0] for m in self.pair_scores(np.array([row]), hide_known=False))
         for other in exclude:
             if other in self.index:
                 scores[self.index[other]] = -1.0
         meeting_rows = {self.index[m] for m in meetings if m in self.index}
+        known_rows = set(self.known[row].indices.tolist())
+        known_rows |= {self.index[m] for m in known if m in self.index}
         order = np.argsort(-scores, kind="stable")
         chosen: list[int] = []
         fresh = 0
@@ -252,27 +458,66 @@ class Matcher:
             if scores[col] <= 0.0 or fresh == k:
                 break
             chosen.append(int(col))
-            fresh += col not in meeting_rows
+            fresh += col not in meeting_rows and col not in known_rows
         cols = np.array(chosen, dtype=int)
         rows = np.full_like(cols, row)
-        meeting = [col in meeting_rows for col in chosen]
-        return self._suggestions(rows, cols, scores[cols], gain[cols], give[cols], meeting)
+        flags = [(col in meeting_rows, col in known_rows) for col in chosen]
+        return self._suggestions(rows, cols, scores[cols], gain[cols], give[cols], flags,
+                                 encode=self._encode_evidence(k))
 
-    def suggest_all(self, k: int = 5) -> dict[str, list[Suggestion]]:
+    def suggest_all(
+        self, k: int = 5, cap: int | None = None, explain: bool = True
+    ) -> dict[str, list[Suggestion]]:
         """Top-k counterparts for every company: N once, then per row block the pair scores
         and a partial sort, on a second thread (NumPy lets go of the GIL) while this one
-        writes the reasons of the previous block's chosen pairs."""
-        need = self._need_matrix()
+        writes the reasons of the previous block's chosen pairs. Known partners and groups
+        that may not meet are left out.
+
+        ``cap``: the most lists one company may appear in, so that requests spread rather
+        than all going to the few best-described companies; pairs are then taken best first
+        across the event, and a company passes over a capped one to its next candidates.
+        ``explain=False`` leaves the reasons out (rankings only: evaluations, best scores).
+        """
+        if cap is not None:
+            return self._suggest_all_capped(k, cap, explain)
+        need = self._take_need_matrix()
         blocks = list(_blocks(len(self.profiles), _BLOCK))
         result: dict[str, list[Suggestion]] = {}
         with ThreadPoolExecutor(1) as pool:
             best = pool.map(partial(self._best, need, k), blocks)
             for rows, (pairs, counts) in zip(blocks, best, strict=True):
-                found = self._suggestions(*pairs)
+                found = self._suggestions(*pairs, explain=explain,
+                                          encode=self._encode_evidence(k))
                 bounds = np.cumsum([0, *counts]).tolist()
                 ids = [p.id for p in self.profiles[rows]]
                 for row_id, start, stop in zip(ids, bounds, bounds[1:], strict=False):
                     result[row_id] = found[start:stop]
+        return result
+
+    def _suggest_all_capped(self, k: int, cap: int, explain: bool) -> dict[str, list[Suggestion]]:
+        need = self._take_need_matrix()
+        candidates = [self._best(need, _CAP_DEPTH * k, rows)[0]
+                      for rows in _blocks(len(self.profiles), _BLOCK)]
+        del need
+        parts = zip(*candidates, strict=True)
+        rows, cols, scores, gains, gives = (np.concatenate(part) for part in parts)
+        order = np.lexsort((cols, rows, -scores))  # best first; ties in a fixed order
+        per_row = np.zeros(len(self.profiles), dtype=np.intp)
+        per_col = np.zeros(len(self.profiles), dtype=np.intp)
+        taken = []
+        for i, row, col in zip(order.tolist(), rows[order].tolist(), cols[order].tolist(),
+                               strict=True):
+            if per_row[row] < k and per_col[col] < cap:
+                per_row[row] += 1
+                per_col[col] += 1
+                taken.append(i)
+        taken = np.array(sorted(taken, key=lambda i: (rows[i], -scores[i], cols[i])), dtype=int)
+        found = self._suggestions(rows[taken], cols[taken], scores[taken], gains[taken],
+                                  gives[taken], explain=explain,
+                                  encode=self._encode_evidence(k))
+        result: dict[str, list[Suggestion]] = {p.id: [] for p in self.profiles}
+        for row, suggestion in zip(rows[taken].tolist(), found, strict=True):
+            result[self.profiles[row].id].append(suggestion)
         return result
 
     def _best(self, need: np.ndarray, k: int, rows: slice) -> tuple[tuple, np.ndarray]:
@@ -288,22 +533,80 @@ class Matcher:
         pairs = (pair_rows, cols[keep], top[keep], gains[keep], gives[keep])
         return pairs, keep.sum(axis=1)
 
+    def _encode_evidence(self, k: int) -> bool:
+        """Whether reasons may encode clauses (cross-language evidence): only in events small
+        enough that encoding every profile's clauses stays short; larger events quote the
+        phrases that words and tags link."""
+        return len(self.profiles) * k <= _ENCODED_PAIRS
+
     def _row(self, company_id: str) -> int:
         try:
             return self.index[company_id]
         except KeyError:
             raise InputError(f"unknown company id {company_id!r}") from None
 
-    def _suggestions(self, rows, cols, scores, gain, give, meeting=None) -> list[Suggestion]:
+    def _suggestions(
+        self, rows, cols, scores, gain, give, flags=None, explain=True, encode=True
+    ) -> list[Suggestion]:
         """``cols[i]`` suggested to ``rows[i]``, given the pairs' scores and need scores:
-        reasons are built only here, for the chosen pairs, in one batch."""
-        reasons = self._explainer.explain(rows, cols, strengths(gain, give))
-        meeting = meeting or [False] * len(cols)
-        pairs = zip(cols.tolist(), scores.tolist(), reasons, meeting, strict=True)
+        reasons are built only here, for the chosen pairs, in one batch. ``flags``: per
+        pair (already meeting, known)."""
+        if explain:
+            reasons = self._explainer.explain(rows, cols, strengths(gain, give), encode)
+        else:
+            reasons = [()] * len(cols)
+        flags = flags or [(False, False)] * len(cols)
+        pairs = zip(cols.tolist(), scores.tolist(), reasons, flags, strict=True)
         return [
-            Suggestion(self.profiles[col].id, round(score, 3), why, flag)
-            for col, score, why, flag in pairs
+            Suggestion(self.profiles[col].id, max(round(score, 3), 0.001), why, meeting, known)
+            for col, score, why, (meeting, known) in pairs
         ]
+
+
+def _pair_dot(a: _Side, b: _Side, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Row i: the weighted similarity of ``a[rows[i]]`` and ``b[cols[i]]``, float32."""
+    out = np.asarray(a.sparse[rows].multiply(b.sparse[cols]).sum(axis=1), dtype=np.float32)
+    out = out.ravel()
+    if a.dense is not None and b.dense is not None:
+        out += np.einsum("ij,ij->i", a.dense[rows], b.dense[cols])
+    return out
+
+
+def _sketch(side: _Side) -> np.ndarray:
+    """A side's rows in SKETCH_DIM dense dimensions whose dot products approximate the
+    side's own (a count sketch of the sparse n-grams and tags, a seeded Gaussian projection of
+    the sentence vectors): resemblance between offers, or between needs, computed by BLAS
+    rather than by sparse products whose cost grows with the square of n-gram frequency."""
+    rng = np.random.default_rng(_SKETCH_SEED)
+    width = side.sparse.shape[1]
+    buckets = rng.integers(SKETCH_DIM, size=width)
+    signs = rng.choice(np.array([-1.0, 1.0], dtype=np.float32), size=width)
+    hashing = sp.csr_matrix((signs, (np.arange(width), buckets)), shape=(width, SKETCH_DIM))
+    out = (side.sparse @ hashing).toarray().astype(np.float32)
+    if side.dense is not None:
+        gauss = rng.standard_normal((side.dense.shape[1], SKETCH_DIM)).astype(np.float32)
+        out += side.dense @ (gauss / np.float32(np.sqrt(SKETCH_DIM)))
+    return out
+
+
+def _sketch_dot(sketch: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    return np.einsum("ij,ij->i", sketch[rows], sketch[cols])
+
+
+def _less_hubness(scores: np.ndarray, less: np.ndarray) -> np.ndarray:
+    """``less`` (the scores less both sides' hubness), but at least a thousandth of the
+    score: a pair that hubness takes to 0 comes after the others, in its old order among
+    its like, and is still suggested when there is nothing better."""
+    scores *= np.float32(1e-3)
+    return np.maximum(less, scores, out=less)
+
+
+def _row_share(matrix: np.ndarray) -> np.ndarray:
+    """Each row divided by its largest value (rows without a positive value unchanged)."""
+    top = matrix.max(axis=1, keepdims=True)
+    top[top <= 0] = 1.0
+    matrix /= top
+    return matrix
 
 
 def _blocks(n: int, size: int) -> Iterable[slice]:

@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .features import sparse_rows
+from .phrases import ClauseVectors, best_pair
 from .text import link_keys
 from .types import Reason, ReasonKind
 
@@ -41,7 +42,13 @@ class Explainer:
         offer_tags: Sequence[Collection[str]],
         seek_words: Sequence[Words],
         offer_words: Sequence[Words],
+        seek_texts: Sequence[str] = (),
+        offer_texts: Sequence[str] = (),
+        clause_vectors: ClauseVectors | None = None,
     ):
+        self._taxonomy = taxonomy
+        self._seek_texts, self._offer_texts = seek_texts, offer_texts
+        self._clause_vectors = clause_vectors
         used = {t for rows in (declared, need_tags, offer_tags) for row in rows for t in row}
         self._tags = np.array(sorted(used, key=taxonomy.sort_key), dtype=object)
         columns = {t: j for j, t in enumerate(self._tags)}
@@ -56,15 +63,28 @@ class Explainer:
         self._words = np.array([s for words in offer_words for s, _ in words], dtype=object)
         self._word_before = np.cumsum([0, *map(len, offer_words)]) - 1  # positions from 1
 
-    def explain(self, rows, cols, strong: np.ndarray) -> list[tuple[Reason, ...]]:
+    def explain(self, rows, cols, strong, encode: bool = True) -> list[tuple[Reason, ...]]:
         """Why each ``cols[i]`` is suggested to ``rows[i]``, the stronger direction of need
-        first; ``strong`` holds the pairs' rows of ``strengths``."""
+        first; ``strong`` holds the pairs' rows of ``strengths``. ``encode=False``: the
+        evidence from words and tags only, not from clause vectors (which take a second, cold,
+        per thousand clauses)."""
+        vectors = self._clause_vectors if encode else None
         theirs = self._met_needs(rows, cols)
         ours = self._met_needs(cols, rows)
         shared = self._tag_tuples(self._declared, self._declared, rows, cols)
         made = _Made()
-        pairs = zip(strong.tolist(), theirs, ours, shared, strict=True)
-        return [_reasons(made, *pair) for pair in pairs]
+        found = []
+        for row, col, *pair in zip(rows.tolist(), cols.tolist(), strong.tolist(), theirs, ours,
+                                   shared, strict=True):
+            found.append(_reasons(made, *pair, lambda a, b: self.evidence(a, b, vectors)
+                                  if self._seek_texts else (), row, col))
+        return found
+
+    def evidence(self, seeker: int, offerer: int, vectors=None) -> tuple[str, ...]:
+        """(offer phrase, need phrase) where the offerer's offer meets the seeker's need;
+        () when no phrase pair meets."""
+        return best_pair(self._seek_texts[seeker], self._offer_texts[offerer],
+                         self._taxonomy, vectors) or ()
 
     def _met_needs(self, seekers: np.ndarray, offerers: np.ndarray) -> list[tuple]:
         """Per pair, the offerer's tags (in taxonomy order) and words (at most four, in text
@@ -96,17 +116,18 @@ def strengths(gain: np.ndarray, give: np.ndarray) -> np.ndarray:
     return np.stack([theirs >= _STRONG, ours >= _STRONG, ours > theirs], axis=-1)
 
 
-def _reasons(made: _Made, strong, theirs, ours, shared) -> tuple[Reason, ...]:
+def _reasons(made: _Made, strong, theirs, ours, shared, evidence, row, col) -> tuple[Reason, ...]:
+    """``evidence(seeker, offerer)`` quotes the phrases that meet."""
     they_strong, you_strong, you_first = strong
     found = []
     if theirs[0] or theirs[1] or they_strong:
-        found.append(made[0, *theirs])
+        found.append(made[0, *theirs, evidence(row, col)])
     if ours[0] or ours[1] or you_strong:
-        found.append(made[1, *ours])
+        found.append(made[1, *ours, evidence(col, row)])
     if you_first:
         found.reverse()
     if shared:
-        found.append(made[2, shared, ()])
+        found.append(made[2, shared, (), ()])
     return tuple(found)
 
 
@@ -115,9 +136,9 @@ class _Made(dict):
     object made is one more for the garbage collector to trace, which costs more than
     making it (100,000 suggestions hold a few thousand distinct reasons)."""
 
-    def __missing__(self, key: tuple[int, tuple[str, ...], tuple[str, ...]]) -> Reason:
-        kind, tags, words = key
-        reason = self[key] = Reason(_KINDS[kind], tags, words)
+    def __missing__(self, key: tuple[int, tuple[str, ...], tuple[str, ...], tuple]) -> Reason:
+        kind, tags, words, phrases = key
+        reason = self[key] = Reason(_KINDS[kind], tags, words, phrases)
         return reason
 
 

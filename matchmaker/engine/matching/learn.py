@@ -1,0 +1,194 @@
+"""Learning what this community values: a logistic regression over pair features, refitted
+per event, that re-ranks the pairs.
+
+Two sources of labelled pairs, both deterministic:
+
+* the network of known partners, self-supervised: a seeded fifth of the known partnerships
+  is hidden, the network signals are computed on the rest, and the model learns to rank
+  each hidden partner above seeded random non-partners of the same company (a logistic
+  regression on feature differences: one company's list is what is ranked). It weighs the
+  signals for this community (in one, activity says most; in another, the texts) instead
+  of fixed weights chosen for none;
+* the event's own feedback (``EventSignals``): requests accepted or declined, "not
+  interested" marks, meetings held and their ratings; with demand (requests received) as a
+  further feature, so that the model learns which kinds of partner get accepted by whom.
+
+Features of a pair (a, b): the text score (offers meeting needs, look-alikes pushed down),
+partners of partners (Adamic–Adar, log-scaled), b's activity (log of its partners), from
+feedback b's demand, and community: how alike the two needs are (research partners bid for
+the same calls; at a trade fair the feedback may well teach a negative weight). The
+model's probability is the pair's score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+
+from .network import Network, adjacency
+
+#: Least labelled pairs of each class to fit a model on; below it the fixed blend stays.
+MIN_PAIRS = 20
+#: Random non-partners drawn per partnership as negatives.
+NEGATIVES_PER_POSITIVE = 5
+_SEED = 2016
+
+
+@dataclass(frozen=True)
+class EventSignals:
+    """What happened at the event, by company id.
+
+    ``requests``: (sender, recipient, status) with status "pending", "accepted" or
+    "declined". ``not_interested``: (company, other) marks. ``meetings``: (a, b, rating)
+    of meetings held, rating 1–5 or None when not rated.
+    """
+
+    requests: Sequence[tuple[str, str, str]] = ()
+    not_interested: Sequence[tuple[str, str]] = ()
+    meetings: Sequence[tuple[str, str, float | None]] = ()
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """A fitted logistic regression over standardised pair features."""
+
+    coef: np.ndarray
+    intercept: float
+    mean: np.ndarray
+    scale: np.ndarray
+    network: Network
+    demand: np.ndarray  # per company, log(1 + requests received); zeros without feedback
+
+    def scores(self, matcher, text: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Probabilities for ``rows`` against everybody, given their text scores."""
+        weights = self.coef / self.scale
+        logit = text * weights[0]
+        if weights[4]:
+            community = matcher.need_sketch[rows] @ matcher.need_sketch.T
+            community *= weights[4]
+            logit += community
+        pop = self.network.partners_of_partners(rows)
+        np.log1p(pop, out=pop)
+        pop *= weights[1]
+        logit += pop
+        logit += (weights[2] * self.network.activity + weights[3] * self.demand)[None, :]
+        logit += self.intercept - float(self.mean @ weights)
+        np.negative(logit, out=logit)
+        np.exp(logit, out=logit)
+        logit += 1.0
+        return np.reciprocal(logit, out=logit)
+
+
+def _features(matcher, network: Network, demand, rows, cols) -> np.ndarray:
+    pop = np.asarray(network.graph[rows].multiply(
+        network._weighted[:, cols].T.tocsr()).sum(axis=1)).ravel()
+    return np.column_stack([
+        matcher.text_of_pairs(rows, cols),
+        np.log1p(pop),
+        network.activity[cols],
+        demand[cols],
+        matcher.need_alike(rows, cols),
+    ])
+
+
+def _fit(features: np.ndarray, labels: np.ndarray, weights: np.ndarray, network, demand):
+    if min((labels == 1).sum(), (labels == 0).sum()) < MIN_PAIRS:
+        return None
+    mean, scale = features.mean(axis=0), features.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
+    model.fit((features - mean) / scale, labels, sample_weight=weights)
+    return PairModel(model.coef_[0], float(model.intercept_[0]), mean, scale, network, demand)
+
+
+def _negatives(n: int, graph: sp.csr_matrix, rows: np.ndarray, rng: np.random.Generator):
+    """Per row, NEGATIVES_PER_POSITIVE random others that are not its partners."""
+    out_rows, out_cols, owners = [], [], []
+    for owner, row in enumerate(rows.tolist()):
+        partners = set(graph[row].indices.tolist())
+        for col in rng.integers(n, size=NEGATIVES_PER_POSITIVE).tolist():
+            if col != row and col not in partners:
+                out_rows.append(row)
+                out_cols.append(col)
+                owners.append(owner)
+    as_array = partial(np.array, dtype=np.intp)
+    return as_array(out_rows), as_array(out_cols), as_array(owners)
+
+
+def fit_from_network(matcher) -> PairModel | None:
+    """Self-supervised on the known partnerships (see the module's docstring)."""
+    graph = matcher.known
+    n = graph.shape[0]
+    upper = sp.triu(graph, k=1).tocoo()
+    edges = sorted(zip(upper.row.tolist(), upper.col.tolist(), strict=True))
+    if len(edges) < 2 * MIN_PAIRS:
+        return None
+    rng = np.random.default_rng(_SEED)
+    drawn = rng.choice(len(edges), size=max(MIN_PAIRS, len(edges) // 5), replace=False)
+    hidden = [edges[i] for i in sorted(drawn.tolist())]
+    hidden_set = set(hidden)
+    seen = Network(adjacency(n, [e for e in edges if e not in hidden_set]))
+    rows = np.array([a for a, b in hidden] + [b for a, b in hidden], dtype=np.intp)
+    cols = np.array([b for a, b in hidden] + [a for a, b in hidden], dtype=np.intp)
+    neg_rows, neg_cols, owners = _negatives(n, graph, rows, rng)
+    demand = np.zeros(n, dtype=np.float32)
+    positive = _features(matcher, seen, demand, rows, cols)
+    negative = _features(matcher, seen, demand, neg_rows, neg_cols)
+    # Ranked within a row (a partner above a non-partner of the same company): what
+    # matters is the order of one company's list, not scores across companies.
+    differences = positive[owners] - negative
+    scale = differences.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=1.0, fit_intercept=False, max_iter=1000)
+    model.fit(np.r_[differences, -differences] / scale,
+              np.r_[np.ones(len(differences)), np.zeros(len(differences))])
+    return PairModel(model.coef_[0], 0.0, np.zeros_like(scale), scale, matcher.network, demand)
+
+
+def fit_from_signals(matcher, signals: EventSignals) -> PairModel | None:
+    """From the event's feedback; None when there is too little of it."""
+    index = matcher.index
+    labelled: dict[tuple[int, int], tuple[float, float]] = {}  # pair → (label, weight)
+
+    def mark(a: str, b: str, label: float, weight: float) -> None:
+        if a in index and b in index and a != b:
+            labelled[index[a], index[b]] = (label, weight)
+
+    received = np.zeros(len(matcher.profiles), dtype=np.float32)
+    for sender, recipient, status in signals.requests:
+        if recipient in index:
+            received[index[recipient]] += 1
+        if status == "accepted":
+            mark(sender, recipient, 1.0, 1.0)
+        elif status == "declined":
+            mark(sender, recipient, 0.0, 1.0)
+        else:
+            mark(sender, recipient, 1.0, 0.5)  # interest shown, not yet answered
+    for company, other in signals.not_interested:
+        mark(company, other, 0.0, 1.0)
+    edges = [(index[a], index[b]) for a, b, _ in signals.meetings if a in index and b in index]
+    for a, b, rating in signals.meetings:
+        good = rating is None or rating >= 3
+        mark(a, b, 1.0 if good else 0.0, 1.0 if rating is None else abs(rating - 2.5) / 1.25)
+        mark(b, a, 1.0 if good else 0.0, 1.0 if rating is None else abs(rating - 2.5) / 1.25)
+    graph = (matcher.known + adjacency(len(matcher.profiles), edges)).sign().tocsr()
+    network = Network(graph.astype(np.float32))
+    demand = np.log1p(received)
+    positives = np.array([pair for pair, (label, _) in labelled.items() if label], dtype=np.intp)
+    if len(positives):  # unlabelled random pairs: what nobody asked for
+        neg_rows, neg_cols, _ = _negatives(len(matcher.profiles), graph, positives[:, 0],
+                                        np.random.default_rng(_SEED))
+        for row, col in zip(neg_rows.tolist(), neg_cols.tolist(), strict=True):
+            labelled.setdefault((row, col), (0.0, 0.2))
+    if not labelled:
+        return None
+    pairs = np.array(sorted(labelled), dtype=np.intp)
+    labels = np.array([labelled[tuple(p)][0] for p in pairs.tolist()])
+    weights = np.array([labelled[tuple(p)][1] for p in pairs.tolist()])
+    features = _features(matcher, network, demand, pairs[:, 0], pairs[:, 1])
+    return _fit(features, labels, weights, network, demand)

@@ -1,0 +1,84 @@
+"""Learning from the event: the self-supervised network model and the feedback model."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matchmaker.engine.matching import Matcher
+from matchmaker.engine.matching.learn import EventSignals
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from matching_gen import generate  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def profiles():
+    return generate(60, seed=3)
+
+
+def rank_of(matcher, company_id, other_id):
+    ranked = [s.id for s in matcher.suggest(company_id, len(matcher.profiles))]
+    return ranked.index(other_id) if other_id in ranked else len(ranked)
+
+
+def test_a_network_of_known_partners_fits_a_model_and_ranks_by_it(profiles):
+    # s0 and s1 are everybody's partners: the model learns that activity predicts partners.
+    hubs = {"s0", "s1"}
+    known = [replace(p, known=tuple(sorted(hubs - {p.id}))) if i % 2 else p
+             for i, p in enumerate(profiles)]
+    matcher = Matcher(encoder=False).fit(known)
+    text_only = Matcher(encoder=False).fit(profiles)
+    assert matcher.pair_model is not None
+    loners = [p.id for p in known if not p.known and p.id not in hubs]
+    with_model = [rank_of(matcher, c, h) for c in loners for h in hubs]
+    without = [rank_of(text_only, c, h) for c in loners for h in hubs]
+    assert np.median(with_model) <= 1 and np.mean(with_model) < np.mean(without) / 3
+    again = Matcher(encoder=False).fit(known)
+    assert matcher.pair_scores(np.arange(5))[0].tolist() == again.pair_scores(
+        np.arange(5))[0].tolist()
+
+
+def test_without_known_partners_there_is_no_model(profiles):
+    assert Matcher(encoder=False).fit(profiles).pair_model is None
+
+
+def test_feedback_lifts_the_kind_of_partner_that_gets_accepted(profiles):
+    matcher = Matcher(encoder=False).fit(profiles)
+    before = rank_of(matcher, "s2", "s9")
+    accepted = [(p.id, "s9", "accepted") for p in profiles[10:40]]
+    declined = [(p.id, q.id, "declined") for p, q in zip(profiles[10:40], profiles[20:50],
+                                                          strict=True) if q.id != "s9"]
+    matcher.learn(EventSignals(requests=accepted + declined))
+    assert matcher.pair_model is not None
+    assert rank_of(matcher, "s2", "s9") < max(before, 1)
+
+
+def test_too_little_feedback_changes_nothing(profiles):
+    matcher = Matcher(encoder=False).fit(profiles)
+    before = [s.id for s in matcher.suggest("s2", 10)]
+    matcher.learn(EventSignals(requests=[("s3", "s9", "accepted")], meetings=[("s2", "s4", 5)]))
+    assert matcher.pair_model is None
+    assert [s.id for s in matcher.suggest("s2", 10)] == before
+
+
+ABSTRACT = ("The consortium develops a resilient framework protecting critical energy "
+            "infrastructure against combined cyber and physical attacks across European grids.")
+
+
+def test_profiles_sharing_a_long_passage_are_taken_to_know_each_other(profiles):
+    from matchmaker.engine.matching.network import shared_passages
+
+    texts = [ABSTRACT, "Other words. " + ABSTRACT, "Certified to ISO 9001.", "Short. Text."]
+    assert shared_passages(texts) == [(0, 1)]
+    pair = [replace(profiles[0], description=ABSTRACT), replace(profiles[1], description=ABSTRACT)]
+    matcher = Matcher(encoder=False).fit([*pair, *profiles[2:]])
+    assert matcher.known[0, 1] == 1
+    assert "s1" not in {s.id for s in matcher.suggest_all(59)["s0"]}
+    named = [replace(pair[0], known=("s5",)), *pair[1:], *profiles[2:]]
+    assert Matcher(encoder=False).fit(named).known[0, 1] == 0  # named partners win
+    assert Matcher(encoder=False, infer_history=False).fit([*pair, *profiles[2:]]).known.nnz == 0
