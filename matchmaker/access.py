@@ -21,6 +21,7 @@ from .models import (
     RequestStatus,
     User,
 )
+from .pairing import pairing_of
 from .web import get_or_404
 
 
@@ -85,7 +86,16 @@ def visible_company(viewer: Viewer, company_id: int) -> tuple[Company, Registrat
     registration = approved_registration(viewer.event.id, company_id)
     if registration is None or not viewer.sees_directory:
         abort(404)
+    if not viewer.is_organizer and not pairing_of(viewer.event.id).sees(viewer.company_id,
+                                                                         company_id):
+        abort(404)  # a group the viewer may not meet, and not shown to all
     return registration.company, registration
+
+
+def may_meet(viewer: Viewer, company_id: int) -> bool:
+    """Whether the viewer's company may request a meeting with this one (the group matrix)."""
+    return viewer.company_id is not None and pairing_of(viewer.event.id).may_meet(
+        viewer.company_id, company_id)
 
 
 def has_agreed_meeting(event_id: int, a_id: int, b_id: int) -> bool:

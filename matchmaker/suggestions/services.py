@@ -17,6 +17,7 @@ from ..engine.matching import Matcher, Profile, Suggestion
 from ..engine.taxonomy import load_taxonomy
 from ..extensions import db
 from ..models import Company, CompanyEmbedding, MeetingRequest, NotInterested, RequestStatus
+from ..pairing import pairing_of
 from .embeddings import encoder_enabled, vectors_of
 
 # Strength bands, as a share of the event's best pair score: a calm label instead of "87%".
@@ -136,14 +137,23 @@ def _render(suggestion: Suggestion, lang: str) -> tuple[str, ...]:
     return tuple(reason.render(lang, taxonomy.label) for reason in suggestion.reasons)
 
 
+def forbidden_partners(event_id: int, company_id: int, candidates) -> set[int]:
+    """The companies this one may not meet by the event's group matrix: never suggested.
+    (The engine will take groups itself; until then the pairs are filtered here.)"""
+    pairing = pairing_of(event_id)
+    return {other for other in candidates if not pairing.may_meet(company_id, other)}
+
+
 def suggestions_for(event_id: int, company_id: int, k: int, lang: str) -> list[SuggestedContact]:
     """Ranked contacts for one approved company, with reasons in the reader's language."""
     fitted = fitted_event(event_id)
     if fitted.matcher is None or company_id not in fitted.company_ids:
         return []
+    excluded = not_interested_ids(event_id, company_id) | forbidden_partners(
+        event_id, company_id, fitted.company_ids)
     ranked = fitted.matcher.suggest(
         str(company_id), k,
-        exclude={str(i) for i in not_interested_ids(event_id, company_id)},
+        exclude={str(i) for i in excluded},
         meetings={str(i) for i in _in_contact(event_id, company_id)},
     )
     shown = {c.id: c for c in db.session.scalars(
@@ -180,9 +190,13 @@ def match_matrix(event_id: int, k: int, lang: str) -> MatchMatrix:
         return MatchMatrix(list(event.companies.values()), [], [], [])
     ids = [p.id for p in matcher.profiles]
     companies = [event.companies[int(i)] for i in ids]
+    pairing = pairing_of(event_id)
     scores, _gain, _give = matcher.pair_scores(np.arange(len(ids)))
-    strengths = [[strength(s, best) if s > 0 else 0 for s in row] for row in scores]
-    ranked = matcher.suggest_all(k)
+    strengths = [[strength(s, best) if s > 0 and pairing.may_meet(int(a), int(b)) else 0
+                  for b, s in zip(ids, row, strict=True)] for a, row in zip(ids, scores,
+                                                                            strict=True)]
+    ranked = {a_id: [s for s in suggestions if pairing.may_meet(int(a_id), int(s.id))]
+              for a_id, suggestions in matcher.suggest_all(k).items()}
     suggested_to_someone = {s.id for suggestions in ranked.values() for s in suggestions}
     pairs: dict[frozenset, MatchedPair] = {}
     for a_id, suggestions in ranked.items():
