@@ -413,3 +413,15 @@ def test_exports_carry_the_groups_and_the_matrix(client, auth, trip):
     assert [delegation, hosts] in profiles["may_meet"]
     assert {x["group"] for x in profiles["companies"] if x["name"] == "Feinwerk Enz GmbH"} \
         == {delegation}
+
+
+def test_the_dashboard_breaks_meetings_down_by_group(client, auth, trip):
+    event, c, _ = trip
+    agree(event, c["anna"], c["yann"])
+    agree(event, c["yann"], c["paul"])
+    auth.login("organizer@example.com")
+    page = client.get(f"/organizer/events/{event.id}/dashboard").get_data(as_text=True)
+    assert "Delegation Pforzheim ↔ French hosts</th><td class=\"text-end\">1" in page
+    assert "French hosts ↔ Public bodies</th><td class=\"text-end\">1" in page
+    delegation_row = page.split('<tr class="group-row"><th scope="row">Delegation Pforzheim')[1]
+    assert delegation_row.split("</tr>")[0].count("Weißgerber Optik GmbH") == 1  # no meeting
