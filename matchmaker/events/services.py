@@ -414,9 +414,14 @@ def directory(event: Event, query: DirectoryQuery, viewer_company_id: int | None
     return db.paginate(select, page=query.page, per_page=PAGE_SIZE, error_out=False)
 
 
-def directory_facets(event: Event) -> tuple[list[str], list[str]]:
-    """The countries and languages of the approved participants, for the filters."""
-    companies = db.session.scalars(access.approved_companies_query(event.id)).all()
+def directory_facets(event: Event, groups: set[int] | None = None) -> tuple[list[str],
+                                                                            list[str]]:
+    """The countries and languages of the approved participants the viewer is shown (those
+    of ``groups`` when given), for the filters."""
+    select = access.approved_companies_query(event.id)
+    if groups is not None:
+        select = select.where(Registration.group_id.in_(groups))
+    companies = db.session.scalars(select).all()
     countries = sorted({c.country for c in companies})
     languages = sorted({lang for c in companies for lang in c.languages})
     return countries, languages

@@ -110,7 +110,7 @@ def directory(event_id: int):
     pairing = pairing_of(event_id)
     groups = None if viewer.is_organizer else pairing.visible_groups(viewer.company_id)
     results = services.directory(viewer.event, query, viewer.company_id, groups)
-    countries, languages = services.directory_facets(viewer.event)
+    countries, languages = services.directory_facets(viewer.event, groups)
     return render_template("events/directory.html", event=viewer.event, viewer=viewer,
                            query=query, results=results, countries=countries, pairing=pairing,
                            languages=languages, sorts=services.SORTS,

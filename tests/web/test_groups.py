@@ -425,3 +425,16 @@ def test_the_dashboard_breaks_meetings_down_by_group(client, auth, trip):
     assert "French hosts ↔ Public bodies</th><td class=\"text-end\">1" in page
     delegation_row = page.split('<tr class="group-row"><th scope="row">Delegation Pforzheim')[1]
     assert delegation_row.split("</tr>")[0].count("Weißgerber Optik GmbH") == 1  # no meeting
+
+
+def test_directory_filters_offer_only_what_the_company_is_shown(client, auth, trip,
+                                                                make_participant):
+    event, _, g = trip
+    make_participant("ivo", event, name="Torino Meccanica SpA", country="IT",
+                     group=g["delegation"])
+    auth.login("anna@example.com")
+    page = client.get(f"/events/{event.id}/companies").get_data(as_text=True)
+    assert 'value="IT"' not in page
+    auth.logout()
+    auth.login("yann@example.com")  # a host meets the delegation
+    assert 'value="IT"' in client.get(f"/events/{event.id}/companies").get_data(as_text=True)
