@@ -6,7 +6,8 @@ approved companies or their profiles change (a fingerprint of ids and update tim
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy.exc import IntegrityError
@@ -181,6 +182,9 @@ class MatchMatrix:
     strengths: list[list[int]]  # 0 none, 1 possible, 2 good, 3 strong; the diagonal is 0
     pairs: list[MatchedPair]
     unsuggested: list[Company]
+    group_of: dict[int, str] = field(default_factory=dict)  # company id → its group's name
+    by_group: list[tuple[str, str, int]] = field(default_factory=list)  # suggested pairs
+
 
 
 def match_matrix(event_id: int, k: int, lang: str) -> MatchMatrix:
@@ -206,11 +210,15 @@ def match_matrix(event_id: int, k: int, lang: str) -> MatchMatrix:
                 pairs[key] = MatchedPair(event.companies[int(a_id)], event.companies[int(s.id)],
                                          strength(s.score, best), s.score,
                                          _render(s, lang))
+    group_of = {c.id: pairing.group(c.id).name for c in companies if pairing.group(c.id)}
+    by_group = Counter(tuple(sorted((group_of.get(p.a.id, ""), group_of.get(p.b.id, ""))))
+                       for p in pairs.values()) if pairing.active else Counter()
     return MatchMatrix(
         companies=companies, strengths=strengths,
         pairs=sorted(pairs.values(), key=lambda p: -p.score),
         unsuggested=[c for i, c in zip(ids, companies, strict=True)
                      if i not in suggested_to_someone],
+        group_of=group_of, by_group=[(a, b, n) for (a, b), n in sorted(by_group.items())],
     )
 
 

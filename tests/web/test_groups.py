@@ -438,3 +438,15 @@ def test_directory_filters_offer_only_what_the_company_is_shown(client, auth, tr
     auth.logout()
     auth.login("yann@example.com")  # a host meets the delegation
     assert 'value="IT"' in client.get(f"/events/{event.id}/companies").get_data(as_text=True)
+
+
+def test_the_match_matrix_names_groups_and_counts_pairs_by_group(client, auth, trip):
+    event, _, _ = trip
+    auth.login("organizer@example.com")
+    page = client.get(f"/organizer/events/{event.id}/matches").get_data(as_text=True)
+    assert 'id="pairs-by-group"' in page
+    assert "Delegation Pforzheim ↔ Delegation Pforzheim" not in page
+    matrix = suggestions.match_matrix(event.id, 5, "en")
+    assert {(a, b) for a, b, _ in matrix.by_group} <= {
+        ("Delegation Pforzheim", "French hosts"), ("French hosts", "Public bodies")}
+    assert matrix.group_of[trip[1]["anna"].id] == "Delegation Pforzheim"
