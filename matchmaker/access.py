@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden
 
 from .extensions import db
 from .models import (
@@ -73,10 +75,22 @@ def event_viewer(event_id: int) -> Viewer:
     return viewer_of(get_or_404(Event, event_id))
 
 
+class AwaitingApproval(Forbidden):
+    """The viewer's own company awaits vetting: say so rather than a bare 404 (it is their own
+    registration, so nothing is revealed)."""
+
+    code = 403
+    detail = _l("This page is available once the organizer approves your registration.")
+
+
 def participant_viewer(event_id: int) -> Viewer:
-    """Approved participants and organizers; everybody else gets 404."""
+    """Approved participants and organizers; a company awaiting approval is told it must
+    wait (403); everybody else gets 404."""
     viewer = event_viewer(event_id)
     if not viewer.sees_directory:
+        if viewer.registration is not None and \
+                viewer.registration.status == RegistrationStatus.PENDING:
+            raise AwaitingApproval()
         abort(404)
     return viewer
 
