@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden
 
 from .extensions import db
 from .models import (
@@ -21,6 +23,7 @@ from .models import (
     RequestStatus,
     User,
 )
+from .pairing import pairing_of
 from .web import get_or_404
 
 
@@ -72,10 +75,22 @@ def event_viewer(event_id: int) -> Viewer:
     return viewer_of(get_or_404(Event, event_id))
 
 
+class AwaitingApproval(Forbidden):
+    """The viewer's own company awaits vetting: say so rather than a bare 404 (it is their own
+    registration, so nothing is revealed)."""
+
+    code = 403
+    detail = _l("This page is available once the organizer approves your registration.")
+
+
 def participant_viewer(event_id: int) -> Viewer:
-    """Approved participants and organizers; everybody else gets 404."""
+    """Approved participants and organizers; a company awaiting approval is told it must
+    wait (403); everybody else gets 404."""
     viewer = event_viewer(event_id)
     if not viewer.sees_directory:
+        if viewer.registration is not None and \
+                viewer.registration.status == RegistrationStatus.PENDING:
+            raise AwaitingApproval()
         abort(404)
     return viewer
 
@@ -85,7 +100,16 @@ def visible_company(viewer: Viewer, company_id: int) -> tuple[Company, Registrat
     registration = approved_registration(viewer.event.id, company_id)
     if registration is None or not viewer.sees_directory:
         abort(404)
+    if not viewer.is_organizer and not pairing_of(viewer.event.id).sees(viewer.company_id,
+                                                                         company_id):
+        abort(404)  # a group the viewer may not meet, and not shown to all
     return registration.company, registration
+
+
+def may_meet(viewer: Viewer, company_id: int) -> bool:
+    """Whether the viewer's company may request a meeting with this one (the group matrix)."""
+    return viewer.company_id is not None and pairing_of(viewer.event.id).may_meet(
+        viewer.company_id, company_id)
 
 
 def has_agreed_meeting(event_id: int, a_id: int, b_id: int) -> bool:

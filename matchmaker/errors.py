@@ -44,7 +44,7 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return _render(error.code)
+        return _render(error.code, getattr(error, "detail", None))  # a page's own words
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

@@ -17,11 +17,15 @@ _WORDS = {
     "taken": lambda p: _l("no common free slot left: in every slot both could use, one of them "
                           "or every table is already taken"),
     "taken_off": lambda p: _l("Taken off by the organizer"),
+    "groups_may_not_meet": lambda p: _l("the organizer has not planned meetings between these "
+                                        "groups"),
     # Why a request or meeting was called off.
     "participant_withdrawn": lambda p: _l("The organizer withdrew a participant from the event."),
     "company_withdrew": lambda p: _l("%(company)s withdrew from the event.", **p),
     "company_left": lambda p: _l("%(company)s left Matchmaker.", **p),
     "organizer_cancelled": lambda p: _l("Cancelled by the organizer."),
+    "group_matrix_changed": lambda p: _l("The organizer no longer plans meetings between these "
+                                         "groups."),
 }
 CODES = frozenset(_WORDS)
 

@@ -17,6 +17,7 @@ ACTIONS = (
     "profile_created", "profile_edited", "export", "import", "schedule_published",
     "denied_parties_uploaded", "data_downloaded", "account_deleted", "company_deleted",
     "attendee_checked_in", "check_in_undone", "meeting_marked", "meeting_bumped",
+    "group_added", "group_changed", "group_deleted", "group_matrix_changed", "group_assigned",
 )
 
 

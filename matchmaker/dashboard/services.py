@@ -13,6 +13,7 @@ from ..engine.taxonomy import load_taxonomy
 from ..events.services import status_counts
 from ..extensions import db
 from ..models import Company, Event, MeetingRequest, RequestStatus, Slot
+from ..pairing import Pairing, pair_of, pairing_of
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,25 @@ class NetworkNode:
 
 
 @dataclass(frozen=True)
+class GroupFigures:
+    """One participant group: its approved companies and those without an agreed meeting."""
+
+    name: str
+    companies: int
+    without_meetings: list[Company]
+
+
+@dataclass(frozen=True)
+class PairMeetings:
+    """Agreed meetings between two groups (the same name twice: inside a group)."""
+
+    first: str
+    second: str
+    meetings: int
+    allowed: bool
+
+
+@dataclass(frozen=True)
 class Dashboard:
     registrations: dict[str, int]
     requests: dict[RequestStatus, int]  # as people see them (overdue reads as expired)
@@ -55,6 +75,8 @@ class Dashboard:
     tag_coverage: dict[str, dict[str, int]]  # family id → country → companies with such a tag
     network_nodes: list[NetworkNode]
     network_edges: list[tuple[int, int]]  # indexes into network_nodes
+    groups: list[GroupFigures]  # empty for an event without groups
+    group_pairs: list[PairMeetings]  # the pairs that may meet, and any other with meetings
 
     @property
     def without_meetings(self) -> list[Company]:
@@ -124,15 +146,35 @@ def _network(companies: list[Company], agreed: list[MeetingRequest]) -> \
     return nodes, edges
 
 
+def _group_figures(pairing: Pairing, rows: list[CompanyMeetings]) -> list[GroupFigures]:
+    return [GroupFigures(group.name,
+                         sum(pairing.group_of.get(r.company.id) == group_id for r in rows),
+                         [r.company for r in rows if r.agreed == 0
+                          and pairing.group_of.get(r.company.id) == group_id])
+            for group_id, group in pairing.groups.items()]
+
+
+def _group_pairs(pairing: Pairing, agreed: list[MeetingRequest]) -> list[PairMeetings]:
+    per_pair = Counter(pair_of(pairing.group_of[m.sender_id], pairing.group_of[m.recipient_id])
+                       for m in agreed if pairing.group_of.get(m.sender_id) is not None
+                       and pairing.group_of.get(m.recipient_id) is not None)
+    names = {group_id: group.name for group_id, group in pairing.groups.items()}
+    return [PairMeetings(names[a], names[b], per_pair[(a, b)], (a, b) in pairing.allowed)
+            for a, b in sorted(set(pairing.allowed) | set(per_pair))]
+
+
 def dashboard(event: Event) -> Dashboard:
     companies = list(db.session.scalars(approved_companies_query(event.id).order_by(Company.name)))
     requests = _requests(event.id)
     agreed = [r for r in requests if r.status == RequestStatus.ACCEPTED]
     counts = _request_counts(requests)
     nodes, edges = _network(companies, agreed)
+    rows = _company_meetings(companies, agreed)
+    pairing = pairing_of(event.id)
     return Dashboard(
         registrations=status_counts(event), requests=counts,
         acceptance_rate=_acceptance_rate(counts), requests_by_day=_by_day(event, requests),
-        slot_load=_slot_load(event, agreed), companies=_company_meetings(companies, agreed),
+        slot_load=_slot_load(event, agreed), companies=rows,
         tag_coverage=_tag_coverage(companies), network_nodes=nodes, network_edges=edges,
+        groups=_group_figures(pairing, rows), group_pairs=_group_pairs(pairing, agreed),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from ..auth.services import find_user
+from ..events import groups
 from ..events import services as events
 from ..events.definition import Window, parse_tables
 from ..extensions import db
@@ -26,6 +27,7 @@ EARLY_ARRIVALS = 6  # attendees the demo shows as checked in
 EVENT_DAY = date(2027, 11, 17)
 PENDING_COMPANIES = ("Dietlinger Leichtbau GmbH", "Glaser Feinguss GmbH",
                      "Vérident Biométrie SAS")
+PUBLIC_BODIES = ("Agence Bretagne Défense", "Wirtschaftsförderung Enz-Nagold")
 REJECTED_COMPANIES = {"Gascogne Calculateurs SAS": "Please complete your export-control "
                                                    "details and register again."}
 # (sender, recipient, status, note): the first two names are the printed demo logins.
@@ -71,6 +73,7 @@ def seed_demo_event() -> str:
                                   available_slots=list(event.slots)) for c in companies]
     db.session.add_all(registrations)
     db.session.flush()
+    _add_groups(event, registrations, organizer)
     _vet(event, registrations, organizer)
     by_name = {c.name: c for c in companies}
     for sender, recipient, status, note in REQUESTS:
@@ -84,6 +87,23 @@ def seed_demo_event() -> str:
     approved = sum(r.is_approved for r in registrations)
     return (f"{EVENT_NAME} ({approved} approved, {len(PENDING_COMPANIES)} awaiting approval; "
             f"{run.scheduled} meetings scheduled and published)")
+
+
+def _add_groups(event: Event, registrations: list[Registration], organizer: User) -> None:
+    """A delegation trip: the Pforzheim delegation meets the French hosts, never itself; the
+    public bodies (shown to all) meet both and each other."""
+    delegation = groups.add_group(event, groups.GroupData("Delegation Pforzheim"), organizer)
+    hosts = groups.add_group(event, groups.GroupData("French hosts"), organizer)
+    public = groups.add_group(event, groups.GroupData(
+        "Public bodies", open_for_registration=False, shown_to_all=True), organizer)
+    groups.set_matrix(event, {(delegation.id, hosts.id), (public.id, delegation.id),
+                              (public.id, hosts.id), (public.id, public.id)}, organizer,
+                      confirmed=True)
+    for registration in registrations:
+        registration.group_id = (public.id if registration.company.name in PUBLIC_BODIES
+                                 else delegation.id if registration.company.country == "DE"
+                                 else hosts.id)
+    db.session.flush()
 
 
 AGREED_NOTES = (

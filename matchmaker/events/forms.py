@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, SubmitField
+from wtforms import RadioField, SelectMultipleField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -17,6 +17,7 @@ class CheckboxesField(SelectMultipleField):
 class RegistrationForm(FlaskForm):
     attendees = CheckboxesField(_l("Who attends"), coerce=int)
     slots = CheckboxesField(_l("When you are available"), coerce=int)
+    group = RadioField(_l("Your group"), coerce=int, validate_choice=False)
     submit = SubmitField(_l("Save registration"))
 
     def __init__(self, event: Event, company: Company, registration: Registration | None,
@@ -30,10 +31,19 @@ class RegistrationForm(FlaskForm):
         super().__init__(**kwargs)
         self.attendees.choices = [SelectChoice(m.id, m.name or m.email) for m in company.members]
         self.slots.choices = [SelectChoice(s.id, dates.slot_label(s)) for s in event.slots]
+        groups = [g for g in event.groups if g.open_for_registration]
+        if registration is not None and registration.group_id is not None or not groups:
+            del self.group  # chosen once; the organizer moves a company later
+        else:
+            self.group.choices = [SelectChoice(g.id, g.name) for g in groups]
 
     def validate_attendees(self, field):
         if not field.data:
             raise ValidationError(_l("Choose at least one person who attends."))
+
+    def validate_group(self, field):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Choose the group your company belongs to."))
 
     def validate_slots(self, field):
         if self.slots.choices and not field.data:

@@ -19,6 +19,7 @@ from ..models import (
     MeetingRequest,
     MeetingTable,
     MeetingWindow,
+    ParticipantGroup,
     ProgramItem,
     Registration,
     RegistrationStatus,
@@ -173,13 +174,22 @@ def form_data(event: Event) -> dict:
 
 # --- registration and vetting ------------------------------------------------------------
 
-def register(event: Event, company: Company, attendees: list[User], slots: list[Slot]) -> \
-        Registration:
-    """Register or update a registration; a rejected company that changes it asks again."""
+def registration_groups(event: Event) -> list[ParticipantGroup]:
+    """The groups a company may choose when it registers."""
+    return [g for g in event.groups if g.open_for_registration]
+
+
+def register(event: Event, company: Company, attendees: list[User], slots: list[Slot],
+             group_id: int | None = None, by_organizer: bool = False) -> Registration:
+    """Register or update a registration; a rejected company that changes it asks again. In an
+    event with groups the company chooses an open one once (an organizer or an import any one);
+    later only the organizer moves it."""
     registration = access.registration_of(event.id, company.id)
     if registration is None:
         registration = Registration(event=event, company=company)
         db.session.add(registration)
+    if event.groups and (registration.group_id is None):
+        registration.group_id = _chosen_group(event, group_id, by_organizer)
     elif registration.status == RegistrationStatus.REJECTED:
         registration.status, registration.reason = RegistrationStatus.PENDING.value, ""
     registration.attendees = attendees
@@ -191,6 +201,16 @@ def register(event: Event, company: Company, attendees: list[User], slots: list[
         raise EventError(str(_l("Your company is registered already. Please reload the page."))) \
             from error
     return registration
+
+
+def _chosen_group(event: Event, group_id: int | None, by_organizer: bool) -> int:
+    open_groups = {g.id for g in (event.groups if by_organizer else registration_groups(event))}
+    if not open_groups:
+        raise EventError(str(_l("The organizer registers the companies of this event. Please "
+                                "contact the organizer.")))
+    if group_id not in open_groups:
+        raise EventError(str(_l("Choose the group your company belongs to.")), "group")
+    return group_id
 
 
 def decide(event: Event, registration_ids: list[int], approve: bool, reason: str,
@@ -369,11 +389,15 @@ class DirectoryQuery:
     page: int = 1
 
 
-def directory(event: Event, query: DirectoryQuery, viewer_company_id: int | None):
-    """A page of approved participants matching the query, the viewer's own company left out."""
+def directory(event: Event, query: DirectoryQuery, viewer_company_id: int | None,
+              groups: set[int] | None = None):
+    """A page of approved participants matching the query, the viewer's own company left out;
+    only companies of ``groups`` when given (the groups the viewer may meet or is shown)."""
     select = access.approved_companies_query(event.id)
     if viewer_company_id is not None:
         select = select.where(Company.id != viewer_company_id)
+    if groups is not None:
+        select = select.where(Registration.group_id.in_(groups))
     for word in query.q.split()[:8]:
         pattern = f"%{word.lower()}%"
         select = select.where(db.or_(*(db.func.lower(column).like(pattern) for column in (
@@ -390,9 +414,14 @@ def directory(event: Event, query: DirectoryQuery, viewer_company_id: int | None
     return db.paginate(select, page=query.page, per_page=PAGE_SIZE, error_out=False)
 
 
-def directory_facets(event: Event) -> tuple[list[str], list[str]]:
-    """The countries and languages of the approved participants, for the filters."""
-    companies = db.session.scalars(access.approved_companies_query(event.id)).all()
+def directory_facets(event: Event, groups: set[int] | None = None) -> tuple[list[str],
+                                                                            list[str]]:
+    """The countries and languages of the approved participants the viewer is shown (those
+    of ``groups`` when given), for the filters."""
+    select = access.approved_companies_query(event.id)
+    if groups is not None:
+        select = select.where(Registration.group_id.in_(groups))
+    companies = db.session.scalars(select).all()
     countries = sorted({c.country for c in companies})
     languages = sorted({lang for c in companies for lang in c.languages})
     return countries, languages

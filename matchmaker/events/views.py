@@ -9,6 +9,7 @@ from .. import access
 from ..engine.taxonomy import load_taxonomy
 from ..i18n import current_language
 from ..models import Slot
+from ..pairing import pairing_of
 from ..web import render_form
 from . import services
 from .forms import RegistrationForm
@@ -60,7 +61,8 @@ def register(event_id: int):
         attendees = [m for m in company.members if m.id in form.attendees.data]
         slots = [s for s in viewer.event.slots if s.id in form.slots.data]
         try:
-            services.register(viewer.event, company, attendees, slots)
+            services.register(viewer.event, company, attendees, slots,
+                              form.group.data if "group" in form else None)
         except services.EventError as error:
             flash(str(error), "danger")
         else:
@@ -105,10 +107,12 @@ def _directory_query() -> services.DirectoryQuery:
 def directory(event_id: int):
     viewer = access.participant_viewer(event_id)
     query = _directory_query()
-    results = services.directory(viewer.event, query, viewer.company_id)
-    countries, languages = services.directory_facets(viewer.event)
+    pairing = pairing_of(event_id)
+    groups = None if viewer.is_organizer else pairing.visible_groups(viewer.company_id)
+    results = services.directory(viewer.event, query, viewer.company_id, groups)
+    countries, languages = services.directory_facets(viewer.event, groups)
     return render_template("events/directory.html", event=viewer.event, viewer=viewer,
-                           query=query, results=results, countries=countries,
+                           query=query, results=results, countries=countries, pairing=pairing,
                            languages=languages, sorts=services.SORTS,
                            families=load_taxonomy().tags_by_family(),
                            taxonomy=load_taxonomy(), lang=current_language())

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .. import access, dates
 from ..extensions import db
 from ..models import Company, Event, MeetingRequest, RequestStatus
+from ..pairing import Pairing, pairing_of
 
 
 @dataclass
@@ -38,14 +39,15 @@ def approved_companies(event: Event) -> list[Company]:
 def companies_sheet(event: Event) -> Sheet:
     headers = ["id", "name", "country", "city", "website", "phone", "size", "languages",
                "certifications", "tags", "dual_use_items", "military_items", "export_licences",
-               "description", "offers", "seeks", "contacts"]
+               "description", "offers", "seeks", "contacts", "group"]
     rows = []
+    pairing = pairing_of(event.id)
     for c in approved_companies(event):
         contacts = ", ".join(f"{m.name} <{m.email}>" if m.name else m.email for m in c.members)
         rows.append([c.id, c.name, c.country, c.city, c.website, c.phone, c.size,
                      ", ".join(c.languages), ", ".join(c.certifications), ", ".join(c.tags),
                      c.dual_use_items, c.military_items, c.export_licences, c.description,
-                     c.offers, c.seeks, contacts])
+                     c.offers, c.seeks, contacts, _group_name(pairing, c.id)])
     return Sheet("Companies", headers, rows)
 
 
@@ -179,11 +181,24 @@ def json_text(event: Event, sheets: list[Sheet]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=1)
 
 
+def _group_name(pairing: Pairing, company_id: int) -> str:
+    group = pairing.group(company_id)
+    return group.name if group else ""
+
+
 def profiles_document(event: Event) -> dict:
-    """The approved companies in the profiles interchange format (DESIGN.md)."""
-    return {"companies": [{"id": f"c{c.id}", "name": c.name, "country": c.country,
-                           "languages": list(c.languages), "description": c.description,
-                           "offers": c.offers, "seeks": c.seeks, "tags": c.tags}
-                          for c in approved_companies(event)]}
+    """The approved companies in the profiles interchange format (DESIGN.md), with the
+    event's groups and who may meet whom when it has groups."""
+    pairing = pairing_of(event.id)
+    companies = [{"id": f"c{c.id}", "name": c.name, "country": c.country,
+                  "languages": list(c.languages), "description": c.description,
+                  "offers": c.offers, "seeks": c.seeks, "tags": c.tags}
+                 | ({"group": f"g{pairing.group_of[c.id]}"} if pairing.active else {})
+                 for c in approved_companies(event)]
+    if not pairing.active:
+        return {"companies": companies}
+    return {"groups": [{"id": f"g{g.id}", "name": g.name} for g in pairing.groups.values()],
+            "may_meet": [[f"g{a}", f"g{b}"] for a, b in sorted(pairing.allowed)],
+            "companies": companies}
 
 

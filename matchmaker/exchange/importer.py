@@ -60,6 +60,9 @@ FIELDS = (
           ("email", "e-mail", "contact email", "mail", "courriel", "adresse e-mail")),
     Field("contact_language", _l("Contact language"), False, 20,
           ("language", "sprache", "langue", "locale")),
+    # The participant group, by its name in the event (only for events with groups).
+    Field("group", _l("Group"), False, 80, ("group", "gruppe", "groupe", "participant group",
+                                             "delegation")),
 )
 FIELD_KEYS = tuple(f.key for f in FIELDS)
 COMPANY_KEYS = FIELD_KEYS[:FIELD_KEYS.index("contact_name")]
@@ -121,8 +124,10 @@ class Report:
         return len({countries.fold(r.clean.get("name", "")) for r in self.rows})
 
 
-def validate(table: Table, mapping: dict[str, str]) -> Report:
-    """Every row checked against the mapping; nothing is written."""
+def validate(table: Table, mapping: dict[str, str],
+             groups: dict[str, int] | None = None) -> Report:
+    """Every row checked against the mapping; nothing is written. ``groups``: the event's
+    participant groups by folded name (empty: the event has none)."""
     report = Report(rows=[])
     missing = [f for f in FIELDS if f.required and not mapping.get(f.key)]
     for f in missing:
@@ -140,9 +145,26 @@ def validate(table: Table, mapping: dict[str, str]) -> Report:
         values = {key: cells[index[header]] for key, header in mapping.items() if header}
         row = Row(line=table.first_line + offset, values=values)
         _check_row(row)
+        _check_group(row, groups or {})
         report.rows.append(row)
     _check_across_rows(report)
     return report
+
+
+def _check_group(row: Row, groups: dict[str, int]) -> None:
+    """In an event with groups every row names one of them; in one without, none."""
+    name = row.values.get("group", "").strip()
+    if not groups:
+        if name:
+            row.errors.append(str(_l("the event has no group “%(value)s”; add the groups on the "
+                                     "Groups page first.", value=name)))
+        return
+    group_id = groups.get(countries.fold(name))
+    if group_id is None:
+        row.errors.append(str(_l("name one of the event's groups (%(names)s) in the group "
+                                 "column.", names=", ".join(sorted(groups)))))
+    else:
+        row.clean["group_id"] = group_id
 
 
 def _check_row(row: Row) -> None:

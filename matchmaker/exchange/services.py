@@ -20,6 +20,7 @@ from ..models import (
     Event,
     ImportMapping,
     ImportUpload,
+    ParticipantGroup,
     Registration,
     RegistrationStatus,
     User,
@@ -88,7 +89,13 @@ def save_mapping(upload: ImportUpload, mapping: dict[str, str]) -> None:
 def check(upload: ImportUpload):
     """(table, report) for the upload with its mapping; FileProblem if it cannot be read."""
     table = read_table(upload.filename, upload.content)
-    return table, importer.validate(table, upload.mapping)
+    return table, importer.validate(table, upload.mapping, groups_by_name(upload.event_id))
+
+
+def groups_by_name(event_id: int) -> dict[str, int]:
+    """The event's participant groups by folded name, as import files name them."""
+    return {countries.fold(g.name): g.id for g in db.session.scalars(
+        db.select(ParticipantGroup).filter_by(event_id=event_id))}
 
 
 # --- import --------------------------------------------------------------------------------
@@ -113,7 +120,8 @@ def run_import(upload: ImportUpload, event: Event, actor: User, approve: bool) -
                 company = _company_for(row.clean, summary)
                 companies[key] = company
                 touched.append(company)
-            registration = _registration(event, company, approve, actor, summary)
+            registration = _registration(event, company, approve, actor, summary,
+                                         row.clean.get("group_id"))
             user = _contact(company, row.clean, summary, invited)
             if user not in registration.attendees:
                 registration.attendees.append(user)
@@ -153,11 +161,15 @@ def _company_for(clean: dict, summary: Summary) -> Company:
 
 
 def _registration(event: Event, company: Company, approve: bool, actor: User,
-                  summary: Summary) -> Registration:
+                  summary: Summary, group_id: int | None = None) -> Registration:
+    """The company's registration, created when new. A new one takes the file's group; an
+    existing one keeps its group (moving it may cancel meetings: the registrations page asks)."""
     registration = db.session.scalar(db.select(Registration).filter_by(event_id=event.id,
                                                                        company_id=company.id))
+    if registration is not None and registration.group_id is None:
+        registration.group_id = group_id
     if registration is None:
-        registration = Registration(event=event, company=company,
+        registration = Registration(event=event, company=company, group_id=group_id,
                                     available_slots=list(event.slots))
         if approve:
             registration.status = RegistrationStatus.APPROVED.value
@@ -197,6 +209,31 @@ def _refresh(companies: list[Company]) -> None:
 
 # --- profiles interchange format -----------------------------------------------------------
 
+def _profile_groups(event: Event, raw: dict, profiles: list, problems: list[str]) -> list:
+    """Each company's event group from the document's ``groups`` (id → name) and each
+    company's ``group``; names match the event's groups. ``may_meet`` in a document is not
+    imported: the event's own matrix decides."""
+    event_groups = groups_by_name(event.id)
+    named = {str(g.get("id")): str(g.get("name") or g.get("id"))
+             for g in raw.get("groups") or [] if isinstance(g, dict)}
+    entries = [c if isinstance(c, dict) else {} for c in raw.get("companies") or []]
+    found = []
+    for i, (profile, entry) in enumerate(zip(profiles, entries, strict=False)):
+        given = str(entry.get("group") or "")
+        name = named.get(given, given)
+        group_id = event_groups.get(countries.fold(name)) if name else None
+        if event_groups and group_id is None:
+            problems.append(f"companies[{i}] ({profile.name}): " + str(_l(
+                "name one of the event's groups (%(names)s) in the group column.",
+                names=", ".join(sorted(event_groups)))))
+        elif not event_groups and name:
+            problems.append(f"companies[{i}] ({profile.name}): " + str(_l(
+                "the event has no group “%(value)s”; add the groups on the Groups page first.",
+                value=name)))
+        found.append(group_id)
+    return found + [None] * (len(profiles) - len(found))
+
+
 def import_profiles(event: Event, actor: User, filename: str, raw, approve: bool) -> Summary:
     """Companies from a profiles document (DESIGN.md), matched by name; all or none."""
     companies = raw.get("companies") if isinstance(raw, dict) else None
@@ -209,6 +246,7 @@ def import_profiles(event: Event, actor: User, filename: str, raw, approve: bool
         raise ImportRefused(message=str(error)) from error
     problems = []
     rows = []
+    group_ids = _profile_groups(event, raw, profiles, problems)
     for i, profile in enumerate(profiles):
         code, guess = countries.resolve(profile.country or "")
         if not profile.name.strip():
@@ -222,7 +260,7 @@ def import_profiles(event: Event, actor: User, filename: str, raw, approve: bool
         rows.append({"name": profile.name.strip()[:160], "country": code,
                      "description": profile.description, "offers": profile.offers,
                      "seeks": profile.seeks, "languages": list(profile.languages),
-                     "tags": list(profile.tags)})
+                     "tags": list(profile.tags), "group_id": group_ids[i]})
     if problems:
         raise ImportRefused(message="; ".join(problems))
     summary = Summary()
@@ -231,7 +269,7 @@ def import_profiles(event: Event, actor: User, filename: str, raw, approve: bool
         for clean in rows:
             company = _company_for(clean, summary)
             touched.append(company)
-            _registration(event, company, approve, actor, summary)
+            _registration(event, company, approve, actor, summary, clean.pop("group_id"))
         audit.record("import", actor, target=filename, event=event,
                      details={"format": "profiles", "companies": len(rows)})
         db.session.flush()

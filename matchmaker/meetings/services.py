@@ -28,6 +28,7 @@ from ..models import (
     utcnow,
 )
 from ..notifications.services import notify
+from ..pairing import Pairing, pairing_of
 from ..unit_of_work import ServiceError
 
 PENDING, ACCEPTED = RequestStatus.PENDING, RequestStatus.ACCEPTED
@@ -103,11 +104,13 @@ def send_request(viewer: Viewer, recipient: Company, note: str) -> SendResult:
     event, sender_id = viewer.event, viewer.company_id
     if recipient.id == sender_id:
         raise RequestError(_l("You cannot request a meeting with your own company."))
+    pairing = pairing_of(event.id)
+    _check_groups_may_meet(pairing, sender_id, recipient)
     expire_due(event.id)
     existing = _open_request(event.id, sender_id, recipient.id)
     if existing is not None:
         return _answer_existing(viewer, existing)
-    _check_can_send(event, sender_id)
+    _check_can_send(event, pairing, sender_id)
     meeting_request = MeetingRequest(
         event_id=event.id, sender_id=sender_id, recipient_id=recipient.id,
         sent_by_id=viewer.user.id, note=note.strip(),
@@ -136,18 +139,26 @@ def _answer_existing(viewer: Viewer, existing: MeetingRequest) -> SendResult:
     return SendResult(existing, "mutual")
 
 
-def _check_can_send(event: Event, sender_id: int) -> None:
+def _check_groups_may_meet(pairing: Pairing, sender_id: int, recipient: Company) -> None:
+    if not pairing.may_meet(sender_id, recipient.id):
+        group = pairing.group(recipient.id)
+        raise RequestError(_l("The organizer has not planned meetings between your group and "
+                              "%(group)s, so %(name)s cannot be asked for a meeting.",
+                              group=group.name if group else "", name=recipient.name))
+
+
+def _check_can_send(event: Event, pairing: Pairing, sender_id: int) -> None:
     _take_turns(event.id, sender_id)
-    cap = event.max_open_requests
+    cap = pairing.max_open_requests(event, sender_id)
     if cap is not None and _count(event.id, PENDING, sender_id=sender_id) >= cap:
         db.session.rollback()  # end our turn: the others may count now
         raise RequestError(_l("Your company has %(n)d open requests, the most this event allows. "
                               "Wait for answers or withdraw one first.", n=cap))
-    _check_meeting_cap(event, sender_id, _l("Your company"))
+    _check_meeting_cap(event, pairing, sender_id, _l("Your company"))
 
 
-def _check_meeting_cap(event: Event, company_id: int, who) -> None:
-    cap = event.max_meetings_per_company
+def _check_meeting_cap(event: Event, pairing: Pairing, company_id: int, who) -> None:
+    cap = pairing.max_meetings(event, company_id)
     if cap is not None and meeting_count(event.id, company_id) >= cap:
         db.session.rollback()  # end our turn: the others may count now
         raise RequestError(_l("%(who)s has reached the maximum of %(n)d meetings at this event.",
@@ -176,9 +187,11 @@ def accept(meeting_request: MeetingRequest, viewer: Viewer) -> bool:
     _take_turns(meeting_request.event_id, meeting_request.sender_id, meeting_request.recipient_id)
     db.session.refresh(meeting_request)  # as it is now: someone may have answered it meanwhile
     if meeting_request.status == PENDING:
-        event = meeting_request.event
-        _check_meeting_cap(event, meeting_request.recipient_id, _l("Your company"))
-        _check_meeting_cap(event, meeting_request.sender_id, meeting_request.sender.name)
+        event, pairing = meeting_request.event, pairing_of(meeting_request.event_id)
+        _check_groups_may_meet(pairing, meeting_request.recipient_id, meeting_request.sender)
+        _check_meeting_cap(event, pairing, meeting_request.recipient_id, _l("Your company"))
+        _check_meeting_cap(event, pairing, meeting_request.sender_id,
+                           meeting_request.sender.name)
     changed = _transition(meeting_request, PENDING, ACCEPTED, keep_open=True,
                           responded_at=utcnow())
     if changed:

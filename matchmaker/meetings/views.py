@@ -7,6 +7,7 @@ from ..engine.taxonomy import load_taxonomy
 from ..extensions import db
 from ..i18n import current_language
 from ..models import User
+from ..pairing import pairing_of
 from . import services
 from .forms import DiscussionLevelForm, MessageForm, ReasonForm, RequestForm
 
@@ -35,9 +36,11 @@ def _render_company(viewer: access.Viewer, shown, form: RequestForm, status: int
     emails = db.session.scalars(db.select(User.email).filter_by(company_id=shown.id)).all() \
         if contacts else []
     open_request = services.open_request_between(viewer, shown)
+    group = pairing_of(viewer.event.id).group(shown.id)
     return render_template("events/company.html", event=viewer.event, viewer=viewer,
                            company=shown, form=form, contacts=contacts, emails=emails,
-                           open_request=open_request, taxonomy=load_taxonomy(),
+                           open_request=open_request, may_meet=access.may_meet(viewer, shown.id),
+                           group_name=group.name if group else "", taxonomy=load_taxonomy(),
                            lang=current_language()), status
 
 

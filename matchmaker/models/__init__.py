@@ -18,8 +18,10 @@ from .base import (  # noqa: F401
 )
 from .events import (  # noqa: F401
     Event,
+    GroupPairing,
     MeetingTable,
     MeetingWindow,
+    ParticipantGroup,
     ProgramItem,
     Registration,
     RegistrationStatus,

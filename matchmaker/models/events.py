@@ -65,6 +65,10 @@ class Event(db.Model):
     registrations: Mapped[list[Registration]] = relationship(
         back_populates="event", cascade="all, delete-orphan"
     )
+    groups: Mapped[list[ParticipantGroup]] = relationship(
+        back_populates="event", cascade="all, delete-orphan",
+        order_by="(ParticipantGroup.position, ParticipantGroup.id)",
+    )
 
     @property
     def days(self) -> list:
@@ -121,6 +125,50 @@ class MeetingTable(db.Model):
     event: Mapped[Event] = relationship(back_populates="tables")
 
 
+class ParticipantGroup(db.Model):
+    """A group of participants in the organizer's words, e.g. "Delegation Pforzheim". An event
+    without groups lets everyone meet everyone; with groups, ``GroupPairing`` rows say which
+    groups may meet and every registration is in one group."""
+
+    __tablename__ = "participant_groups"
+    __table_args__ = (sa.UniqueConstraint("event_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(80))
+    position: Mapped[int] = mapped_column(default=0)
+    # Companies may pick it when they register (others are set by the organizer or an import).
+    open_for_registration: Mapped[bool] = mapped_column(default=True)
+    # Its companies appear in the directory of groups that may not meet them (never requestable).
+    shown_to_all: Mapped[bool] = mapped_column(default=False)
+    # Caps for its companies, instead of the event's; None means the event's rule.
+    max_meetings: Mapped[int | None]
+    max_open_requests: Mapped[int | None]
+
+    event: Mapped[Event] = relationship(back_populates="groups")
+
+
+class GroupPairing(db.Model):
+    """Two groups (or a group with itself) whose companies may meet; stored once per unordered
+    pair, the lower id first."""
+
+    __tablename__ = "group_pairings"
+    __table_args__ = (sa.CheckConstraint("first_group_id <= second_group_id",
+                                         name="pair_ordered"),)
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    first_group_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participant_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    second_group_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participant_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
 registration_attendees = sa.Table(
     "registration_attendees",
     db.metadata,
@@ -161,9 +209,14 @@ class Registration(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+    # Set whenever the event has groups (``matchmaker.pairing``); None in an event without.
+    group_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participant_groups.id", ondelete="SET NULL"), index=True
+    )
 
     event: Mapped[Event] = relationship(back_populates="registrations")
     company: Mapped[Company] = relationship()
+    group: Mapped[ParticipantGroup | None] = relationship()
     attendees: Mapped[list[User]] = relationship(secondary=registration_attendees,
                                                  order_by="User.name")
     available_slots: Mapped[list[Slot]] = relationship(secondary=registration_slots,

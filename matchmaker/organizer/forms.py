@@ -18,6 +18,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..events.definition import DefinitionError, Window, parse_breaks, parse_tables
@@ -75,6 +76,12 @@ class WindowForm(Form):
 
 class EventForm(FlaskForm):
     name = StringField(_l("Event name"), validators=[DataRequired(), Length(max=160)])
+    template = SelectField(
+        _l("Start from"), default="",
+        choices=[SelectChoice("", _l("An open event: everyone may meet everyone")),
+                 SelectChoice("delegation_trip",
+                              _l("A delegation trip: the delegation meets its hosts only"))],
+        description=_l("Groups and who meets whom can be changed later."))
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=160)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
     timezone = SelectField(_l("Time zone"), default="Europe/Paris")
@@ -155,3 +162,50 @@ class ProgramItemForm(FlaskForm):
     def validate_companies(self, field):
         if not self.for_everyone.data and not field.data:
             raise ValidationError(_l("Choose the companies, or make it for everyone."))
+
+
+class GroupForm(FlaskForm):
+    name = StringField(_l("Group name"), validators=[DataRequired(), Length(max=80)],
+                       description=_l("In your words, e.g. “Delegation Pforzheim”."))
+    open_for_registration = BooleanField(_l("Companies may choose it when they register"),
+                                         default=True)
+    shown_to_all = BooleanField(
+        _l("Show its companies in the directory of groups that may not meet it"),
+        description=_l("They see the profiles but cannot request a meeting."))
+    max_meetings = IntegerField(_l("Max meetings per company"),
+                                validators=[Optional(), NumberRange(min=1, max=200)],
+                                description=_l("Empty: the event's rule."))
+    max_open_requests = IntegerField(_l("Max open requests per company"),
+                                     validators=[Optional(), NumberRange(min=1, max=500)],
+                                     description=_l("Empty: the event's rule."))
+    submit = SubmitField(_l("Save group"))
+
+
+class MatrixForm(FlaskForm):
+    """Which groups may meet: one checkbox per unordered pair, valued "<id>-<id>"."""
+
+    pairs = SelectMultipleField(validate_choice=False)
+    confirm = HiddenField()
+    submit = SubmitField(_l("Save who meets whom"))
+
+    def parsed_pairs(self) -> set[tuple[int, int]]:
+        pairs = set()
+        for value in self.pairs.data or []:
+            first, _sep, second = str(value).partition("-")
+            if first.isdigit() and second.isdigit() and max(len(first), len(second)) < 10:
+                pairs.add((int(first), int(second)))
+        return pairs
+
+
+class GroupMoveForm(FlaskForm):
+    """Put the registrations ticked on the registrations page into one group."""
+
+    ids = SelectMultipleField(coerce=int, validate_choice=False)
+    group = SelectField(_l("Group"), coerce=int, validate_choice=False)
+    confirm = HiddenField()
+    move = SubmitField(_l("Move to group"))
+
+    def validate_ids(self, field):
+        field.data = [i for i in field.data or [] if 0 < i <= DB_INT_MAX]
+        if not field.data:
+            raise ValidationError(_l("Select at least one registration."))

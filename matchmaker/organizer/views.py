@@ -7,12 +7,21 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import access
-from ..events import services
+from ..events import groups, services
 from ..exchange import screening
 from ..models import Event
+from ..pairing import pairing_of
 from ..security import organizers_only
 from ..web import get_or_404, render_form
-from .forms import STATUS_FILTERS, DecisionForm, EventForm, ProgramItemForm
+from .forms import (
+    STATUS_FILTERS,
+    DecisionForm,
+    EventForm,
+    GroupForm,
+    GroupMoveForm,
+    MatrixForm,
+    ProgramItemForm,
+)
 
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
 
@@ -41,6 +50,8 @@ def create_event():
     form = EventForm()
     if form.validate_on_submit():
         event = _save(form, lambda data: services.create_event(current_user, data))
+        if event is not None and form.template.data == "delegation_trip":
+            groups.apply_delegation_trip(event, current_user)
         if event is not None:
             flash(_("The event is created with %(n)d slots.", n=len(event.slots)), "success")
             return redirect(url_for("events.show", event_id=event.id))
@@ -155,3 +166,123 @@ def delete_program_item(event_id: int, item_id: int):
         abort(404)
     flash(_("The item is removed from the programme."), "success")
     return redirect(url_for("organizer.program", event_id=event.id))
+
+
+# --- participant groups and who meets whom -------------------------------------------------
+
+def _group_data(form: GroupForm) -> groups.GroupData:
+    return groups.GroupData(
+        name=form.name.data, open_for_registration=form.open_for_registration.data,
+        shown_to_all=form.shown_to_all.data, max_meetings=form.max_meetings.data,
+        max_open_requests=form.max_open_requests.data)
+
+
+def _render_groups(event: Event, group_form: GroupForm, matrix_form: MatrixForm | None = None,
+                   change=None, status: int | None = None):
+    pairing = pairing_of(event.id)
+    matrix_form = matrix_form or MatrixForm(pairs=[f"{a}-{b}" for a, b in pairing.allowed])
+    page = render_template("organizer/groups.html", event=event, viewer=access.viewer_of(event),
+                           group_form=group_form, matrix_form=matrix_form, pairing=pairing,
+                           counts=groups.member_counts(event), change=change)
+    return page, status or (400 if group_form.errors or matrix_form.errors else 200)
+
+
+@bp.route("/events/<int:event_id>/groups", methods=["GET", "POST"])
+@organizers_only
+def group_list(event_id: int):
+    """The groups with the form to add one, and the matrix of who meets whom."""
+    event = get_or_404(Event, event_id)
+    form = GroupForm()
+    if form.validate_on_submit():
+        try:
+            group = groups.add_group(event, _group_data(form), current_user)
+        except services.EventError as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(_("The group “%(name)s” is added. It may meet every group until you change "
+                    "the matrix.", name=group.name), "success")
+            return redirect(url_for("organizer.group_list", event_id=event.id))
+    return _render_groups(event, form)
+
+
+@bp.route("/events/<int:event_id>/groups/<int:group_id>/edit", methods=["GET", "POST"])
+@organizers_only
+def edit_group(event_id: int, group_id: int):
+    event = get_or_404(Event, event_id)
+    group = groups.group_of(event, group_id)
+    if group is None:
+        abort(404)
+    form = GroupForm(obj=group)
+    if form.validate_on_submit():
+        try:
+            groups.update_group(event, group, _group_data(form), current_user)
+        except services.EventError as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(_("The group “%(name)s” is saved.", name=group.name), "success")
+            return redirect(url_for("organizer.group_list", event_id=event.id))
+    return render_form("organizer/group_form.html", form, event=event, group=group,
+                       viewer=access.viewer_of(event))
+
+
+@bp.route("/events/<int:event_id>/groups/<int:group_id>/delete", methods=["POST"])
+@organizers_only
+def delete_group(event_id: int, group_id: int):
+    event = get_or_404(Event, event_id)
+    group = groups.group_of(event, group_id)
+    if group is None:
+        abort(404)
+    try:
+        groups.delete_group(event, group, current_user)
+    except services.EventError as error:
+        flash(str(error), "danger")
+    else:
+        flash(_("The group is removed."), "success")
+    return redirect(url_for("organizer.group_list", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/groups/matrix", methods=["POST"])
+@organizers_only
+def group_matrix(event_id: int):
+    """Save who meets whom; what it would cancel is shown and confirmed first."""
+    event = get_or_404(Event, event_id)
+    form = MatrixForm()
+    if not form.validate_on_submit():
+        return _render_groups(event, GroupForm(formdata=None), form)
+    change = groups.set_matrix(event, form.parsed_pairs(), current_user,
+                               confirmed=form.confirm.data == "yes")
+    if change.needs_confirmation and form.confirm.data != "yes":
+        form.confirm.data = "yes"
+        return _render_groups(event, GroupForm(formdata=None), form, change, 409)
+    flash(_("Who meets whom is saved.") + _cancelled_note(change), "success")
+    return redirect(url_for("organizer.group_list", event_id=event.id))
+
+
+def _cancelled_note(change) -> str:
+    if not change.requests:
+        return ""
+    return " " + ngettext("%(num)d request or meeting was cancelled and both sides told.",
+                          "%(num)d requests or meetings were cancelled and both sides told.",
+                          len(change.requests))
+
+
+@bp.route("/events/<int:event_id>/registrations/group", methods=["POST"])
+@organizers_only
+def move_to_group(event_id: int):
+    """Put the ticked registrations into a group; asks first when that cancels anything."""
+    event = get_or_404(Event, event_id)
+    form = GroupMoveForm()
+    group = groups.group_of(event, form.group.data) if form.validate_on_submit() else None
+    if group is None:
+        flash(_("Select at least one registration and a group."), "danger")
+        return redirect(url_for("organizer.registrations", event_id=event.id, status="all"))
+    moved, change = groups.move_to_group(event, form.ids.data, group, current_user,
+                                         confirmed=form.confirm.data == "yes")
+    if change.needs_confirmation and form.confirm.data != "yes":
+        form.confirm.data = "yes"
+        return render_template("organizer/group_move_confirm.html", event=event, form=form,
+                               group=group, change=change, viewer=access.viewer_of(event)), 409
+    flash(ngettext("%(num)d registration moved to “%(group)s”.",
+                   "%(num)d registrations moved to “%(group)s”.", moved, group=group.name)
+          + _cancelled_note(change), "success")
+    return redirect(url_for("organizer.registrations", event_id=event.id, status="all"))

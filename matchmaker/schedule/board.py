@@ -16,6 +16,7 @@ from ..models import (
     MeetingTable,
     Slot,
 )
+from ..pairing import pairing_of
 from .errors import ScheduleError
 from .queries import ACCEPTED, agreed_meetings, approved_registrations, is_scheduled
 from .runs import active_run
@@ -82,6 +83,16 @@ def slot_problems(event: Event, meeting: MeetingRequest) -> dict[int, str | None
             or (None if board.free_table(slot, frozenset({meeting.id}))
                 else str(_l("Every table is taken at %(time)s.", time=dates.slot_label(slot))))
             for slot in event.slots}
+
+
+def check_groups_may_meet(event: Event, *meetings: MeetingRequest) -> None:
+    """No manual change puts a pair on the grid whose groups may not meet."""
+    pairing = pairing_of(event.id)
+    for meeting in meetings:
+        if not pairing.may_meet(meeting.sender_id, meeting.recipient_id):
+            raise ScheduleError(_l("%(a)s and %(b)s are in groups that may not meet: the meeting "
+                                   "cannot be placed on the schedule.",
+                                   a=meeting.sender.name, b=meeting.recipient.name))
 
 
 def check_changeable(event: Event, *meetings: MeetingRequest) -> None:

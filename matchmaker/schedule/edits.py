@@ -21,7 +21,7 @@ from ..models import (
     utcnow,
 )
 from ..notifications.services import notify_meeting_change
-from .board import Board, check_changeable
+from .board import Board, check_changeable, check_groups_may_meet
 from .errors import ScheduleError
 from .places import bump_version, clear_places, release_stale, set_place
 from .queries import ACCEPTED, is_published, is_scheduled
@@ -33,6 +33,7 @@ def move(event: Event, meeting: MeetingRequest, slot: Slot, table: MeetingTable 
         MeetingTable:
     """Put a meeting into ``slot`` at ``table`` (None: the first free table)."""
     check_changeable(event, meeting)
+    check_groups_may_meet(event, meeting)
     release_stale(event)
     board = Board.load(event)
     problem = board.problem(meeting, slot, table)
@@ -53,6 +54,7 @@ def move(event: Event, meeting: MeetingRequest, slot: Slot, table: MeetingTable 
 def swap(event: Event, first: MeetingRequest, second: MeetingRequest) -> None:
     """Two scheduled meetings trade their slots and tables."""
     check_changeable(event, first, second)
+    check_groups_may_meet(event, first, second)
     if first.id == second.id or not (is_scheduled(first) and is_scheduled(second)):
         raise ScheduleError(_l("Choose two different scheduled meetings to swap."))
     release_stale(event)

@@ -23,6 +23,7 @@ from ..models import (
     MeetingTable,
     Slot,
 )
+from ..pairing import pairing_of
 from .places import (
     agreed_meetings_held,
     bump_version,
@@ -53,9 +54,10 @@ def build_instance(event: Event) -> BuiltInstance:
     slots = {str(slot.id): slot for slot in event.slots}
     tables = {table.name: table for table in event.tables}
     registrations = {r.company_id: r for r in approved_registrations(event)}
+    pairing = pairing_of(event.id)
     participants = tuple(
         Participant(r.company.name, tuple(str(s.id) for s in meeting_slots(r)),
-                    event.max_meetings_per_company)
+                    pairing.max_meetings(event, r.company_id))
         for r in sorted(registrations.values(), key=lambda r: r.company.name))
     requests, fixed, excluded = [], [], {}
     for meeting in agreed_meetings(event):
@@ -63,6 +65,9 @@ def build_instance(event: Event) -> BuiltInstance:
                          if c.id not in registrations), None)
         if outsider is not None:
             excluded[meeting.id] = ("not_approved", {"name": outsider.name})
+        elif not pairing.may_meet(meeting.sender_id, meeting.recipient_id):
+            # Never handed to the engine, locked or not: the matrix forbids the pair now.
+            excluded[meeting.id] = ("groups_may_not_meet", {})
         elif meeting.locked and is_scheduled(meeting):
             fixed.append(FixedMeeting(meeting.sender.name, meeting.recipient.name,
                                       str(meeting.slot_id), meeting.table.name))

@@ -6,7 +6,8 @@ approved companies or their profiles change (a fingerprint of ids and update tim
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +18,7 @@ from ..engine.matching import Matcher, Profile, Suggestion
 from ..engine.taxonomy import load_taxonomy
 from ..extensions import db
 from ..models import Company, CompanyEmbedding, MeetingRequest, NotInterested, RequestStatus
+from ..pairing import pairing_of
 from .embeddings import encoder_enabled, vectors_of
 
 # Strength bands, as a share of the event's best pair score: a calm label instead of "87%".
@@ -136,14 +138,23 @@ def _render(suggestion: Suggestion, lang: str) -> tuple[str, ...]:
     return tuple(reason.render(lang, taxonomy.label) for reason in suggestion.reasons)
 
 
+def forbidden_partners(event_id: int, company_id: int, candidates) -> set[int]:
+    """The companies this one may not meet by the event's group matrix: never suggested.
+    (The engine will take groups itself; until then the pairs are filtered here.)"""
+    pairing = pairing_of(event_id)
+    return {other for other in candidates if not pairing.may_meet(company_id, other)}
+
+
 def suggestions_for(event_id: int, company_id: int, k: int, lang: str) -> list[SuggestedContact]:
     """Ranked contacts for one approved company, with reasons in the reader's language."""
     fitted = fitted_event(event_id)
     if fitted.matcher is None or company_id not in fitted.company_ids:
         return []
+    excluded = not_interested_ids(event_id, company_id) | forbidden_partners(
+        event_id, company_id, fitted.company_ids)
     ranked = fitted.matcher.suggest(
         str(company_id), k,
-        exclude={str(i) for i in not_interested_ids(event_id, company_id)},
+        exclude={str(i) for i in excluded},
         meetings={str(i) for i in _in_contact(event_id, company_id)},
     )
     shown = {c.id: c for c in db.session.scalars(
@@ -171,6 +182,9 @@ class MatchMatrix:
     strengths: list[list[int]]  # 0 none, 1 possible, 2 good, 3 strong; the diagonal is 0
     pairs: list[MatchedPair]
     unsuggested: list[Company]
+    group_of: dict[int, str] = field(default_factory=dict)  # company id → its group's name
+    by_group: list[tuple[str, str, int]] = field(default_factory=list)  # suggested pairs
+
 
 
 def match_matrix(event_id: int, k: int, lang: str) -> MatchMatrix:
@@ -180,9 +194,13 @@ def match_matrix(event_id: int, k: int, lang: str) -> MatchMatrix:
         return MatchMatrix(list(event.companies.values()), [], [], [])
     ids = [p.id for p in matcher.profiles]
     companies = [event.companies[int(i)] for i in ids]
+    pairing = pairing_of(event_id)
     scores, _gain, _give = matcher.pair_scores(np.arange(len(ids)))
-    strengths = [[strength(s, best) if s > 0 else 0 for s in row] for row in scores]
-    ranked = matcher.suggest_all(k)
+    strengths = [[strength(s, best) if s > 0 and pairing.may_meet(int(a), int(b)) else 0
+                  for b, s in zip(ids, row, strict=True)] for a, row in zip(ids, scores,
+                                                                            strict=True)]
+    ranked = {a_id: [s for s in suggestions if pairing.may_meet(int(a_id), int(s.id))]
+              for a_id, suggestions in matcher.suggest_all(k).items()}
     suggested_to_someone = {s.id for suggestions in ranked.values() for s in suggestions}
     pairs: dict[frozenset, MatchedPair] = {}
     for a_id, suggestions in ranked.items():
@@ -192,11 +210,15 @@ def match_matrix(event_id: int, k: int, lang: str) -> MatchMatrix:
                 pairs[key] = MatchedPair(event.companies[int(a_id)], event.companies[int(s.id)],
                                          strength(s.score, best), s.score,
                                          _render(s, lang))
+    group_of = {c.id: pairing.group(c.id).name for c in companies if pairing.group(c.id)}
+    by_group = Counter(tuple(sorted((group_of.get(p.a.id, ""), group_of.get(p.b.id, ""))))
+                       for p in pairs.values()) if pairing.active else Counter()
     return MatchMatrix(
         companies=companies, strengths=strengths,
         pairs=sorted(pairs.values(), key=lambda p: -p.score),
         unsuggested=[c for i, c in zip(ids, companies, strict=True)
                      if i not in suggested_to_someone],
+        group_of=group_of, by_group=[(a, b, n) for (a, b), n in sorted(by_group.items())],
     )
 
 

@@ -5,8 +5,10 @@ alone."""
 import pytest
 from playwright.sync_api import expect
 
+from matchmaker.events import groups
 from matchmaker.models import RegistrationStatus
 from matchmaker.schedule import generation, publishing
+from matchmaker.unit_of_work import commit
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
 from tests.web.test_schedule import agree
@@ -27,7 +29,7 @@ MAIN_PAGES = {
                   "/events/{event}/schedule", "/events/{event}/schedule/meetings/{meeting}",
                   "/events/{event}/schedule/print/tables", "/organizer/events/{event}/dashboard",
                   "/organizer/events/{event}/program", "/organizer/events/{event}/import",
-                  "/audit/"],
+                  "/organizer/events/{event}/groups", "/audit/"],
     "admin": ["/admin/users"],
 }
 EMAILS = {"participant": "anna@example.com", "organizer": "organizer@example.com",
@@ -45,11 +47,14 @@ def evening(make_event, make_participant, make_user, organizer):
               for key, name in (("yann", "Optronique de l'Iroise SAS"),
                                 ("zoe", "Zéphyr Drones SAS"))]
     make_participant("late", event, status=RegistrationStatus.PENDING, name="Late Comer GmbH")
+    for name in ("Delegation", "Hosts"):  # the groups page with its matrix; nothing forbidden
+        groups.add_group(event, groups.GroupData(name), organizer)
     meetings = [agree(event, g, f, note=f"{g.name} meets {f.name}: housings and optics.")
                 for g in german for f in french]
     generation.generate_now(event, organizer, time_limit=5)
     publishing.publish(event, notify=False)
     make_user("admin@example.com", role="admin", name="Ada Admin")
+    commit()  # the live server reads and writes through its own connections
     return {"event": event.id, "own": german[0].id, "other": french[0].id,
             "meeting": meetings[0].id}
 
@@ -93,6 +98,7 @@ def tab_to(page, target):
 
 def test_log_in_and_create_a_profile_with_the_keyboard_alone(live_server, page, make_user):
     make_user("anna@example.com", name="Anna Schmidt")
+    commit()
     page.goto(live_server + "/auth/login")
     tab_to(page, page.get_by_label("Email"))  # the field has the focus already (autofocus)
     page.keyboard.type("anna@example.com")

@@ -34,8 +34,9 @@ def make_event(app, organizer):
 def enrol(app, organizer):
     """Register a company for an event and give the registration a status."""
 
-    def make(event, company, status=RegistrationStatus.APPROVED, reason="not a fit"):
-        registration = events.register(event, company, list(company.members), list(event.slots))
+    def make(event, company, status=RegistrationStatus.APPROVED, reason="not a fit", group=None):
+        registration = events.register(event, company, list(company.members), list(event.slots),
+                                       group_id=group.id if group else None, by_organizer=True)
         if status != RegistrationStatus.PENDING:
             events.decide(event, [registration.id], approve=status == RegistrationStatus.APPROVED,
                           reason=reason, organizer=organizer, notify=False)
@@ -48,11 +49,12 @@ def enrol(app, organizer):
 def make_participant(make_user, make_company, enrol):
     """A user with a company of their own, optionally enrolled in an event."""
 
-    def make(key, event=None, status=RegistrationStatus.APPROVED, locale="en", **profile):
+    def make(key, event=None, status=RegistrationStatus.APPROVED, locale="en", group=None,
+             **profile):
         user = make_user(f"{key}@example.com", name=key.title(), locale=locale)
         company = make_company(user, name=profile.pop("name", f"{key.title()} SAS"), **profile)
         if event is not None:
-            enrol(event, company, status)
+            enrol(event, company, status, group=group)
         return user, company
 
     return make

@@ -22,3 +22,24 @@ def test_the_demo_event_is_alive_and_seeded_once(runner, db, client, app):
     assert directory.status_code == 200 and b"Voltigeur Drones SAS" in directory.data
     mine = client.get(f"/events/{event.id}/requests").data.decode()
     assert "Optronique de l&#39;Iroise SAS" in mine
+
+
+def test_the_demo_event_is_a_delegation_trip(runner, db, client, app):
+    from matchmaker.pairing import pairing_of
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    event = db.session.scalar(db.select(Event))
+    assert [g.name for g in event.groups] == ["Delegation Pforzheim", "French hosts",
+                                              "Public bodies"]
+    pairing = pairing_of(event.id)
+    delegation, hosts, public = (g.id for g in event.groups)
+    assert not pairing.groups_may_meet(delegation, delegation)
+    assert pairing.groups_may_meet(delegation, hosts) and pairing.groups_may_meet(public, hosts)
+    bad = [(m.sender.name, m.recipient.name, m.status) for m in db.session.scalars(
+        db.select(MeetingRequest)) if not pairing.may_meet(m.sender_id, m.recipient_id)]
+    assert bad == []
+    client.post("/auth/login", data={
+        "email": "sabine.lindenmaier@lindenmaier-oberflaechentechnik.example",
+        "password": app.config["DEMO_PASSWORD"]})
+    directory = client.get(f"/events/{event.id}/companies?q=gmbh").get_data(as_text=True)
+    assert "Trautwein" not in directory  # another delegation company

@@ -29,6 +29,7 @@ from wtforms import fields as wtf
 from wtforms.validators import URL, Email, Length, NumberRange, Optional, Regexp
 
 from matchmaker.dashboard.reminders import KINDS
+from matchmaker.events import groups
 from matchmaker.exchange import services as exchange
 from matchmaker.models import AuditEntry, Notification, Role
 from matchmaker.schedule import edits
@@ -98,7 +99,8 @@ def poster(app, endpoint: str) -> str:
 @pytest.fixture
 def world(app, db, client, make_event, make_participant, make_user, organizer):
     """An event with the visitor's company, a partner with a pending request to it, a third
-    company with an agreed meeting on the schedule, a programme item and an upload."""
+    company with an agreed meeting on the schedule, a programme item, an upload and one
+    participant group that meets itself."""
     event = make_event(tables="T1-T3")
     visitor, own = make_participant("visitor", event)
     partner_user, partner = make_participant("partner", event, name="Partner SAS")
@@ -117,9 +119,12 @@ def world(app, db, client, make_event, make_participant, make_user, organizer):
     edits.move(event, meeting, slot_at(event, "18:20"), table(event, "T1"))
     upload = exchange.store_upload(event, organizer, "companies.csv",
                                    b"company,country,email\nAcme SAS,FR,a@acme.example\n")
+    group = groups.add_group(event, groups.GroupData("Everyone"), organizer)  # meets itself
+    db.session.commit()
     notice = db.session.scalar(db.select(Notification).filter_by(user_id=visitor.id))
-    values = {"event_id": event.id, "company_id": partner.id, "user_id": partner_user.id,
-              "request_id": notice.request_id, "notification_id": notice.id,
+    values = {"group_id": group.id, "event_id": event.id, "company_id": partner.id,
+              "user_id": partner_user.id, "request_id": notice.request_id,
+              "notification_id": notice.id,
               "item_id": _program_item_id(db, event), "kind": KINDS[0], "token": upload.token}
     overrides = {
         "companies.": {"company_id": own.id},

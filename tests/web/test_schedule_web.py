@@ -194,11 +194,12 @@ def test_agenda_hides_times_until_published(client, world):
 
 
 def test_agenda_is_404_for_outsiders(client, world):
+    """… and a company awaiting approval is told to wait (403: its own registration)."""
     event, *_ = world
-    for key in ("stranger", "late"):
+    for key, status in (("stranger", 404), ("late", 403)):
         login(client, key)
-        assert client.get(f"/events/{event.id}/agenda").status_code == 404, key
-        assert client.get(f"/events/{event.id}/agenda.ics").status_code == 404, key
+        assert client.get(f"/events/{event.id}/agenda").status_code == status, key
+        assert client.get(f"/events/{event.id}/agenda.ics").status_code == status, key
         client.post("/auth/logout")
 
 
