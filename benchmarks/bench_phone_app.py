@@ -48,8 +48,8 @@ def test_now_next_weight_and_time(browser, live_server, evening, lang):
             .map(e => [e.name, e.transferSize, e.encodedBodySize])""")
         moved = sum(transfer for _name, transfer, _body in entries)
         print(f"\n{visit} visit: {len(entries)} requests, {moved / 1024:.1f} KiB over the "
-              f"network, Now/Next shown (DOMContentLoaded) after {readable:.2f} s, load event after "
-              f"{seconds:.2f} s")
+              f"network, Now/Next shown (DOMContentLoaded) after {readable:.2f} s, "
+              f"load event after {seconds:.2f} s")
         for name, transfer, _body in sorted(entries, key=lambda e: -e[1])[:4]:
             print(f"  {transfer / 1024:7.1f} KiB  {name.replace(live_server, '')}")
         if visit == "first":
