@@ -83,8 +83,9 @@ def _register_blueprints(app: Flask) -> None:
     from .dayof.views import bp as dayof_bp
     from .exchange.views import bp as exchange_bp
     from .privacy.views import bp as privacy_bp
+    from .pwa.views import bp as pwa_bp
 
-    for blueprint in (exchange_bp, audit_bp, privacy_bp, dayof_bp):
+    for blueprint in (exchange_bp, audit_bp, privacy_bp, dayof_bp, pwa_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -125,7 +125,10 @@ def two_factor_disable():
 def logout():
     services.end_session(current_user._get_current_object())
     flash(_("You are logged out."), "info")
-    return redirect(url_for("main.index"))
+    response = redirect(url_for("main.index"))
+    # A shared phone keeps nothing private: the offline copies and the service worker go.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -85,3 +85,25 @@ def set_important(viewer: Viewer, meeting: MeetingRequest, important: bool) -> N
         else "recipient_important"
     setattr(meeting, side, important)
     db.session.flush()
+
+
+@dataclass
+class NowNext:
+    """The phone's first screen: the meeting under way, the one after, the rest of that day."""
+    now: datetime
+    current: AgendaEntry | None
+    next: AgendaEntry | None
+    later: list[AgendaEntry]  # after ``next``, on the same day as ``now``
+    over: bool  # nothing left to come
+
+
+def now_next(agenda: Agenda, now: datetime) -> NowNext:
+    """Split the agenda's meetings at ``now`` (the event's wall time); programme items count as
+    'later' only, so the first screen always shows a person to meet."""
+    current = next((e for e in agenda.entries
+                    if e.meeting and e.starts_at <= now < e.ends_at), None)
+    coming = [e for e in agenda.entries if e.starts_at >= now or (e.item and e.ends_at > now)]
+    upcoming = next((e for e in coming if e.meeting and e is not current), None)
+    later = [e for e in coming if e is not upcoming and e is not current
+             and e.starts_at.date() == (upcoming or current or e).starts_at.date()]
+    return NowNext(now, current, upcoming, later, current is None and not coming)

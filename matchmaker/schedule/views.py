@@ -254,6 +254,19 @@ def agenda(event_id: int):
     return _render_agenda(viewer, viewer.registration.company)
 
 
+@bp.route("/events/<int:event_id>/now")
+@login_required
+def now_next(event_id: int):
+    """The phone app's first screen; the service worker keeps it for offline reading."""
+    viewer = access.participant_viewer(event_id)
+    if not viewer.is_participant:
+        return _back_to_grid(event_id)
+    event = viewer.event
+    agenda = agendas.agenda(event, viewer.registration.company, agendas.sees_times(viewer))
+    return render_template("schedule/now.html", event=event, viewer=viewer, agenda=agenda,
+                           screen=agendas.now_next(agenda, dates.event_now(event)))
+
+
 def _render_agenda(viewer, company: Company):
     event = viewer.event
     agenda = agendas.agenda(event, company, agendas.sees_times(viewer))

@@ -169,4 +169,102 @@
     master.classList.remove("d-none");
     master.addEventListener("change", function () { setAll(name, master.checked); });
   });
+
+  // The phone app: the service worker keeps this user's Now/Next, agenda and counterparts'
+  // cards for offline reading (static/js/sw.js).
+  var body = document.body;
+  if (body.dataset.serviceWorker && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(body.dataset.serviceWorker, { scope: "/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      var worker = registration.active;
+      worker.postMessage({ type: "user", key: body.dataset.offlineKey });
+      var urls = [location.pathname];
+      document.querySelectorAll("a[data-offline]").forEach(function (link) {
+        urls.push(new URL(link.href).pathname);
+      });
+      // The styles, scripts and icons of this page, so that the offline copies look right.
+      var assets = [];
+      document.querySelectorAll("link[rel=stylesheet], script[src], img[src], use[href]")
+        .forEach(function (el) {
+          assets.push(new URL(el.getAttribute("href") || el.getAttribute("src"), location.href)
+            .href.split("#")[0]);
+        });
+      worker.postMessage({ type: "keep", urls: urls, assets: assets });
+    }).catch(function () { /* no offline copies; the pages still work online */ });
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "kept") { body.dataset.offlineReady = "1"; }
+    });
+  }
+
+  // Offline: say how old the page is; back online: reload it and tell what changed.
+  var asOf = document.querySelector("[data-as-of]");
+  function showOffline() { if (asOf) { asOf.classList.toggle("d-none", navigator.onLine); } }
+  showOffline();
+  window.addEventListener("offline", showOffline);
+
+  function meetingsIn(root) {
+    var found = {};
+    root.querySelectorAll("[data-meeting]").forEach(function (el) {
+      found[el.dataset.meeting] = { company: el.dataset.company, when: el.dataset.when };
+    });
+    return found;
+  }
+
+  function changesBetween(before, after, box) {
+    function say(template, meeting) {
+      return template.replace("{company}", meeting.company).replace("{when}", meeting.when);
+    }
+    var lines = [];
+    Object.keys(after).forEach(function (id) {
+      if (!before[id]) { lines.push(say(box.dataset.added, after[id])); }
+      else if (before[id].when !== after[id].when) { lines.push(say(box.dataset.moved, after[id])); }
+    });
+    Object.keys(before).forEach(function (id) {
+      if (!after[id]) { lines.push(say(box.dataset.dropped, before[id])); }
+    });
+    return lines;
+  }
+
+  // The network often comes back in fits: a failed refresh is tried again a few times.
+  function refresh(triesLeft) {
+    var box = document.querySelector("[data-changes]");
+    if (!box) { return; }
+    fetch(location.href, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok || response.redirected) { throw new Error("not refreshed"); }
+      return response.text();
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      var lines = changesBetween(meetingsIn(document), meetingsIn(fresh), box);
+      var main = document.querySelector("main");
+      main.replaceChildren.apply(main, Array.from(fresh.querySelector("main").childNodes));
+      box = document.querySelector("[data-changes]");
+      asOf = document.querySelector("[data-as-of]");
+      box.replaceChildren();
+      (lines.length ? lines : [box.dataset.same]).forEach(function (line) {
+        var item = document.createElement("div");
+        item.textContent = line;
+        box.appendChild(item);
+      });
+      box.classList.remove("d-none");
+    }).catch(function () {  // still unreachable: the offline copy stays
+      if (triesLeft > 0) { setTimeout(function () { refresh(triesLeft - 1); }, 1500); }
+    });
+  }
+  // The "online" event does not always come (emulated or flaky networks): also look every 2 s.
+  var offline = !navigator.onLine;
+  function backOnline() {
+    if (offline && navigator.onLine) { offline = false; showOffline(); refresh(4); }
+  }
+  window.addEventListener("offline", function () { offline = true; });
+  window.addEventListener("online", backOnline);
+  setInterval(backOnline, 2000);
+
+  // On a phone the event's tabs scroll sideways: start with the open tab in view.
+  document.querySelectorAll(".event-nav").forEach(function (nav) {
+    var open = nav.querySelector(".nav-link.active");
+    if (open && nav.scrollWidth > nav.clientWidth) {
+      nav.scrollLeft = open.parentElement.offsetLeft - (nav.clientWidth - open.offsetWidth) / 2;
+    }
+  });
 })();

@@ -66,10 +66,14 @@ def lang() -> str:
     return "en"
 
 
-def new_context(browser, lang="en", **options):
-    """A fresh browser profile (cookies of its own) speaking ``lang``."""
+PHONE = {"width": 360, "height": 740}
+
+
+def new_context(browser, lang="en", viewport=None, **options):
+    """A fresh browser profile (cookies of its own) speaking ``lang``; a desktop window unless
+    ``viewport`` says otherwise (PHONE)."""
     return browser.new_context(locale=BROWSER_LOCALES[lang],
-                               viewport={"width": 1280, "height": 900}, **options)
+                               viewport=viewport or {"width": 1280, "height": 900}, **options)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import expect
 
-from matchmaker import dates
+from matchmaker import dates, unit_of_work
 from matchmaker.schedule import edits, publishing
 from tests.browser.conftest import log_in
 from tests.web import conftest as event_fixtures
@@ -33,6 +33,7 @@ def evening(make_event, make_participant, monkeypatch):
     late = agree(event, companies["bert"], companies["zoe"])
     edits.move(event, late, slot_at(event, "18:20"), table(event, "T2"))
     publishing.publish(event, notify=False)
+    unit_of_work.commit()  # services only flush; the live server must see the rows
     return event, held, late
 
 
@@ -64,7 +65,7 @@ def test_check_in_mark_held_and_bump_a_late_meeting(live_server, page, screensho
     screenshot("late")
     row.get_by_role("button", name="Bump").click()
     expect(page.get_by_text("The meeting of Weißgerber Optik GmbH and Zéphyr Drones SAS is "
-                            "moved to 19:00 at table T1. Both companies are told.")) \
+                            "moved to 19:00 at table T2. Both companies are told.")) \
         .to_be_visible()
 
     page.get_by_role("link", name="Live grid").click()

@@ -17,6 +17,8 @@ from matchmaker.models import RegistrationStatus
 PUBLIC_ENDPOINTS = {
     "static", "bootstrap.static", "main.index", "main.health", "main.set_language",
     "auth.login", "auth.register", "auth.forgot_password", "auth.reset_password",
+    # The phone app's manifest and service worker: fetched without cookies, nothing private.
+    "pwa.manifest", "pwa.service_worker",
 }
 # Calendar subscriptions are opened by calendar apps: a secret token in the URL, no login.
 PUBLIC_PREFIXES = ("/calendar/",)

@@ -1,0 +1,103 @@
+// The phone app's service worker: pages a participant needs on the fair floor (Now/Next, the
+// agenda, counterparts' cards) stay readable offline. Their copies live in a cache named after
+// the logged-in user ("mm-u" + key, given by the page); another user's key deletes them, and
+// logout clears all site storage (Clear-Site-Data). Nothing here loads from another origin.
+"use strict";
+
+var STATIC_CACHE = "mm-static-v1";
+var USER_PREFIX = "mm-u";
+var KEPT_PAGE = /^\/events\/\d+\/(now|agenda|companies\/\d+)$/;
+var queue = Promise.resolve();
+
+self.addEventListener("install", function () { self.skipWaiting(); });
+self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
+
+function userCache() {
+  return caches.keys().then(function (names) {
+    var name = names.find(function (n) { return n.indexOf(USER_PREFIX) === 0; });
+    return name ? caches.open(name) : null;
+  });
+}
+
+function setUser(key) {
+  var mine = USER_PREFIX + key;
+  return caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (n) { return n.indexOf(USER_PREFIX) === 0 && n !== mine; })
+      .map(function (n) { return caches.delete(n); }));
+  }).then(function () { return caches.open(mine); });
+}
+
+function keep(urls) {
+  return userCache().then(function (cache) {
+    if (!cache) { return null; }
+    return Promise.all(urls.map(function (url) {
+      return fetch(url, { credentials: "same-origin" }).then(function (response) {
+        if (response.ok && !response.redirected) { return cache.put(url, response); }
+        return null;
+      }).catch(function () { return null; });
+    }));
+  });
+}
+
+function keepAssets(urls) {
+  var own = urls.filter(function (url) {
+    var parsed = new URL(url);
+    return parsed.origin === self.location.origin && isStatic(parsed);
+  });
+  return caches.open(STATIC_CACHE).then(function (cache) {
+    return Promise.all(own.map(function (url) {
+      return cache.match(url).then(function (hit) { return hit || cache.add(url); })
+        .catch(function () { return null; });
+    }));
+  });
+}
+
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (data.type === "user" && /^[0-9a-f]{16}$/.test(data.key)) {
+    queue = queue.then(function () { return setUser(data.key); });
+  } else if (data.type === "keep" && Array.isArray(data.urls)) {
+    queue = queue.then(function () {
+      return Promise.all([keep(data.urls.filter(function (url) { return KEPT_PAGE.test(url); })),
+                          keepAssets(data.assets || [])]);
+    }).then(function () { if (event.source) { event.source.postMessage({ type: "kept" }); } });
+  }
+  event.waitUntil(queue);
+});
+
+function isStatic(url) {
+  return url.pathname.indexOf("/static/") === 0 || url.pathname.indexOf("/bootstrap/static/") === 0;
+}
+
+function fromNetworkKeeping(request, url) {
+  return fetch(request).then(function (response) {
+    if (response.ok && !response.redirected && KEPT_PAGE.test(url.pathname)) {
+      var copy = response.clone();
+      userCache().then(function (cache) { if (cache) { cache.put(url.pathname, copy); } });
+    }
+    return response;
+  }).catch(function () {
+    return userCache().then(function (cache) {
+      return cache ? cache.match(url.pathname) : undefined;
+    }).then(function (kept) { return kept || Response.error(); });
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  var url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) { return; }
+  if (isStatic(url)) {
+    event.respondWith(caches.open(STATIC_CACHE).then(function (cache) {
+      return cache.match(request).then(function (hit) {
+        var fresh = fetch(request).then(function (response) {
+          if (response.ok) { cache.put(request, response.clone()); }
+          return response;
+        });
+        return hit || fresh;
+      });
+    }));
+  } else if (request.mode === "navigate" && KEPT_PAGE.test(url.pathname) && !url.search) {
+    event.respondWith(fromNetworkKeeping(request, url));
+  }
+});
