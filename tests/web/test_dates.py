@@ -86,10 +86,10 @@ def test_machine_times_carry_their_offset():
 def test_exports_write_iso_times_with_the_offset_and_name_the_zone(client, auth, request_sent):
     event, _meeting = request_sent
     auth.login("organizer@example.com")
-    text = client.get(f"/organizer/events/{event.id}/export/requests.csv").data.decode("utf-8-sig")
+    text = client.post(f"/organizer/events/{event.id}/export/requests.csv").data.decode("utf-8-sig")
     (row,) = list(csv.DictReader(io.StringIO(text)))
     assert row["sent_at (Europe/Paris)"] == "2026-11-18T18:37+01:00"
-    document = client.get(f"/organizer/events/{event.id}/export/requests.json").get_json()
+    document = client.post(f"/organizer/events/{event.id}/export/requests.json").get_json()
     assert document["event"]["timezone"] == "Europe/Paris"
     assert document["requests"][0]["sent_at"] == "2026-11-18T18:37+01:00"
 
