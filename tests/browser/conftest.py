@@ -47,12 +47,27 @@ def browser():
 
 @pytest.fixture
 def app_config():
-    return {"WTF_CSRF_ENABLED": True, "SERVER_NAME": None}
+    return {"WTF_CSRF_ENABLED": True, "SERVER_NAME": None, "JOBS": "thread"}  # as in production
+
+
+class CommittingApp:
+    """Commits what the test wrote through services before the server answers the browser
+    (services never commit; in the app, each request does). The test thread is inside a
+    Playwright call while the server works, so its session is not in use then."""
+
+    def __init__(self, app, test_session):
+        self.app, self.test_session = app, test_session
+
+    def __call__(self, environ, start_response):
+        self.test_session.commit()
+        return self.app(environ, start_response)
 
 
 @pytest.fixture
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    from matchmaker.extensions import db
+
+    server = make_server("127.0.0.1", 0, CommittingApp(app, db.session()), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
