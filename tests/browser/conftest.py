@@ -57,9 +57,12 @@ class CommittingApp:
 
     def __init__(self, app, test_session):
         self.app, self.test_session = app, test_session
+        self.lock = threading.Lock()  # the server answers several requests at once
 
     def __call__(self, environ, start_response):
-        self.test_session.commit()
+        with self.lock:  # only when the test wrote: its own reads may be under way
+            if self.test_session.info.pop("wrote", False):
+                self.test_session.commit()
         return self.app(environ, start_response)
 
 
