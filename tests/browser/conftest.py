@@ -51,18 +51,22 @@ def app_config():
 
 
 class CommittingApp:
-    """Commits what the test wrote through services before the server answers the browser
-    (services never commit; in the app, each request does). The test thread is inside a
-    Playwright call while the server works, so its session is not in use then."""
+    """Commits what the test wrote through services before the server answers a page the
+    browser navigates to (services never commit; in the app, each request does).
+
+    Only navigations commit: the test thread starts them (goto, click, submit) and waits inside
+    Playwright, so its session is idle then. Images, scripts and fetches may still arrive while
+    the test works on its session again; committing there would race it."""
 
     def __init__(self, app, test_session):
         self.app, self.test_session = app, test_session
         self.lock = threading.Lock()  # the server answers several requests at once
 
     def __call__(self, environ, start_response):
-        with self.lock:  # only when the test wrote: its own reads may be under way
-            if self.test_session.info.pop("wrote", False):
-                self.test_session.commit()
+        if environ.get("HTTP_SEC_FETCH_MODE") == "navigate":
+            with self.lock:
+                if self.test_session.info.pop("wrote", False):
+                    self.test_session.commit()
         return self.app(environ, start_response)
 
 
