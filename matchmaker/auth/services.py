@@ -91,6 +91,9 @@ def _set_password(user: User, password: str) -> None:
     user.session_token = new_session_token()
 
 
+set_password = _set_password  # for invitations: the account's first password
+
+
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
 

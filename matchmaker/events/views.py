@@ -20,7 +20,7 @@ bp = Blueprint("events", __name__, url_prefix="/events")
 @bp.route("/")
 @login_required
 def index():
-    events = services.upcoming_events()
+    events = services.upcoming_events(current_user)
     registrations = {e.id: access.registration_of(e.id, current_user.company_id) for e in events}
     return render_template("events/index.html", events=events, registrations=registrations)
 
@@ -108,7 +108,7 @@ def directory(event_id: int):
     viewer = access.participant_viewer(event_id)
     query = _directory_query()
     pairing = pairing_of(event_id)
-    groups = None if viewer.is_organizer else pairing.visible_groups(viewer.company_id)
+    groups = None if viewer.is_staff else pairing.visible_groups(viewer.company_id)
     results = services.directory(viewer.event, query, viewer.company_id, groups)
     countries, languages = services.directory_facets(viewer.event, groups)
     return render_template("events/directory.html", event=viewer.event, viewer=viewer,
