@@ -98,6 +98,7 @@ def event_staff(capability: Capability):
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.required_capability = capability  # read by the route × role test
         return wrapped
 
     return decorator
@@ -113,6 +114,29 @@ def staff_event_ids(user: User) -> list[int] | None:
 def is_on_any_team(user: User) -> bool:
     return user.is_authenticated and (user.is_admin or db.session.scalar(
         db.select(EventMember.id).filter_by(user_id=user.id).limit(1)) is not None)
+
+
+def company_capabilities(user: User, company: Company) -> frozenset[Capability]:
+    """What the user may do with a company's own profile page: admins everything; team members
+    what their role gives them in an event the company registered for (a vetter reads, an
+    organizer of that event edits); nothing for the organizers of other events."""
+    if user.is_admin:
+        return frozenset(Capability)
+    event_ids = db.session.scalars(db.select(Registration.event_id)
+                                   .filter_by(company_id=company.id)).all()
+    found: set[Capability] = set()
+    for event_id in event_ids:
+        found |= capabilities_of(user, event_id)
+    return frozenset(found)
+
+
+def may_see_company(user: User, company: Company) -> bool:
+    return user.company_id == company.id or bool(company_capabilities(user, company))
+
+
+def may_edit_company(user: User, company: Company) -> bool:
+    return user.company_id == company.id or \
+        Capability.MANAGE in company_capabilities(user, company)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from ..engine.taxonomy import load_taxonomy
 from ..i18n import current_language
 from ..models import Slot
 from ..pairing import pairing_of
+from ..teams import services as team
 from ..web import render_form
 from . import services
 from .forms import RegistrationForm
@@ -22,7 +23,9 @@ bp = Blueprint("events", __name__, url_prefix="/events")
 def index():
     events = services.upcoming_events(current_user)
     registrations = {e.id: access.registration_of(e.id, current_user.company_id) for e in events}
-    return render_template("events/index.html", events=events, registrations=registrations)
+    roles = {e.id: access.team_role(current_user, e.id) for e in events}
+    return render_template("events/index.html", events=events, registrations=registrations,
+                           roles=roles)
 
 
 @bp.route("/<int:event_id>")
@@ -61,11 +64,13 @@ def register(event_id: int):
         attendees = [m for m in company.members if m.id in form.attendees.data]
         slots = [s for s in viewer.event.slots if s.id in form.slots.data]
         try:
-            services.register(viewer.event, company, attendees, slots,
-                              form.group.data if "group" in form else None)
+            registration = services.register(viewer.event, company, attendees, slots,
+                                             form.group.data if "group" in form else None)
         except services.EventError as error:
             flash(str(error), "danger")
         else:
+            if viewer.registration is None:  # new: tell the co-organizer responsible for it
+                team.notify_responsible(registration)
             flash(_("Your registration is saved. The organizer will review it."), "success")
             return redirect(url_for("events.show", event_id=event_id))
     return render_form("events/register.html", form, event=viewer.event, viewer=viewer,
@@ -123,7 +128,9 @@ def dashboard_helpers():
     """``dashboard_events()`` for the home page: each event with the user's registration."""
 
     def dashboard_events():
-        return [(event, access.registration_of(event.id, current_user.company_id))
-                for event in services.upcoming_events()[:5]]
+        """(event, the user's registration, the viewer in it) for the five newest events."""
+        return [(event, access.registration_of(event.id, current_user.company_id),
+                 access.viewer_of(event))
+                for event in services.upcoming_events(current_user)[:5]]
 
     return {"dashboard_events": dashboard_events}

@@ -13,6 +13,7 @@ from ..exchange import screening
 from ..models import Event
 from ..pairing import pairing_of
 from ..security import organizers_only
+from ..teams import services as team
 from ..web import get_or_404, render_form
 from .forms import (
     STATUS_FILTERS,
@@ -95,10 +96,17 @@ def registrations(event_id: int):
             return redirect(url_for("organizer.registrations", event_id=event.id,
                                     status=status or "all"))
     listed = services.registrations_by_status(event, status)
+    members = team.members_of(event)
+    responsible = {r.id: team.responsible_for(r, members) for r in listed}
+    only_mine = request.args.get("mine") == "1"
+    listed = team.mine_first(listed, responsible, current_user.id, only_mine)
     return render_form("organizer/registrations.html", form, event=event, status=status,
                        registrations=listed, screening=screening.screen([r.company
                                                                          for r in listed]),
-                       counts=services.status_counts(event), viewer=access.viewer_of(event))
+                       counts=services.status_counts(event), viewer=access.viewer_of(event),
+                       responsible=responsible, only_mine=only_mine,
+                       people={m.user_id: m.user for m in members},
+                       assignable=[m for m in members if m.role != "vetter"])
 
 
 @bp.route("/events/<int:event_id>/program", methods=["GET", "POST"])

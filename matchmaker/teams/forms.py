@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..auth.forms import NewPasswordMixin
@@ -8,8 +9,9 @@ from ..choices import country_choices
 from ..models import TeamRole
 
 # The roles an owner hands out (an owner may also make another owner).
-ROLE_CHOICES = [(TeamRole.CO_ORGANIZER.value, _l("Co-organizer")),
-                (TeamRole.VETTER.value, _l("Vetter")), (TeamRole.OWNER.value, _l("Owner"))]
+ROLE_CHOICES = [SelectChoice(TeamRole.CO_ORGANIZER.value, _l("Co-organizer")),
+                SelectChoice(TeamRole.VETTER.value, _l("Vetter")),
+                SelectChoice(TeamRole.OWNER.value, _l("Owner"))]
 
 
 class AddMemberForm(FlaskForm):
@@ -33,8 +35,8 @@ class RulesForm(FlaskForm):
 
     def __init__(self, event, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.countries.choices = [(c.value, c.label) for c in country_choices()]
-        self.groups.choices = [(g.id, g.name) for g in event.groups]
+        self.countries.choices = country_choices()
+        self.groups.choices = [SelectChoice(g.id, g.name) for g in event.groups]
 
 
 class AssignForm(FlaskForm):

@@ -290,6 +290,16 @@ def responsible_for(registration: Registration, members: list[EventMember]) -> i
     return None
 
 
+def mine_first(registrations: list[Registration], responsible: dict[int, int | None],
+               user_id: int, only_mine: bool = False) -> list[Registration]:
+    """The vetting queue of a team member: theirs first (or only theirs), each part in the
+    order given."""
+    mine = [r for r in registrations if responsible.get(r.id) == user_id]
+    if only_mine:
+        return mine
+    return mine + [r for r in registrations if responsible.get(r.id) != user_id]
+
+
 def responsibilities(event: Event) -> dict[int, int | None]:
     """registration id → responsible user id for every registration of the event."""
     members = members_of(event)
