@@ -76,17 +76,13 @@ def _give_existing_events_owners():
     connection = op.get_bind()
     connection.execute(sa.text(
         "INSERT INTO event_members (event_id, user_id, role, countries, group_ids, added_at) "
-        "SELECT id, created_by_id, 'owner', '[]', '[]', :now FROM events "
-        "WHERE created_by_id IS NOT NULL"), {"now": _now()})
+        "SELECT id, created_by_id, 'owner', '[]', '[]', created_at FROM events "
+        "WHERE created_by_id IS NOT NULL"))
     connection.execute(sa.text(
         "INSERT INTO event_members (event_id, user_id, role, countries, group_ids, added_at) "
-        "SELECT events.id, users.id, 'owner', '[]', '[]', :now FROM events, users "
-        "WHERE events.created_by_id IS NULL AND users.role = 'organizer'"), {"now": _now()})
+        "SELECT events.id, users.id, 'owner', '[]', '[]', events.created_at FROM events, users "
+        "WHERE events.created_by_id IS NULL AND users.role = 'organizer'"))
 
-
-def _now():
-    from datetime import UTC, datetime
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def downgrade():
