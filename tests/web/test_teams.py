@@ -18,6 +18,7 @@ from matchmaker.models import (
     User,
     utcnow,
 )
+
 NEW_PASSWORD = "violet lantern harbour 77 quietly"
 
 
