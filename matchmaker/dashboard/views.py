@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from ..access import Capability, event_staff
 from ..models import Event
 from ..security import talisman
+from ..teams import services as team
 from ..web import get_or_404
 from . import charts, reminders
 from .services import dashboard
@@ -28,7 +29,7 @@ def show(event_id: int):
     event = get_or_404(Event, event_id)
     to_remind = {kind: reminders.companies_to_remind(event, kind) for kind in reminders.KINDS}
     return render_template("dashboard/show.html", event=event, data=dashboard(event),
-                           to_remind=to_remind,
+                           to_remind=to_remind, figures=team.figures(event),
                            reminder_form=ReminderForm())
 
 
