@@ -320,3 +320,21 @@ def test_import_invitations_name_event_and_inviter_and_last_days(app, event, org
     client.post("/auth/logout")
     assert client.post("/auth/login", data={"email": "contact@import.example",
                                             "password": NEW_PASSWORD}).status_code == 302
+
+
+def test_the_demo_trip_has_a_team_of_two_co_organizers_and_a_vetter(runner, db, client, auth):
+    from matchmaker.demo.event import EVENT_NAME
+    from matchmaker.models import Event
+
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0
+    assert "carla.kern@cluster-pforzheim.example" in result.output
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0  # again: nothing doubled
+    event = db.session.scalar(db.select(Event).filter_by(name=EVENT_NAME))
+    roles = sorted(db.session.scalars(db.select(EventMember.role).filter_by(event_id=event.id)))
+    assert roles == ["co_organizer", "co_organizer", "owner", "vetter"]
+    auth.login("carla.kern@cluster-pforzheim.example", "demo-password-2026")
+    queue = client.get(f"/organizer/events/{event.id}/registrations?status=pending&mine=1")
+    text = queue.get_data(as_text=True)
+    assert "Dietlinger Leichtbau GmbH" in text  # a delegation company awaiting vetting
+    assert "Vérident Biométrie SAS" not in text  # the chamber's
