@@ -61,12 +61,16 @@ def check_password(email: str, password: str) -> User | None:
     return user
 
 
+# What survives a login: the chosen language, and the recruiting link a company came through
+# (``teams.views.join``) so that its registration still credits the co-organizer.
+KEPT_AT_LOGIN = ("lang", "recruited_via")
+
+
 def start_session(user: User) -> None:
-    """Log in with a fresh session (no fixation), keeping only the chosen language."""
-    lang = session.get("lang")
+    """Log in with a fresh session (no fixation), keeping only KEPT_AT_LOGIN."""
+    kept = {key: session[key] for key in KEPT_AT_LOGIN if session.get(key)}
     session.clear()
-    if lang:
-        session["lang"] = lang
+    session.update(kept)
     user.last_login_at = utcnow()
     login_user(user)
     mark_session_start()

@@ -11,6 +11,7 @@ from ..i18n import current_language
 from ..models import Slot
 from ..pairing import pairing_of
 from ..teams import services as team
+from ..teams.views import recruited_via
 from ..web import render_form
 from . import services
 from .forms import RegistrationForm
@@ -70,6 +71,7 @@ def register(event_id: int):
             flash(str(error), "danger")
         else:
             if viewer.registration is None:  # new: tell the co-organizer responsible for it
+                team.credit_recruiter(registration, recruited_via(event_id))
                 team.notify_responsible(registration)
             flash(_("Your registration is saved. The organizer will review it."), "success")
             return redirect(url_for("events.show", event_id=event_id))

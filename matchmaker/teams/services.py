@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from .. import access, audit
 from ..auth import services as accounts
@@ -298,6 +299,39 @@ def mine_first(registrations: list[Registration], responsible: dict[int, int | N
     if only_mine:
         return mine
     return mine + [r for r in registrations if responsible.get(r.id) != user_id]
+
+
+def _recruit_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="recruiting-link")
+
+
+def recruiting_link(member: EventMember) -> str:
+    """A co-organizer's own link to the event: companies that register after opening it are
+    theirs (signed, so nobody can claim companies for someone else)."""
+    token = _recruit_serializer().dumps([member.event_id, member.id])
+    return url_for("teams.join", event_id=member.event_id, token=token, _external=True)
+
+
+def recruiter_of(event_id: int, token: str | None) -> EventMember | None:
+    """The team member whose recruiting link ``token`` is, if still on the event's team."""
+    try:
+        data = _recruit_serializer().loads(token or "")
+    except BadSignature:
+        return None
+    if not (isinstance(data, list) and len(data) == 2 and data[0] == event_id
+            and isinstance(data[1], int)):
+        return None
+    member = db.session.get(EventMember, data[1])
+    if member is None or member.event_id != event_id or member.role == TeamRole.VETTER.value:
+        return None
+    return member
+
+
+def credit_recruiter(registration: Registration, token: str | None) -> None:
+    """A new registration made after opening a co-organizer's recruiting link is theirs."""
+    member = recruiter_of(registration.event_id, token)
+    if member is not None and registration.responsible_id is None:
+        registration.responsible_id = member.user_id
 
 
 def responsibilities(event: Event) -> dict[int, int | None]:

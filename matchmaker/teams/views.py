@@ -1,6 +1,6 @@
 """The team page of an event (its owner manages it) and the invitation links."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,6 +23,7 @@ def _render_team(event: Event, form: AddMemberForm, status: int = 200):
         role_forms={m.id: RoleForm(role=m.role, prefix=f"m{m.id}") for m in members},
         rules_forms={m.id: RulesForm(event, countries=m.countries, groups=m.group_ids,
                                      prefix=f"r{m.id}") for m in members},
+        links={m.id: services.recruiting_link(m) for m in members if m.role != "vetter"},
         figures=services.figures(event, members)), status
 
 
@@ -175,3 +176,23 @@ def _join_existing(invitation: Invitation, account, token: str):
                 if invitation.event else "Matchmaker"), "success")
         return redirect(services.landing_url(invitation.event_id, current_user))
     return render_form("teams/join.html", form, invitation=invitation)
+
+
+# The session key where a recruiting link is remembered until the company registers.
+RECRUITED_VIA = "recruited_via"
+
+
+@bp.route("/events/<int:event_id>/join/<token>")
+def join(event_id: int, token: str):
+    """A co-organizer's recruiting link: remember it in the browser's session (through login,
+    account and profile creation) and go to the event; the registration then credits them.
+    Nothing is written to the database and nothing is revealed: a bad link just goes on."""
+    if len(token) <= 200:
+        session[RECRUITED_VIA] = {"event_id": event_id, "token": token}
+    return redirect(url_for("events.show", event_id=event_id))
+
+
+def recruited_via(event_id: int) -> str | None:
+    """The recruiting link token remembered for this event, if any."""
+    remembered = session.get(RECRUITED_VIA) or {}
+    return remembered.get("token") if remembered.get("event_id") == event_id else None

@@ -21,6 +21,9 @@ PUBLIC_ENDPOINTS = {
     "auth.login", "auth.register", "auth.forgot_password", "auth.reset_password",
     # An emailed invitation: the secret token in the URL is the credential (single use).
     "teams.accept",
+    # A co-organizer's recruiting link: remembers itself in the session and goes to the event
+    # (which asks for the login); it shows nothing.
+    "teams.join",
     # The phone app's manifest and service worker: fetched without cookies, nothing private.
     "pwa.manifest", "pwa.service_worker",
 }

@@ -338,3 +338,32 @@ def test_the_demo_trip_has_a_team_of_two_co_organizers_and_a_vetter(runner, db, 
     text = queue.get_data(as_text=True)
     assert "Dietlinger Leichtbau GmbH" in text  # a delegation company awaiting vetting
     assert "Vérident Biométrie SAS" not in text  # the chamber's
+
+
+def test_companies_registering_through_a_recruiting_link_are_the_recruiters(
+        client, event, make_user, make_participant, auth, outbox, db):
+    from matchmaker.teams import services
+
+    co = make_user("co@example.com", name="Cora Cluster")
+    member_row = EventMember(event_id=event.id, user_id=co.id, role="co_organizer",
+                             countries=[], group_ids=[])
+    db.session.add(member_row)
+    db.session.flush()
+    auth.login("organizer@example.com")
+    with client.application.test_request_context():
+        link = services.recruiting_link(member_row)
+    assert link in client.get(f"/organizer/events/{event.id}/team").get_data(as_text=True)
+    auth.logout()
+    path = link[link.index("/events/"):]
+    # anonymous: remembered, then on to the event (which asks for the login)
+    assert client.get(path).headers["Location"].endswith(f"/events/{event.id}")
+    user, company = make_participant("recruit", country="IT")
+    auth.login("recruit@example.com")
+    client.post(f"/events/{event.id}/register", data={
+        "attendees": [user.id], "slots": [s.id for s in event.slots]})
+    registration = db.session.scalar(db.select(Registration).filter_by(company_id=company.id))
+    assert registration.responsible_id == co.id
+    assert [m for m in outbox.emails() if m["To"] == "co@example.com"]
+    # a forged link credits nobody
+    assert services.recruiter_of(event.id, "forged") is None
+    assert services.recruiter_of(event.id + 1, path.rsplit("/", 1)[1]) is None
