@@ -224,14 +224,13 @@ def accept(invitation: Invitation, user: User) -> EventMember | None:
     return member
 
 
-def accept_with_password(invitation: Invitation, name: str, password: str) -> User:
-    """Set the password of the invited account (creating it for a team invitation to an unknown
-    address), use the invitation and log in."""
+def accept_with_password(invitation: Invitation, name: str, password: str,
+                         locale: str | None = None) -> User:
+    """Set the password of the invited account (creating it, in the language the page was read
+    in, for a team invitation to an unknown address), use the invitation and log in."""
     user = invited_account(invitation)
     if user is None:
-        user = accounts.create_user(invitation.email, password, name=name,
-                                    locale=invitation.invited_by.locale
-                                    if invitation.invited_by else None)
+        user = accounts.create_user(invitation.email, password, name=name, locale=locale)
     elif user.password_hash:
         raise TeamError(_l("This account has a password already. Log in to accept."))
     else:

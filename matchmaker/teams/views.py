@@ -7,6 +7,7 @@ from flask_login import current_user
 from .. import access
 from ..access import Capability, event_staff
 from ..extensions import db
+from ..i18n import current_language
 from ..models import Event, Invitation, Registration, TeamRole
 from ..web import db_int, get_or_404, render_form
 from . import services
@@ -151,7 +152,8 @@ def accept(token: str):
     form = AcceptForm(name=account.name if account else None)
     if form.validate_on_submit():
         try:
-            user = services.accept_with_password(invitation, form.name.data, form.password.data)
+            user = services.accept_with_password(invitation, form.name.data, form.password.data,
+                                                 current_language())
         except services.TeamError as error:
             form.name.errors.append(str(error))
         else:
