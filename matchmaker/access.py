@@ -6,25 +6,137 @@ must not know about answer 404, never 403."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import enum
+from dataclasses import dataclass, field
+from functools import wraps
 
-from flask import abort
+from flask import abort, g
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
-from .extensions import db
+from .extensions import db, login_manager
 from .models import (
     Company,
     Event,
+    EventMember,
     MeetingRequest,
     Registration,
     RegistrationStatus,
     RequestStatus,
+    TeamRole,
     User,
 )
 from .pairing import pairing_of
 from .web import get_or_404
+
+
+class Capability(enum.Enum):
+    """What a member of an event's team may do. Each event-scoped staff route needs one."""
+
+    VET = "vet"        # read registrations and profiles, decide vetting
+    MANAGE = "manage"  # run the event: edit it, groups, programme, schedule, day-of, exports
+    TEAM = "team"      # manage the team and its invitations (and, later, delete the event)
+
+
+ROLE_CAPABILITIES: dict[TeamRole, frozenset[Capability]] = {
+    TeamRole.OWNER: frozenset(Capability),
+    TeamRole.CO_ORGANIZER: frozenset({Capability.VET, Capability.MANAGE}),
+    TeamRole.VETTER: frozenset({Capability.VET}),
+}
+NO_CAPABILITIES: frozenset[Capability] = frozenset()
+
+
+def team_role(user: User, event_id: int) -> TeamRole | None:
+    """The user's role on the event's team, or None (asked once per request and pair)."""
+    if not user.is_authenticated:
+        return None
+    cache = g.setdefault("team_roles", {})
+    key = (user.id, event_id)
+    if key not in cache:
+        role = db.session.scalar(db.select(EventMember.role).filter_by(event_id=event_id,
+                                                                        user_id=user.id))
+        cache[key] = TeamRole(role) if role else None
+    return cache[key]
+
+
+def capabilities_of(user: User, event_id: int) -> frozenset[Capability]:
+    """Admins may do everything in every event; others what their team role gives them."""
+    if user.is_authenticated and user.is_admin:
+        return frozenset(Capability)
+    role = team_role(user, event_id)
+    return ROLE_CAPABILITIES[role] if role else NO_CAPABILITIES
+
+
+def forget_team_roles() -> None:
+    """After a team change inside the request, ask the database again."""
+    g.pop("team_roles", None)
+
+
+def event_staff(capability: Capability):
+    """Guard for an event-scoped staff route whose URL has ``event_id``:
+
+    - anonymous → the login page;
+    - a user not on the event's team (and not an admin) → 404, the event is none of theirs:
+      an organizer of event A learns nothing about event B;
+    - on the team but the role lacks ``capability`` → 403 (e.g. a vetter opening the schedule).
+
+    Use ``Capability.VET`` for reading registrations/profiles and vetting, ``MANAGE`` for
+    everything else that runs the event, ``TEAM`` for the team page. Views still load the
+    objects they touch through this module (``event_viewer``, ``meeting_or_404``, ...)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            event = get_or_404(Event, kwargs["event_id"])
+            capabilities = capabilities_of(current_user, event.id)
+            if not capabilities:
+                abort(404)
+            if capability not in capabilities:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_capability = capability  # read by the route × role test
+        return wrapped
+
+    return decorator
+
+
+def staff_event_ids(user: User) -> list[int] | None:
+    """The events the user is on the team of; None for admins (all of them)."""
+    if user.is_admin:
+        return None
+    return list(db.session.scalars(db.select(EventMember.event_id).filter_by(user_id=user.id)))
+
+
+def is_on_any_team(user: User) -> bool:
+    return user.is_authenticated and (user.is_admin or db.session.scalar(
+        db.select(EventMember.id).filter_by(user_id=user.id).limit(1)) is not None)
+
+
+def company_capabilities(user: User, company: Company) -> frozenset[Capability]:
+    """What the user may do with a company's own profile page: admins everything; team members
+    what their role gives them in an event the company registered for (a vetter reads, an
+    organizer of that event edits); nothing for the organizers of other events."""
+    if user.is_admin:
+        return frozenset(Capability)
+    event_ids = db.session.scalars(db.select(Registration.event_id)
+                                   .filter_by(company_id=company.id)).all()
+    found: set[Capability] = set()
+    for event_id in event_ids:
+        found |= capabilities_of(user, event_id)
+    return frozenset(found)
+
+
+def may_see_company(user: User, company: Company) -> bool:
+    return user.company_id == company.id or bool(company_capabilities(user, company))
+
+
+def may_edit_company(user: User, company: Company) -> bool:
+    return user.company_id == company.id or \
+        Capability.MANAGE in company_capabilities(user, company)
 
 
 @dataclass(frozen=True)
@@ -34,10 +146,33 @@ class Viewer:
     user: User
     event: Event
     registration: Registration | None  # of the user's company, whatever its status
+    capabilities: frozenset[Capability] = field(default=NO_CAPABILITIES)
 
     @property
     def is_organizer(self) -> bool:
-        return self.user.is_organizer
+        """Runs this event: its owner, a co-organizer, or an admin (a vetter does not)."""
+        return Capability.MANAGE in self.capabilities
+
+    @property
+    def is_staff(self) -> bool:
+        """On this event's team in any role (a vetter included), or an admin: may read the
+        registrations and company profiles, whatever their groups."""
+        return bool(self.capabilities)
+
+    def can(self, capability: Capability) -> bool:
+        return capability in self.capabilities
+
+    @property
+    def can_vet(self) -> bool:
+        return Capability.VET in self.capabilities
+
+    @property
+    def manages_team(self) -> bool:
+        return Capability.TEAM in self.capabilities
+
+    @property
+    def team_role(self) -> TeamRole | None:
+        return team_role(self.user, self.event.id)
 
     @property
     def company_id(self) -> int | None:
@@ -50,7 +185,7 @@ class Viewer:
 
     @property
     def sees_directory(self) -> bool:
-        return self.is_organizer or self.is_participant
+        return self.is_staff or self.is_participant
 
 
 def registration_of(event_id: int, company_id: int | None) -> Registration | None:
@@ -66,8 +201,9 @@ def approved_registration(event_id: int, company_id: int) -> Registration | None
 
 
 def viewer_of(event: Event) -> Viewer:
-    return Viewer(current_user._get_current_object(), event,
-                  registration_of(event.id, current_user.company_id))
+    user = current_user._get_current_object()
+    return Viewer(user, event, registration_of(event.id, user.company_id),
+                  capabilities_of(user, event.id))
 
 
 def event_viewer(event_id: int) -> Viewer:
@@ -100,7 +236,7 @@ def visible_company(viewer: Viewer, company_id: int) -> tuple[Company, Registrat
     registration = approved_registration(viewer.event.id, company_id)
     if registration is None or not viewer.sees_directory:
         abort(404)
-    if not viewer.is_organizer and not pairing_of(viewer.event.id).sees(viewer.company_id,
+    if not viewer.is_staff and not pairing_of(viewer.event.id).sees(viewer.company_id,
                                                                          company_id):
         abort(404)  # a group the viewer may not meet, and not shown to all
     return registration.company, registration
@@ -121,7 +257,7 @@ def has_agreed_meeting(event_id: int, a_id: int, b_id: int) -> bool:
 
 def sees_contacts(viewer: Viewer, company: Company) -> bool:
     """Email and phone: organizers, the company itself, and partners with an agreed meeting."""
-    if viewer.is_organizer or viewer.company_id == company.id:
+    if viewer.is_staff or viewer.company_id == company.id:
         return True
     return viewer.company_id is not None and has_agreed_meeting(viewer.event.id,
                                                                 viewer.company_id, company.id)

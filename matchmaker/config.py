@@ -46,6 +46,7 @@ class Defaults:
     # directly). Too many lets a client forge its address; too few throttles the proxy.
     TRUSTED_PROXIES = 0
     PASSWORD_RESET_MAX_AGE = 3600  # seconds an emailed reset link stays valid
+    INVITATION_MAX_AGE_DAYS = 7  # days an emailed invitation (team or imported account) lasts
 
     MAIL_SERVER = None  # None: messages go to instance/outbox/ and the log
     MAIL_PORT = 587

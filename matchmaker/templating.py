@@ -31,4 +31,14 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(tag_label)
     app.add_template_filter(country_name)
     app.add_template_filter(language_name)
+    app.add_template_global(_on_a_team, "on_a_team")
     dates.init_app(app)
+
+
+def _on_a_team() -> bool:
+    """Whether the logged-in user runs or vets some event (the navbar's staff links)."""
+    from flask_login import current_user
+
+    from .access import is_on_any_team
+
+    return bool(current_user.is_authenticated and is_on_any_team(current_user))

@@ -1,8 +1,10 @@
 from datetime import datetime
 
 from flask import Blueprint, render_template, request
+from flask_login import current_user
 
 from .. import dates
+from ..access import staff_event_ids
 from ..extensions import db
 from ..models import AuditEntry, Event
 from ..security import organizers_only
@@ -23,8 +25,14 @@ def _date(name: str):
 @bp.route("/")
 @organizers_only
 def index():
-    """The log, newest first, filtered by action, event, who and when. Read only."""
+    """The log, newest first, filtered by action, event, who and when. Read only. An organizer
+    who is no admin sees the entries of the events they run only (and their own actions)."""
     query = db.select(AuditEntry).order_by(AuditEntry.id.desc())
+    own_events = staff_event_ids(current_user)
+    if own_events is not None:
+        query = query.where(db.or_(AuditEntry.event_id.in_(own_events),
+                                   db.and_(AuditEntry.event_id.is_(None),
+                                           AuditEntry.actor_id == current_user.id)))
     action = request.args.get("action", "")
     if action in ACTIONS:
         query = query.where(AuditEntry.action == action)
@@ -44,7 +52,10 @@ def index():
         query = query.where(AuditEntry.created_at < dates.utc_bounds(end, zone)[1])
     page = db.paginate(query, page=request.args.get("page", 1, type=db_int), per_page=PAGE_SIZE,
                        error_out=False)
-    events = db.session.scalars(db.select(Event).order_by(Event.name)).all()
+    listed = db.select(Event).order_by(Event.name)
+    if own_events is not None:
+        listed = listed.where(Event.id.in_(own_events))
+    events = db.session.scalars(listed).all()
     return render_template("audit/index.html", page=page, actions=ACTIONS, events=events,
                            filters={"action": action, "event": event_id, "who": who,
                                     "from": request.args.get("from", ""),

@@ -61,12 +61,16 @@ def check_password(email: str, password: str) -> User | None:
     return user
 
 
+# What survives a login: the chosen language, and the recruiting link a company came through
+# (``teams.views.join``) so that its registration still credits the co-organizer.
+KEPT_AT_LOGIN = ("lang", "recruited_via")
+
+
 def start_session(user: User) -> None:
-    """Log in with a fresh session (no fixation), keeping only the chosen language."""
-    lang = session.get("lang")
+    """Log in with a fresh session (no fixation), keeping only KEPT_AT_LOGIN."""
+    kept = {key: session[key] for key in KEPT_AT_LOGIN if session.get(key)}
     session.clear()
-    if lang:
-        session["lang"] = lang
+    session.update(kept)
     user.last_login_at = utcnow()
     login_user(user)
     mark_session_start()
@@ -89,6 +93,9 @@ def change_password(user: User, current: str, new: str) -> None:
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
+
+
+set_password = _set_password  # for invitations: the account's first password
 
 
 def _serializer() -> URLSafeTimedSerializer:

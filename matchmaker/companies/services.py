@@ -15,6 +15,7 @@ from ..engine.taxonomy import load_taxonomy
 from ..extensions import db
 from ..models import Company, CompanyTag, User, utcnow
 from ..suggestions.embeddings import refresh_embeddings
+from ..teams import services as team
 from ..unit_of_work import ServiceError
 
 
@@ -123,12 +124,14 @@ def update_company(company: Company, data: ProfileData, actor: User | None = Non
     refresh_embeddings([company])  # matching reads cached vectors; the encoder runs here
 
 
-def invite_member(company: Company, name: str, email: str, locale: str | None) -> User:
-    """Create a colleague's account without a password and email them a link to set one."""
+def invite_member(company: Company, name: str, email: str, locale: str | None,
+                  actor: User | None = None) -> User:
+    """Create a colleague's account without a password and email them a days-long single-use
+    link to set one, naming who added them."""
     try:
         user = accounts.create_user(email, None, name=name, locale=locale)
     except accounts.AccountError as error:
         raise ProfileError("email", str(error)) from error
     user.company = company
-    accounts.send_password_link(user, template="invitation")
+    team.invite_account(user, None, actor, company)
     return user

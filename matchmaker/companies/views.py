@@ -2,6 +2,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import access
 from ..engine.taxonomy import load_taxonomy
 from ..i18n import current_language
 from ..models import Company
@@ -16,11 +17,14 @@ def _profile_data(form: CompanyForm) -> services.ProfileData:
     return services.ProfileData(**{f: form[f].data for f in services.ProfileData.__annotations__})
 
 
-def _visible_company(company_id: int) -> Company:
-    """A company page is for its members and the organizers (events widen this to partners)."""
+def _visible_company(company_id: int, edit: bool = False) -> Company:
+    """A company page is for its members and the teams of the events it registered for (a
+    vetter reads it; organizers edit it); events widen this to partners."""
     company = get_or_404(Company, company_id)
-    if not current_user.can_edit_company(company):
+    if not access.may_see_company(current_user, company):
         abort(404)  # 404, not 403: do not confirm that the id exists
+    if edit and not access.may_edit_company(current_user, company):
+        abort(403)
     return company
 
 
@@ -78,7 +82,7 @@ def show(company_id: int):
 @bp.route("/<int:company_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(company_id: int):
-    company = _visible_company(company_id)
+    company = _visible_company(company_id, edit=True)
     form = CompanyForm(obj=company)
     if form.validate_on_submit() and _save(
         form, lambda data: services.update_company(company, data, current_user)
@@ -91,11 +95,12 @@ def edit(company_id: int):
 @bp.route("/<int:company_id>/members", methods=["POST"])
 @login_required
 def add_member(company_id: int):
-    company = _visible_company(company_id)
+    company = _visible_company(company_id, edit=True)
     form = AddMemberForm()
     if form.validate_on_submit():
         try:
-            services.invite_member(company, form.name.data, form.email.data, current_language())
+            services.invite_member(company, form.name.data, form.email.data, current_language(),
+                                   current_user._get_current_object())
         except services.ProfileError as error:
             form[error.field].errors.append(str(error))
         else:
@@ -107,4 +112,5 @@ def add_member(company_id: int):
 
 def _render_company(company: Company, member_form: AddMemberForm):
     return render_template("companies/show.html", company=company, member_form=member_form,
-                           taxonomy=load_taxonomy(), lang=current_language())
+                           taxonomy=load_taxonomy(), lang=current_language(),
+                           may_edit=access.may_edit_company(current_user, company))

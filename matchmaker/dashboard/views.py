@@ -2,8 +2,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
 
+from ..access import Capability, event_staff
 from ..models import Event
-from ..security import organizers_only, talisman
+from ..security import talisman
+from ..teams import services as team
 from ..web import get_or_404
 from . import charts, reminders
 from .services import dashboard
@@ -22,17 +24,17 @@ CHART_CSP = {"default-src": "'none'", "style-src": "'unsafe-inline'",
 
 
 @bp.route("/dashboard")
-@organizers_only
+@event_staff(Capability.MANAGE)
 def show(event_id: int):
     event = get_or_404(Event, event_id)
     to_remind = {kind: reminders.companies_to_remind(event, kind) for kind in reminders.KINDS}
     return render_template("dashboard/show.html", event=event, data=dashboard(event),
-                           to_remind=to_remind,
+                           to_remind=to_remind, figures=team.figures(event),
                            reminder_form=ReminderForm())
 
 
 @bp.route("/reminders/<kind>", methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def remind(event_id: int, kind: str):
     event = get_or_404(Event, event_id)
     if kind not in reminders.KINDS:
@@ -44,7 +46,7 @@ def remind(event_id: int, kind: str):
 
 
 @bp.route("/charts/<name>.svg")
-@organizers_only
+@event_staff(Capability.MANAGE)
 @talisman(content_security_policy=CHART_CSP)
 def chart(event_id: int, name: str):
     if name not in charts.CHARTS:

@@ -3,9 +3,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access, dates
+from ..access import Capability, event_staff
 from ..models import Event, Slot
 from ..schedule.queries import is_published
-from ..security import organizers_only
 from ..web import get_or_404
 from . import services
 from .forms import BumpForm, MarkForm
@@ -31,7 +31,7 @@ def _filters(values) -> dict[str, str]:
 
 
 @bp.route("/events/<int:event_id>/day-of")
-@organizers_only
+@event_staff(Capability.MANAGE)
 def attendees(event_id: int):
     viewer = access.event_viewer(event_id)
     filters = _filters(request.args)
@@ -53,7 +53,7 @@ def _back_to_attendees(event_id: int, user_id: int):
 
 
 @bp.route("/events/<int:event_id>/day-of/attendees/<int:user_id>/check-in", methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def check_in(event_id: int, user_id: int):
     event = get_or_404(Event, event_id)
     user, registration = _attendee_or_404(event, user_id)
@@ -66,7 +66,7 @@ def check_in(event_id: int, user_id: int):
 
 
 @bp.route("/events/<int:event_id>/day-of/attendees/<int:user_id>/undo", methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def undo_check_in(event_id: int, user_id: int):
     event = get_or_404(Event, event_id)
     user, registration = _attendee_or_404(event, user_id)
@@ -80,7 +80,7 @@ def undo_check_in(event_id: int, user_id: int):
 # --- meetings ------------------------------------------------------------------------------
 
 @bp.route("/events/<int:event_id>/day-of/meetings")
-@organizers_only
+@event_staff(Capability.MANAGE)
 def meetings(event_id: int):
     return _render_meetings(access.event_viewer(event_id))
 
@@ -95,7 +95,7 @@ def _back_to_meetings(event_id: int, request_id: int):
 
 
 @bp.route("/events/<int:event_id>/day-of/meetings/<int:request_id>/mark", methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def mark(event_id: int, request_id: int):
     viewer = access.event_viewer(event_id)
     meeting = access.meeting_or_404(viewer.event, request_id)
@@ -112,7 +112,7 @@ def mark(event_id: int, request_id: int):
 
 
 @bp.route("/events/<int:event_id>/day-of/meetings/<int:request_id>/bump", methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def bump(event_id: int, request_id: int):
     viewer = access.event_viewer(event_id)
     meeting = access.meeting_or_404(viewer.event, request_id)

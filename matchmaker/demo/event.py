@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import (
     Company,
     Event,
+    EventMember,
     MeetingRequest,
     Notification,
     Registration,
@@ -28,6 +29,14 @@ EVENT_DAY = date(2027, 11, 17)
 PENDING_COMPANIES = ("Dietlinger Leichtbau GmbH", "Glaser Feinguss GmbH",
                      "Vérident Biométrie SAS")
 PUBLIC_BODIES = ("Agence Bretagne Défense", "Wirtschaftsförderung Enz-Nagold")
+# The trip is run by two organisations: the cluster recruits and vets the Pforzheim delegation,
+# the bilateral chamber of commerce the French hosts; a vetter of the cluster helps decide.
+# (email, role, groups the member is responsible for, countries)
+DEMO_TEAM = (
+    ("carla.kern@cluster-pforzheim.example", "co_organizer", ("Delegation Pforzheim",), ("DE",)),
+    ("claire.dubois@ccfa-chambre.example", "co_organizer", ("French hosts",), ("FR",)),
+    ("victor.weiss@cluster-pforzheim.example", "vetter", (), ()),
+)
 REJECTED_COMPANIES = {"Gascogne Calculateurs SAS": "Please complete your export-control "
                                                    "details and register again."}
 # (sender, recipient, status, note): the first two names are the printed demo logins.
@@ -87,6 +96,29 @@ def seed_demo_event() -> str:
     approved = sum(r.is_approved for r in registrations)
     return (f"{EVENT_NAME} ({approved} approved, {len(PENDING_COMPANIES)} awaiting approval; "
             f"{run.scheduled} meetings scheduled and published)")
+
+
+def seed_demo_team() -> list[tuple[str, str]]:
+    """Put the demo team on the demo event once; returns their (role, email) for the logins."""
+    event = db.session.scalar(db.select(Event).filter_by(name=EVENT_NAME))
+    if event is None:
+        return []
+    group_ids = {g.name: g.id for g in event.groups}
+    logins = []
+    for email, role, group_names, countries in DEMO_TEAM:
+        user = find_user(email)
+        if user is None:
+            continue
+        exists = db.session.scalar(db.select(EventMember.id).filter_by(event_id=event.id,
+                                                                      user_id=user.id))
+        if exists is None:
+            db.session.add(EventMember(event_id=event.id, user_id=user.id, role=role,
+                                       countries=list(countries),
+                                       group_ids=[group_ids[n] for n in group_names
+                                                  if n in group_ids]))
+        logins.append((role.replace("_", "-"), email))
+    db.session.flush()
+    return logins
 
 
 def _add_groups(event: Event, registrations: list[Registration], organizer: User) -> None:

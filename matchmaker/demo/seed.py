@@ -13,11 +13,18 @@ from ..companies.services import ProfileData, create_company
 from ..extensions import db
 from ..models import Company, Role
 from ..security import hash_password
-from .event import seed_demo_event
+from .event import seed_demo_event, seed_demo_team
 
 STAFF = (
     ("admin@matchmaker.example", "Alex Admin", Role.ADMIN, "en"),
     ("organizer@matchmaker.example", "Olivia Organizer", Role.ORGANIZER, "en"),
+)
+# The demo event's team besides its owner (``event.DEMO_TEAM`` gives their roles and rules):
+# accounts without a global role, their rights come from the event's team.
+TEAM = (
+    ("carla.kern@cluster-pforzheim.example", "Carla Kern", "de"),
+    ("claire.dubois@ccfa-chambre.example", "Claire Dubois", "fr"),
+    ("victor.weiss@cluster-pforzheim.example", "Victor Weiss", "de"),
 )
 
 
@@ -74,10 +81,13 @@ def seed_demo() -> SeedSummary:
     for email, name, role, locale in STAFF:
         _ensure_user(email, name, role, locale, password_hash)
         summary.logins.append((role.value, email))
+    for email, name, locale in TEAM:
+        _ensure_user(email, name, Role.PARTICIPANT, locale, password_hash)
     companies = load_demo_companies()
     for entry in companies:
         summary.created_companies += _ensure_company(entry, password_hash)
     for entry in companies[:1] + [c for c in companies if c["country"] == "FR"][:1]:
         summary.logins.append(("participant", entry["contact"]["email"]))
     summary.created_event = seed_demo_event()
+    summary.logins += seed_demo_team()
     return summary

@@ -16,6 +16,7 @@ from ..models import (
     Company,
     CompanyTag,
     Event,
+    EventMember,
     MeetingRequest,
     MeetingTable,
     MeetingWindow,
@@ -25,6 +26,7 @@ from ..models import (
     RegistrationStatus,
     RequestStatus,
     Slot,
+    TeamRole,
     User,
     registration_slots,
     utcnow,
@@ -84,6 +86,10 @@ def create_event(creator: User, data: EventData) -> Event:
     changes = plan_slot_changes(event, data)  # refuses a bad definition before anything is added
     db.session.add(event)
     _apply(event, data, changes)
+    db.session.flush()
+    # Its creator owns it: rights inside an event come from its team (``matchmaker.access``).
+    db.session.add(EventMember(event_id=event.id, user_id=creator.id, role=TeamRole.OWNER.value,
+                               countries=[], group_ids=[]))
     db.session.flush()
     return event
 
@@ -427,5 +433,10 @@ def directory_facets(event: Event, groups: set[int] | None = None) -> tuple[list
     return countries, languages
 
 
-def upcoming_events() -> list[Event]:
-    return list(db.session.scalars(db.select(Event).order_by(Event.created_at.desc())))
+def upcoming_events(user: User | None = None) -> list[Event]:
+    """Every event; for an organizer (who is no admin) only the events on whose team they are:
+    the organizer role means "may create events", not "may see everyone's"."""
+    query = db.select(Event).order_by(Event.created_at.desc())
+    if user is not None and user.role == "organizer":
+        query = query.where(Event.id.in_(access.staff_event_ids(user)))
+    return list(db.session.scalars(query))

@@ -10,6 +10,8 @@ from ..engine.taxonomy import load_taxonomy
 from ..i18n import current_language
 from ..models import Slot
 from ..pairing import pairing_of
+from ..teams import services as team
+from ..teams.views import recruited_via
 from ..web import render_form
 from . import services
 from .forms import RegistrationForm
@@ -20,9 +22,11 @@ bp = Blueprint("events", __name__, url_prefix="/events")
 @bp.route("/")
 @login_required
 def index():
-    events = services.upcoming_events()
+    events = services.upcoming_events(current_user)
     registrations = {e.id: access.registration_of(e.id, current_user.company_id) for e in events}
-    return render_template("events/index.html", events=events, registrations=registrations)
+    roles = {e.id: access.team_role(current_user, e.id) for e in events}
+    return render_template("events/index.html", events=events, registrations=registrations,
+                           roles=roles)
 
 
 @bp.route("/<int:event_id>")
@@ -61,11 +65,14 @@ def register(event_id: int):
         attendees = [m for m in company.members if m.id in form.attendees.data]
         slots = [s for s in viewer.event.slots if s.id in form.slots.data]
         try:
-            services.register(viewer.event, company, attendees, slots,
-                              form.group.data if "group" in form else None)
+            registration = services.register(viewer.event, company, attendees, slots,
+                                             form.group.data if "group" in form else None)
         except services.EventError as error:
             flash(str(error), "danger")
         else:
+            if viewer.registration is None:  # new: tell the co-organizer responsible for it
+                team.credit_recruiter(registration, recruited_via(event_id))
+                team.notify_responsible(registration)
             flash(_("Your registration is saved. The organizer will review it."), "success")
             return redirect(url_for("events.show", event_id=event_id))
     return render_form("events/register.html", form, event=viewer.event, viewer=viewer,
@@ -108,7 +115,7 @@ def directory(event_id: int):
     viewer = access.participant_viewer(event_id)
     query = _directory_query()
     pairing = pairing_of(event_id)
-    groups = None if viewer.is_organizer else pairing.visible_groups(viewer.company_id)
+    groups = None if viewer.is_staff else pairing.visible_groups(viewer.company_id)
     results = services.directory(viewer.event, query, viewer.company_id, groups)
     countries, languages = services.directory_facets(viewer.event, groups)
     return render_template("events/directory.html", event=viewer.event, viewer=viewer,
@@ -123,7 +130,9 @@ def dashboard_helpers():
     """``dashboard_events()`` for the home page: each event with the user's registration."""
 
     def dashboard_events():
-        return [(event, access.registration_of(event.id, current_user.company_id))
-                for event in services.upcoming_events()[:5]]
+        """(event, the user's registration, the viewer in it) for the five newest events."""
+        return [(event, access.registration_of(event.id, current_user.company_id),
+                 access.viewer_of(event))
+                for event in services.upcoming_events(current_user)[:5]]
 
     return {"dashboard_events": dashboard_events}

@@ -8,7 +8,6 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
-from ..auth.services import send_password_link
 from ..choices import too_many_tags
 from ..engine.errors import InputError
 from ..engine.profiles_io import parse_profiles
@@ -26,6 +25,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..teams import services as team
 from . import countries, importer
 from .tables import MAX_ROWS, FileProblem, read_table
 
@@ -134,8 +134,8 @@ def run_import(upload: ImportUpload, event: Event, actor: User, approve: bool) -
     except Exception:
         db.session.rollback()
         raise
-    for user in invited:
-        send_password_link(user, template="invitation")
+    for user in invited:  # days-long single-use links naming the event and the organizer
+        team.invite_account(user, event, actor, user.company)
     _refresh(touched)
     return summary
 

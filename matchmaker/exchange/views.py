@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access, audit
+from ..access import Capability, event_staff
 from ..models import Event
 from ..security import organizers_only
 from ..web import get_or_404
@@ -45,7 +46,7 @@ def _page(event, upload_form=None, profiles_form=None, status=200):
 
 
 @bp.route("/events/<int:event_id>/import", methods=["GET", "POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def import_start(event_id: int):
     event = get_or_404(Event, event_id)
     form = UploadForm()
@@ -63,7 +64,7 @@ def import_start(event_id: int):
 
 
 @bp.route("/events/<int:event_id>/import/<token>", methods=["GET", "POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def import_check(event_id: int, token: str):
     event = get_or_404(Event, event_id)
     upload = services.find_upload(event, token) or abort(404)
@@ -85,7 +86,7 @@ def _render_check(event, upload, table, report, form, confirm_form, status=200):
 
 
 @bp.route("/events/<int:event_id>/import/<token>/confirm", methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def import_confirm(event_id: int, token: str):
     event = get_or_404(Event, event_id)
     upload = services.find_upload(event, token) or abort(404)
@@ -110,7 +111,7 @@ def import_confirm(event_id: int, token: str):
 
 
 @bp.route("/events/<int:event_id>/import-profiles", methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def import_profiles(event_id: int):
     event = get_or_404(Event, event_id)
     form = ProfilesUploadForm()
@@ -157,7 +158,7 @@ def _log_export(event: Event, what: str, fmt: str, rows: int) -> None:
 
 
 @bp.route("/events/<int:event_id>/export/<what>.<fmt>", methods=["POST"])  # recorded: a write
-@organizers_only
+@event_staff(Capability.MANAGE)
 def export(event_id: int, what: str, fmt: str):
     event = get_or_404(Event, event_id)
     if fmt not in CONTENT_TYPES or what not in (*exports.SHEETS, "all", "profiles"):

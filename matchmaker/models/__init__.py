@@ -55,3 +55,8 @@ from .schedule import (  # noqa: F401
     ScheduleRun,
     ScheduleRunStatus,
 )
+from .teams import (  # noqa: F401
+    EventMember,
+    Invitation,
+    TeamRole,
+)

@@ -78,14 +78,12 @@ class User(UserMixin, db.Model):
 
     @property
     def is_organizer(self) -> bool:
+        """May create events (rights inside an event come from its team: ``access``)."""
         return self.role in (Role.ORGANIZER, Role.ADMIN)
 
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
-
-    def can_edit_company(self, company: Company) -> bool:
-        return self.is_organizer or self.company_id == company.id
 
 
 class Company(db.Model):

@@ -216,6 +216,12 @@ class Registration(db.Model):
 
     event: Mapped[Event] = relationship(back_populates="registrations")
     company: Mapped[Company] = relationship()
+    # The co-organizer responsible for this company, set by hand; None lets the team members'
+    # rules (country, group) decide (``matchmaker.teams.services.responsible_for``).
+    responsible_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+
     group: Mapped[ParticipantGroup | None] = relationship()
     attendees: Mapped[list[User]] = relationship(secondary=registration_attendees,
                                                  order_by="User.name")

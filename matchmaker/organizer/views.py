@@ -7,11 +7,13 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import access
+from ..access import Capability, event_staff
 from ..events import groups, services
 from ..exchange import screening
 from ..models import Event
 from ..pairing import pairing_of
 from ..security import organizers_only
+from ..teams import services as team
 from ..web import get_or_404, render_form
 from .forms import (
     STATUS_FILTERS,
@@ -59,7 +61,7 @@ def create_event():
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def edit_event(event_id: int):
     event = get_or_404(Event, event_id)
     form = EventForm(data=services.form_data(event))
@@ -77,7 +79,7 @@ def edit_event(event_id: int):
 
 
 @bp.route("/events/<int:event_id>/registrations", methods=["GET", "POST"])
-@organizers_only
+@event_staff(Capability.VET)
 def registrations(event_id: int):
     event = get_or_404(Event, event_id)
     status = request.args.get("status", "pending")
@@ -94,20 +96,27 @@ def registrations(event_id: int):
             return redirect(url_for("organizer.registrations", event_id=event.id,
                                     status=status or "all"))
     listed = services.registrations_by_status(event, status)
+    members = team.members_of(event)
+    responsible = {r.id: team.responsible_for(r, members) for r in listed}
+    only_mine = request.args.get("mine") == "1"
+    listed = team.mine_first(listed, responsible, current_user.id, only_mine)
     return render_form("organizer/registrations.html", form, event=event, status=status,
                        registrations=listed, screening=screening.screen([r.company
                                                                          for r in listed]),
-                       counts=services.status_counts(event), viewer=access.viewer_of(event))
+                       counts=services.status_counts(event), viewer=access.viewer_of(event),
+                       responsible=responsible, only_mine=only_mine,
+                       people={m.user_id: m.user for m in members},
+                       assignable=[m for m in members if m.role != "vetter"])
 
 
 @bp.route("/events/<int:event_id>/program", methods=["GET", "POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def program(event_id: int):
     return _program_page(get_or_404(Event, event_id), None)
 
 
 @bp.route("/events/<int:event_id>/program/<int:item_id>/edit", methods=["GET", "POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def edit_program_item(event_id: int, item_id: int):
     event = get_or_404(Event, event_id)
     item = services.program_item_of(event, item_id)
@@ -159,7 +168,7 @@ def _program_data(form: ProgramItemForm) -> services.ProgramItemData:
 
 
 @bp.route("/events/<int:event_id>/program/<int:item_id>/delete", methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def delete_program_item(event_id: int, item_id: int):
     event = get_or_404(Event, event_id)
     if not services.delete_program_item(event, item_id):
@@ -188,7 +197,7 @@ def _render_groups(event: Event, group_form: GroupForm, matrix_form: MatrixForm 
 
 
 @bp.route("/events/<int:event_id>/groups", methods=["GET", "POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def group_list(event_id: int):
     """The groups with the form to add one, and the matrix of who meets whom."""
     event = get_or_404(Event, event_id)
@@ -206,7 +215,7 @@ def group_list(event_id: int):
 
 
 @bp.route("/events/<int:event_id>/groups/<int:group_id>/edit", methods=["GET", "POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def edit_group(event_id: int, group_id: int):
     event = get_or_404(Event, event_id)
     group = groups.group_of(event, group_id)
@@ -226,7 +235,7 @@ def edit_group(event_id: int, group_id: int):
 
 
 @bp.route("/events/<int:event_id>/groups/<int:group_id>/delete", methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def delete_group(event_id: int, group_id: int):
     event = get_or_404(Event, event_id)
     group = groups.group_of(event, group_id)
@@ -242,7 +251,7 @@ def delete_group(event_id: int, group_id: int):
 
 
 @bp.route("/events/<int:event_id>/groups/matrix", methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def group_matrix(event_id: int):
     """Save who meets whom; what it would cancel is shown and confirmed first."""
     event = get_or_404(Event, event_id)
@@ -267,7 +276,7 @@ def _cancelled_note(change) -> str:
 
 
 @bp.route("/events/<int:event_id>/registrations/group", methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def move_to_group(event_id: int):
     """Put the ticked registrations into a group; asks first when that cancels anything."""
     event = get_or_404(Event, event_id)

@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import access, dates
+from ..access import Capability, event_staff
 from ..models import Company, Event, MeetingTable, Slot
-from ..security import organizers_only
 from ..web import db_int, get_or_404, render_form
 from . import (
     agendas,
@@ -48,7 +48,7 @@ def run_helpers():
 # --- the organizer's schedule --------------------------------------------------------------
 
 @bp.route("/events/<int:event_id>/schedule")
-@organizers_only
+@event_staff(Capability.MANAGE)
 def index(event_id: int):
     viewer = access.event_viewer(event_id)
     run = runs.latest_run(viewer.event)
@@ -59,7 +59,7 @@ def index(event_id: int):
 
 
 @bp.route("/events/<int:event_id>/schedule/generate", methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def generate(event_id: int):
     viewer = access.event_viewer(event_id)
     form = GenerateForm()
@@ -78,7 +78,7 @@ def generate(event_id: int):
 
 
 @bp.route("/events/<int:event_id>/schedule/runs/<int:run_id>")
-@organizers_only
+@event_staff(Capability.MANAGE)
 def run(event_id: int, run_id: int):
     viewer = access.event_viewer(event_id)
     schedule_run = runs.run_of(viewer.event, run_id) or abort(404)
@@ -89,7 +89,7 @@ def run(event_id: int, run_id: int):
 
 
 @bp.route("/events/<int:event_id>/schedule/runs/<int:run_id>.json")
-@organizers_only
+@event_staff(Capability.MANAGE)
 def run_status(event_id: int, run_id: int):
     schedule_run = runs.run_of(get_or_404(Event, event_id), run_id) or abort(404)
     return jsonify(status=runs.run_state(schedule_run).value,
@@ -99,7 +99,7 @@ def run_status(event_id: int, run_id: int):
 
 
 @bp.route("/events/<int:event_id>/schedule/meetings/<int:request_id>")
-@organizers_only
+@event_staff(Capability.MANAGE)
 def meeting(event_id: int, request_id: int):
     viewer = access.event_viewer(event_id)
     return _render_meeting(viewer, access.meeting_or_404(viewer.event, request_id))
@@ -131,7 +131,7 @@ def _change(event_id: int, request_id: int, change, done: str):
 
 
 @bp.route("/events/<int:event_id>/schedule/meetings/<int:request_id>/move", methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def move(event_id: int, request_id: int):
     viewer = access.event_viewer(event_id)
     meeting = access.meeting_or_404(viewer.event, request_id)
@@ -147,7 +147,7 @@ def move(event_id: int, request_id: int):
 
 
 @bp.route("/events/<int:event_id>/schedule/meetings/<int:request_id>/swap", methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def swap(event_id: int, request_id: int):
     viewer = access.event_viewer(event_id)
     meeting = access.meeting_or_404(viewer.event, request_id)
@@ -162,14 +162,14 @@ def swap(event_id: int, request_id: int):
 
 @bp.route("/events/<int:event_id>/schedule/meetings/<int:request_id>/unschedule",
           methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def unschedule(event_id: int, request_id: int):
     return _with_reason(event_id, request_id, edits.unschedule,
                         _("The meeting is off the schedule; it waits in the unscheduled list."))
 
 
 @bp.route("/events/<int:event_id>/schedule/meetings/<int:request_id>/cancel", methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def cancel(event_id: int, request_id: int):
     return _with_reason(event_id, request_id,
                         lambda e, m, reason: edits.cancel(e, m, current_user, reason),
@@ -187,7 +187,7 @@ def _with_reason(event_id: int, request_id: int, change, done: str):
 
 
 @bp.route("/events/<int:event_id>/schedule/meetings/<int:request_id>/lock", methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def lock(event_id: int, request_id: int):
     locked = request.form.get("locked") == "1"
     return _change(event_id, request_id, lambda e, m: edits.set_locked(e, m, locked),
@@ -196,7 +196,7 @@ def lock(event_id: int, request_id: int):
 
 
 @bp.route("/events/<int:event_id>/schedule/publish", methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def publish(event_id: int):
     told = publishing.publish(get_or_404(Event, event_id), actor=current_user._get_current_object())
     flash(_("The schedule is published; %(n)d companies were told.", n=told), "success")
@@ -204,7 +204,7 @@ def publish(event_id: int):
 
 
 @bp.route("/events/<int:event_id>/schedule/unpublish", methods=["POST"])
-@organizers_only
+@event_staff(Capability.MANAGE)
 def unpublish(event_id: int):
     publishing.unpublish(get_or_404(Event, event_id), actor=current_user._get_current_object())
     flash(_("The schedule is hidden from the participants again."), "info")
@@ -212,7 +212,7 @@ def unpublish(event_id: int):
 
 
 @bp.route("/events/<int:event_id>/schedule/companies/<int:company_id>")
-@organizers_only
+@event_staff(Capability.MANAGE)
 def company_agenda(event_id: int, company_id: int):
     viewer = access.event_viewer(event_id)
     company, _registration = access.visible_company(viewer, company_id)
@@ -220,7 +220,7 @@ def company_agenda(event_id: int, company_id: int):
 
 
 @bp.route("/events/<int:event_id>/schedule/print/tables")
-@organizers_only
+@event_staff(Capability.MANAGE)
 def print_tables(event_id: int):
     viewer = access.event_viewer(event_id)
     return render_template("schedule/print_tables.html", event=viewer.event, viewer=viewer,
@@ -228,7 +228,7 @@ def print_tables(event_id: int):
 
 
 @bp.route("/events/<int:event_id>/schedule/print/agendas")
-@organizers_only
+@event_staff(Capability.MANAGE)
 def print_agendas(event_id: int):
     viewer = access.event_viewer(event_id)
     return render_template("schedule/print_agendas.html", event=viewer.event, viewer=viewer,
@@ -236,7 +236,7 @@ def print_agendas(event_id: int):
 
 
 @bp.route("/events/<int:event_id>/schedule/ratings")
-@organizers_only
+@event_staff(Capability.MANAGE)
 def ratings(event_id: int):
     viewer = access.event_viewer(event_id)
     return render_template("schedule/ratings.html", event=viewer.event, viewer=viewer,

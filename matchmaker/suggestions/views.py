@@ -3,9 +3,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import access
+from ..access import Capability, event_staff
 from ..i18n import current_language
 from ..models import Event
-from ..security import organizers_only
 from ..web import get_or_404
 from . import services
 from .forms import ConfirmForm
@@ -66,7 +66,7 @@ def undo(event_id: int, company_id: int):
 
 
 @bp.route("/organizer/events/<int:event_id>/matches")
-@organizers_only
+@event_staff(Capability.MANAGE)
 def matrix(event_id: int):
     event = get_or_404(Event, event_id)
     view = request.args.get("view", "pairs")

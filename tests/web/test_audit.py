@@ -53,6 +53,12 @@ def test_organizers_filter_the_log_participants_cannot_see_it(client, db, auth, 
     assert client.get("/audit/").status_code == 403
     auth.logout()
     auth.login("organizer@example.com")
+    # an organizer sees their events' entries and their own actions, not others' logins
+    assert "pat@example.com" not in client.get("/audit/?action=login_failed").data.decode()
+    assert "companies" in client.get("/audit/?who=organizer").data.decode()
+    auth.logout()
+    make_user("admin@example.com", role="admin")
+    auth.login("admin@example.com")
     page = client.get("/audit/?action=login_failed").data.decode()
     assert "login failed" in page and "pat@example.com" in page
     assert "companies" not in client.get("/audit/?action=login_failed").data.decode()

@@ -68,11 +68,24 @@ def test_company_names_are_unique_regardless_of_case(client, member, make_user, 
     assert b"registered already" in response.data
 
 
-def test_only_members_and_organizers_edit_a_company(app, client, make_user, make_company, auth):
+def test_only_members_and_organizers_edit_a_company(app, client, make_user, make_company, auth,
+                                                    make_event, enrol, db):
+    from matchmaker.models import EventMember
+
     owner = make_user(email="owner@example.com")
     company = make_company(owner)
     make_user(email="stranger@example.com")
-    make_user(email="org@example.com", role="organizer")
+    org = make_user(email="org@example.com", role="organizer")
+    make_user(email="elsewhere@example.com", role="organizer")
+    event = make_event()
+    enrol(event, company)
+    db.session.add(EventMember(event_id=event.id, user_id=org.id, role="co_organizer",
+                               countries=[], group_ids=[]))
+    db.session.flush()
+
+    auth.login("elsewhere@example.com")  # organizes no event the company registered for
+    assert client.get(f"/companies/{company.id}").status_code == 404
+    auth.logout()
 
     auth.login("stranger@example.com")
     assert client.get(f"/companies/{company.id}/edit").status_code == 404
@@ -124,7 +137,8 @@ def test_invite_a_colleague(client, member, make_company, outbox, db):
     colleague = db.session.scalar(db.select(User).filter_by(email="jean@example.com"))
     assert colleague.company_id == company.id
     assert colleague.password_hash is None
-    assert "/auth/reset/" in outbox.last_link()
+    assert "/invitations/" in outbox.last_link()
+    assert member.name in outbox.messages()[-1]  # names who added them
 
 
 def test_invite_refuses_an_existing_account(client, member, make_company, make_user):

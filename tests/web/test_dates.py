@@ -94,11 +94,12 @@ def test_exports_write_iso_times_with_the_offset_and_name_the_zone(client, auth,
     assert document["requests"][0]["sent_at"] == "2026-11-18T18:37+01:00"
 
 
-def test_the_audit_log_reads_in_the_readers_zone_and_says_so(client, auth, db, organizer):
+def test_the_audit_log_reads_in_the_readers_zone_and_says_so(client, auth, db, make_user):
+    make_user("admin@example.com", role="admin")  # entries of no event: the admins' to read
     db.session.add(AuditEntry(action="export", actor_label="someone@example.com",
                               created_at=datetime(2026, 11, 18, 23, 30), details={}))
     db.session.commit()
-    auth.login("organizer@example.com")
+    auth.login("admin@example.com")
     page = client.get("/audit/").get_data(as_text=True)
     assert "When (Paris time)" in page and "Nov 19, 2026, 00:30" in page
     # Days in the filter are the reader's too: 23:30 UTC on the 18th is the 19th in Paris.

@@ -16,7 +16,7 @@ import inspect
 import io
 import re
 import tempfile
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pyotp
@@ -31,7 +31,14 @@ from wtforms.validators import URL, Email, Length, NumberRange, Optional, Regexp
 from matchmaker.dashboard.reminders import KINDS
 from matchmaker.events import groups
 from matchmaker.exchange import services as exchange
-from matchmaker.models import AuditEntry, Notification, Role
+from matchmaker.models import (
+    AuditEntry,
+    EventMember,
+    Invitation,
+    Notification,
+    Role,
+    utcnow,
+)
 from matchmaker.schedule import edits
 from matchmaker.web import IdConverter
 from tests.conftest import PASSWORD, make_app
@@ -90,6 +97,8 @@ def poster(app, endpoint: str) -> str:
         return POSTERS[endpoint]
     if endpoint in PUBLIC_ENDPOINTS:
         return "anonymous"
+    if getattr(app.view_functions[endpoint], "required_capability", None) is not None:
+        return "organizer"  # the event's owner (``access.event_staff``)
     roles = roles_of(app.view_functions[endpoint])
     if not roles:
         return "visitor"
@@ -120,19 +129,49 @@ def world(app, db, client, make_event, make_participant, make_user, organizer):
     upload = exchange.store_upload(event, organizer, "companies.csv",
                                    b"company,country,email\nAcme SAS,FR,a@acme.example\n")
     group = groups.add_group(event, groups.GroupData("Everyone"), organizer)  # meets itself
+    co = make_user("co@example.com", name="Cora Co")
+    member = EventMember(event_id=event.id, user_id=co.id, role="co_organizer", countries=[],
+                         group_ids=[])
+    db.session.add(member)
+    invitation = Invitation(token_hash="0" * 64, email="later@example.com", event_id=event.id,
+                            role="vetter", invited_by_id=organizer.id,
+                            expires_at=utcnow() + timedelta(days=7))
+    db.session.add(invitation)
     db.session.commit()
     notice = db.session.scalar(db.select(Notification).filter_by(user_id=visitor.id))
     values = {"group_id": group.id, "event_id": event.id, "company_id": partner.id,
               "user_id": partner_user.id, "request_id": notice.request_id,
               "notification_id": notice.id,
-              "item_id": _program_item_id(db, event), "kind": KINDS[0], "token": upload.token}
+              "item_id": _program_item_id(db, event), "kind": KINDS[0], "token": upload.token,
+              "member_id": member.id, "invitation_id": invitation.id,
+              "registration_id": _registration_id(db, partner)}
     overrides = {
         "companies.": {"company_id": own.id},
         "schedule.": {"request_id": meeting.id},
         "exchange.export": {"what": "companies", "fmt": "csv"},
         "auth.reset_password": {"token": lambda: _reset_token(visitor)},  # one per post
+        "teams.accept": {"token": lambda: _invitation_token(event.id, organizer.id)},  # ditto
     }
     return values, overrides
+
+
+def _invitation_token(event_id: int, inviter_id: int) -> str:
+    """A fresh team invitation to an address without an account (each is single use)."""
+    from matchmaker.extensions import db
+    from matchmaker.models.teams import hash_token
+
+    token = Invitation.new_token()
+    db.session.add(Invitation(token_hash=hash_token(token), email=f"{token[:8].lower()}@x.example",
+                              event_id=event_id, role="vetter", invited_by_id=inviter_id,
+                              expires_at=utcnow() + timedelta(days=7)))
+    db.session.commit()
+    return token
+
+
+def _registration_id(db, company) -> int:
+    from matchmaker.models import Registration
+
+    return db.session.scalar(db.select(Registration.id).filter_by(company_id=company.id))
 
 
 def _program_item_id(db, event) -> int:

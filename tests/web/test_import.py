@@ -170,8 +170,8 @@ def test_uploads_are_kept_server_side_and_scoped(client, db, event, make_event, 
     auth.logout()
     make_participant("eve")
     auth.login("eve@example.com")
-    assert client.get(f"/organizer/events/{event.id}/import/{token}").status_code == 403
-    assert confirm(client, event, token).status_code == 403
+    assert client.get(f"/organizer/events/{event.id}/import/{token}").status_code == 404
+    assert confirm(client, event, token).status_code == 404
 
 
 def test_profiles_json_import_and_errors(client, db, event):

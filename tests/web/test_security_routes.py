@@ -3,6 +3,8 @@
 - anonymous visitors reach only the public pages; everything else sends them to the login;
 - every state-changing route refuses GET and refuses a POST without a CSRF token;
 - organizer and admin pages refuse participants;
+- event-scoped staff routes (``access.event_staff``) form a route × role matrix: owner,
+  co-organizer, vetter, the organizer of another event, a participant, an admin;
 - a participant never reaches another event's or another company's objects by id (IDOR).
 
 New routes are covered automatically: a route that should be public must be listed here."""
@@ -17,6 +19,11 @@ from matchmaker.models import RegistrationStatus
 PUBLIC_ENDPOINTS = {
     "static", "bootstrap.static", "main.index", "main.health", "main.set_language",
     "auth.login", "auth.register", "auth.forgot_password", "auth.reset_password",
+    # An emailed invitation: the secret token in the URL is the credential (single use).
+    "teams.accept",
+    # A co-organizer's recruiting link: remembers itself in the session and goes to the event
+    # (which asks for the login); it shows nothing.
+    "teams.join",
     # The phone app's manifest and service worker: fetched without cookies, nothing private.
     "pwa.manifest", "pwa.service_worker",
 }
@@ -108,7 +115,14 @@ def world(make_event, make_participant, make_user, client):
                 partner=partner, hidden=hidden)
 
 
+def required_capability(app, rule):
+    """The capability an ``event_staff`` route needs, or None for other routes."""
+    return getattr(app.view_functions[rule.endpoint], "required_capability", None)
+
+
 def test_participants_cannot_open_staff_pages(app, client, world):
+    """Global staff pages refuse them (403); an event's staff pages do not exist for them
+    (404): they are not on its team."""
     client.post("/auth/login", data={"email": "visitor@example.com",
                                      "password": "correct horse battery staple 42"})
     values = {"event_id": world["own_event"].id, "company_id": world["own"].id}
@@ -116,10 +130,80 @@ def test_participants_cannot_open_staff_pages(app, client, world):
     for rule in app_routes(app):
         if not rule.rule.startswith(STAFF_PREFIXES):
             continue
+        expected = 404 if required_capability(app, rule) else 403
         for method in methods(rule):
             status = client.open(build(rule, values), method=method).status_code
-            if status != 403:
+            if status != expected:
                 problems.append(f"{method} {rule.rule} → {status}")
+    assert problems == []
+
+
+def test_every_event_scoped_staff_route_is_guarded_by_its_team(app):
+    """Every staff route with an event id in its URL names the capability it needs."""
+    unguarded = [rule.rule for rule in app_routes(app)
+                 if rule.rule.startswith(STAFF_PREFIXES) and "event_id" in rule.arguments
+                 and required_capability(app, rule) is None]
+    assert unguarded == []
+
+
+@pytest.fixture
+def team_world(db, make_event, make_user, make_participant):
+    """Event A with its owner (the ``organizer`` fixture), a co-organizer and a vetter; event B
+    run by another organizer only; a participant approved in A."""
+    from matchmaker.models import EventMember, TeamRole
+
+    event_a = make_event(name="Event A")
+    event_b = make_event(name="Event B")
+    other = make_user("other-organizer@example.com", role="organizer", name="Otto Other")
+    co = make_user("co@example.com", name="Cora Co")
+    vetter = make_user("vetter@example.com", name="Vera Vetter")
+    for event, user, role in ((event_a, co, TeamRole.CO_ORGANIZER),
+                              (event_a, vetter, TeamRole.VETTER),
+                              (event_b, other, TeamRole.OWNER)):
+        db.session.add(EventMember(event_id=event.id, user_id=user.id, role=role.value,
+                                   countries=[], group_ids=[]))
+    db.session.flush()
+    _, company = make_participant("visitor", event_a)
+    return dict(event=event_a, company=company)
+
+
+# role → the capabilities it has in event A (None: not on its team at all → 404)
+ROLE_MATRIX = {
+    "organizer@example.com": {"VET", "MANAGE", "TEAM"},  # the owner
+    "co@example.com": {"VET", "MANAGE"},
+    "vetter@example.com": {"VET"},
+    "other-organizer@example.com": None,
+    "visitor@example.com": None,
+}
+
+
+@pytest.mark.parametrize("email", list(ROLE_MATRIX))
+def test_event_staff_route_role_matrix(app, client, team_world, email):
+    """Each role reaches exactly the event-scoped staff routes its capabilities allow: 403 for
+    a capability it lacks, 404 when not on the team; never a 5xx."""
+    client.post("/auth/login", data={"email": email,
+                                     "password": "correct horse battery staple 42"})
+    allowed = ROLE_MATRIX[email]
+    values = {"event_id": team_world["event"].id, "company_id": team_world["company"].id}
+    problems, probed = [], 0
+    for rule in app_routes(app):
+        capability = required_capability(app, rule)
+        if capability is None:
+            continue
+        for method in methods(rule):
+            probed += 1
+            status = client.open(build(rule, values), method=method).status_code
+            if allowed is None:
+                ok = status == 404
+            elif capability.name in allowed:
+                # other ids in the URL name nothing (404) and bare POSTs may be refused (400)
+                ok = status < 500 and status != 403 and (
+                    status != 404 or set(rule.arguments) != {"event_id"})
+            else:
+                ok = status == 403
+            if not ok:
+                problems.append(f"{method} {rule.rule} ({capability.name}) → {status}")
+    assert probed > 50
     assert problems == []
 
 

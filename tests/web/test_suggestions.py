@@ -167,7 +167,7 @@ def test_match_matrix_of_an_empty_event(client, auth, event):
 
 def test_participants_cannot_open_the_match_matrix(client, auth, event, galva):
     auth.login("galva@example.com")
-    assert client.get(f"/organizer/events/{event.id}/matches").status_code == 403
+    assert client.get(f"/organizer/events/{event.id}/matches").status_code == 404  # not on team
 
 
 def test_matcher_is_refitted_only_when_a_profile_changes(app, event, optro, galva):

@@ -72,10 +72,11 @@ MATRIX = [
     # Organizers read threads; an empty message is refused before anything else (400).
     ("POST", "/requests/{theirs}/messages", expect(approved=GONE, organizer=400)),
     ("GET", "/companies/{partner}", expect(approved=GONE)),  # the private profile page
+    # An event's staff pages do not exist for anyone off its team (``access.event_staff``).
     ("GET", "/organizer/events/{own}/registrations",
-     expect(**{r: FORBIDDEN for r in ROLES[:-2]})),
-    ("GET", "/organizer/events/{own}/edit", expect(**{r: FORBIDDEN for r in ROLES[:-2]})),
-    ("GET", "/organizer/events/{own}/program", expect(**{r: FORBIDDEN for r in ROLES[:-2]})),
+     expect(**{r: GONE for r in ROLES[:-2]})),
+    ("GET", "/organizer/events/{own}/edit", expect(**{r: GONE for r in ROLES[:-2]})),
+    ("GET", "/organizer/events/{own}/program", expect(**{r: GONE for r in ROLES[:-2]})),
 ]
 
 

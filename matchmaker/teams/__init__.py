@@ -1,0 +1,1 @@
+"""Event teams: owners, co-organizers and vetters; invitations; who is responsible for whom."""
