@@ -83,21 +83,28 @@ def registrations(event_id: int):
     status = request.args.get("status", "pending")
     status = status if status in STATUS_FILTERS else None
     form = DecisionForm()
+    refused = False
     if form.validate_on_submit():
         try:
             changed = services.decide(event, form.ids.data, approve=form.approve.data,
                                       reason=form.reason.data or "", organizer=current_user)
         except services.EventError as error:
-            form.reason.errors.append(str(error))
+            if error.field:
+                form.reason.errors.append(str(error))
+            else:  # a state that does not allow it: shown above the list, whatever its filter
+                flash(str(error), "danger")
+                refused = True
         else:
             flash(_("%(n)d registration(s) updated.", n=changed), "success")
             return redirect(url_for("organizer.registrations", event_id=event.id,
                                     status=status or "all"))
     listed = services.registrations_by_status(event, status)
-    return render_form("organizer/registrations.html", form, event=event, status=status,
-                       registrations=listed, screening=screening.screen([r.company
-                                                                         for r in listed]),
-                       counts=services.status_counts(event), viewer=access.viewer_of(event))
+    page, code = render_form("organizer/registrations.html", form, event=event, status=status,
+                             registrations=listed,
+                             screening=screening.screen([r.company for r in listed]),
+                             counts=services.status_counts(event),
+                             viewer=access.viewer_of(event))
+    return page, 409 if refused else code
 
 
 @bp.route("/events/<int:event_id>/program", methods=["GET", "POST"])

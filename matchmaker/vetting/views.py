@@ -94,9 +94,11 @@ def decide(event_id: int, registration_id: int):
         events.decide(event, [registration.id], approve=form.approve.data,
                       reason=form.reason.data or "", organizer=current_user)
     except events.EventError as error:
-        form.reason.errors.append(str(error))
-        return _detail(event, registration, decision_form=form,
-                       status=400 if error.field else 409)
+        if error.field:  # a missing reason: at the field
+            form.reason.errors.append(str(error))
+            return _detail(event, registration, decision_form=form, status=400)
+        flash(str(error), "danger")  # a transition the state does not allow
+        return _detail(event, registration, decision_form=form, status=409)
     flash(_("%(company)s: %(state)s.", company=registration.company.name,
             state=registration.state.label), "success")
     return _back(event, registration)
@@ -142,7 +144,7 @@ def answer(event_id: int):
         flash(_("Your answer is sent. The organizer reviews your registration again."),
               "success")
         return redirect(url_for("events.show", event_id=event_id))
-    flash(" ".join(e for errors in form.errors.values() for e in errors)
+    flash(" ".join(str(e) for errors in form.errors.values() for e in errors)
           or _("Write your answer."), "danger")
     return redirect(url_for("events.register", event_id=event_id, _anchor="thread"), 303)
 
