@@ -334,3 +334,21 @@ def test_unreadable_or_incomplete_verdict_files_are_refused(client, auth, db, ap
     assert upload(client, event, "x", "v.pdf").status_code == 400
     assert client.post(f"/organizer/events/{event.id}/vetting/check").status_code == 400
     assert state(db, registration) == "pending"
+
+
+def test_the_demo_event_shows_questions_an_answer_and_a_revocation(runner, db):
+    from matchmaker.models import Company, Event
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    event = db.session.scalar(db.select(Event))
+    by_name = {r.company.name: r for r in db.session.scalars(
+        db.select(Registration).filter_by(event_id=event.id))}
+    statuses = [r.status for r in by_name.values()]
+    assert statuses.count("needs_info") == 2 and statuses.count("revoked") == 1
+    answered = by_name["Vérident Biométrie SAS"]
+    assert answered.status == "pending"
+    assert [m.from_organizer for m in answered.messages] == [True, False]
+    revoked = db.session.scalar(db.select(Company).filter_by(name="Calanque Alerte SAS"))
+    called_off = db.session.scalars(db.select(MeetingRequest).filter_by(
+        reason_code="registration_revoked")).all()
+    assert called_off and all(revoked.id in (m.sender_id, m.recipient_id) for m in called_off)
