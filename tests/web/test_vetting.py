@@ -352,3 +352,27 @@ def test_the_demo_event_shows_questions_an_answer_and_a_revocation(runner, db):
     called_off = db.session.scalars(db.select(MeetingRequest).filter_by(
         reason_code="registration_revoked")).all()
     assert called_off and all(revoked.id in (m.sender_id, m.recipient_id) for m in called_off)
+
+
+def test_the_thread_is_in_the_data_download_and_loses_a_deleted_authors_name(
+    client, auth, db, applied, make_user
+):
+    from tests.conftest import PASSWORD
+
+    event, registration, company = applied
+    colleague = make_user("bea@example.com", name="Bea")
+    colleague.company_id = company.id
+    db.session.commit()
+    ask(client, auth, event, registration)
+    auth.login("bea@example.com")
+    client.post(f"/events/{event.id}/registration/answer", data={"answer": "None at all."})
+    document = client.post("/account/data.json").get_json()
+    thread = document["registrations"][0]["questions_and_answers"]
+    assert [(m["from"], m["body"], m["written_by_you"]) for m in thread] == [
+        ("organizer", "Which export licences do you hold?", False),
+        ("company", "None at all.", True)]
+    assert client.post("/account/delete", data={"password": PASSWORD, "confirm": "y"}) \
+        .status_code == 302
+    db.session.expire_all()
+    answer = db.session.scalars(db.select(RegistrationMessage)).all()[-1]
+    assert (answer.body, answer.author_id, answer.author_name) == ("None at all.", None, "")
