@@ -46,6 +46,10 @@ def test_organizer_asks_company_answers_organizer_approves(live_server, page, br
     expect(page.locator("#thread")).to_contain_text(QUESTION)
     assert axe(page) == []
     screenshot("organizer-asked")
+    page.goto(f"{live_server}/organizer/events/{event.id}/registrations?status=needs_info")
+    expect(page.locator(".vetting-question")).to_contain_text(QUESTION)
+    assert axe(page) == []
+    screenshot("queue")
 
     phone = new_context(browser, lang, viewport=PHONE)
     phone.route(live_server + "/__axe-core__.js",  # axe() serves it to the page's context only
