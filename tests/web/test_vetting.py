@@ -74,6 +74,9 @@ def test_the_organizer_asks_the_company_answers_and_the_organizer_approves(
     auth.logout()
 
     auth.login("alice@example.com")
+    asked = db.session.scalar(db.select(Notification).filter_by(kind="registration_needs_info"))
+    opened = client.post(f"/notifications/{asked.id}/open")
+    assert opened.location.endswith(f"/events/{event.id}/register#thread")
     own = client.get(f"/events/{event.id}/register").data.decode()
     assert "Needs more information" in own and "Which export licences do you hold?" in own
     assert 'id="answer-form"' in own
@@ -90,6 +93,8 @@ def test_the_organizer_asks_the_company_answers_and_the_organizer_approves(
     auth.logout()
 
     auth.login("organizer@example.com")
+    opened = client.post(f"/notifications/{notice.id}/open")
+    assert opened.location.endswith(f"/organizer/events/{event.id}/registrations?status=pending")
     detail = client.get(url(event, registration)).data.decode()
     assert detail.index("Which export licences") < detail.index("BAFA licence 123")
     assert client.post(url(event, registration, "decide"),
