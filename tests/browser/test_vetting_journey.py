@@ -50,6 +50,12 @@ def test_organizer_asks_company_answers_organizer_approves(live_server, page, br
     expect(page.locator(".vetting-question")).to_contain_text(QUESTION)
     assert axe(page) == []
     screenshot("queue")
+    page.get_by_role("link", name=t("External check")).click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="CSV", exact=True).click()
+    assert APPLICANT in download.value.path().read_text("utf-8-sig")
+    assert axe(page) == []
+    screenshot("external-check")
 
     phone = new_context(browser, lang, viewport=PHONE)
     phone.route(live_server + "/__axe-core__.js",  # axe() serves it to the page's context only
