@@ -12,9 +12,11 @@ from ..exchange import screening
 from ..models import Event
 from ..pairing import pairing_of
 from ..security import organizers_only
+from ..vetting import services as vetting
 from ..web import get_or_404, render_form
 from .forms import (
     STATUS_FILTERS,
+    AskManyForm,
     DecisionForm,
     EventForm,
     GroupForm,
@@ -98,13 +100,38 @@ def registrations(event_id: int):
             flash(_("%(n)d registration(s) updated.", n=changed), "success")
             return redirect(url_for("organizer.registrations", event_id=event.id,
                                     status=status or "all"))
+    return _queue(event, status, form, AskManyForm(formdata=None), 409 if refused else None)
+
+
+def _queue(event: Event, status: str | None, form: DecisionForm, ask_form: AskManyForm,
+           code: int | None = None):
+    """The vetting queue: the registrations of one status with the forms acting on them."""
     listed = services.registrations_by_status(event, status)
-    page, code = render_form("organizer/registrations.html", form, event=event, status=status,
-                             registrations=listed,
-                             screening=screening.screen([r.company for r in listed]),
-                             counts=services.status_counts(event),
-                             viewer=access.viewer_of(event))
-    return page, 409 if refused else code
+    page, form_code = render_form("organizer/registrations.html", form, event=event,
+                                  status=status, registrations=listed, ask_form=ask_form,
+                                  screening=screening.screen([r.company for r in listed]),
+                                  counts=services.status_counts(event),
+                                  viewer=access.viewer_of(event))
+    return page, code or form_code
+
+
+@bp.route("/events/<int:event_id>/registrations/ask", methods=["POST"])
+@organizers_only
+def ask_many(event_id: int):
+    """Ask the ticked applicants the same question (the detail page asks one)."""
+    event = get_or_404(Event, event_id)
+    form = AskManyForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
+        return _queue(event, "pending", DecisionForm(formdata=None), form, 400)
+    try:
+        asked = vetting.ask_many(event, form.ids.data, current_user, form.question.data)
+    except vetting.VettingError as error:
+        flash(str(error), "danger")
+        return _queue(event, "pending", DecisionForm(formdata=None), form, error.status)
+    flash(ngettext("%(num)d company is asked for more information.",
+                   "%(num)d companies are asked for more information.", asked), "success")
+    return redirect(url_for("organizer.registrations", event_id=event.id, status="needs_info"))
 
 
 @bp.route("/events/<int:event_id>/program", methods=["GET", "POST"])

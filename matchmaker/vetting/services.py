@@ -86,6 +86,21 @@ def ask(event: Event, registration: Registration, organizer: User, question: str
     return message
 
 
+def ask_many(event: Event, registration_ids: list[int], organizer: User,
+             question: str) -> int:
+    """The same question to several applicants from the queue: all of them, or none when one
+    of them cannot be asked (it says which). Returns how many were asked."""
+    registrations = db.session.scalars(db.select(Registration).where(
+        Registration.event_id == event.id, Registration.id.in_(registration_ids))).all()
+    stuck = sorted(r.company.name for r in registrations if r.state not in ASKABLE)
+    if stuck:
+        raise VettingError(_l("Only registrations awaiting a decision can be asked a question, "
+                              "not: %(names)s.", names=", ".join(stuck)))
+    for registration in registrations:
+        ask(event, registration, organizer, question)
+    return len(registrations)
+
+
 def answer(event: Event, registration: Registration, user: User, text: str,
            notify: bool = True) -> RegistrationMessage:
     """The company answers: back to the organizers' queue, and the organizers are told."""

@@ -381,3 +381,35 @@ def test_the_thread_is_in_the_data_download_and_loses_a_deleted_authors_name(
     db.session.expire_all()
     answer = db.session.scalars(db.select(RegistrationMessage)).all()[-1]
     assert (answer.body, answer.author_id, answer.author_name) == ("None at all.", None, "")
+
+
+def test_the_queue_asks_several_applicants_at_once_or_none(client, auth, db, make_event,
+                                                          make_participant, outbox):
+    event = make_event()
+    ids = []
+    for key in ("anna", "bert"):
+        _, company = make_participant(key, event, status=S.PENDING)
+        ids.append(db.session.scalar(db.select(Registration.id).filter_by(
+            company_id=company.id)))
+    _, host = make_participant("host", event, name="Host SAS")
+    host_id = db.session.scalar(db.select(Registration.id).filter_by(company_id=host.id))
+    auth.login("organizer@example.com")
+    queue = client.get(f"/organizer/events/{event.id}/registrations").data.decode()
+    assert 'id="ask-many"' in queue
+    ask_url = f"/organizer/events/{event.id}/registrations/ask"
+    refused = client.post(ask_url, data={"ids": [*ids, host_id], "question": "Owners?"})
+    assert refused.status_code == 409 and "not: Host SAS" in refused.data.decode()
+    empty = client.post(ask_url, data={"ids": ids, "question": ""})
+    assert empty.status_code == 400 and b"Write the question" in empty.data
+    none = client.post(ask_url, data={"question": "Owners?"})
+    assert none.status_code == 400 and b"Select at least one registration." in none.data
+    db.session.expire_all()
+    assert {db.session.get(Registration, i).status for i in ids} == {"pending"}
+    assert outbox.messages() == []
+    response = client.post(ask_url, data={"ids": ids, "question": "Who owns your company?"})
+    assert response.status_code == 302 and response.location.endswith("status=needs_info")
+    assert b"2 companies are asked for more information." in client.get(
+        response.location).data
+    db.session.expire_all()
+    assert [db.session.get(Registration, i).status for i in ids] == ["needs_info"] * 2
+    assert len(outbox.messages()) == 2
