@@ -85,8 +85,9 @@ def _register_blueprints(app: Flask) -> None:
     from .privacy.views import bp as privacy_bp
     from .pwa.views import bp as pwa_bp
     from .teams.views import bp as teams_bp
+    from .vetting.views import bp as vetting_bp
 
-    for blueprint in (exchange_bp, audit_bp, privacy_bp, dayof_bp, pwa_bp, teams_bp):
+    for blueprint in (exchange_bp, audit_bp, privacy_bp, dayof_bp, pwa_bp, teams_bp, vetting_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -219,14 +219,29 @@ class AwaitingApproval(Forbidden):
     detail = _l("This page is available once the organizer approves your registration.")
 
 
+class AwaitingInformation(AwaitingApproval):
+    """The organizer asked the viewer's company a question before deciding: point to it."""
+
+    detail = _l("This page is available once the organizer approves your registration. The "
+                "organizer needs more information first: please answer the question on your "
+                "registration page.")
+
+    def __init__(self, event_id: int):
+        super().__init__()
+        self.event_id = event_id
+
+
 def participant_viewer(event_id: int) -> Viewer:
-    """Approved participants and organizers; a company awaiting approval is told it must
-    wait (403); everybody else gets 404."""
+    """Approved participants and organizers; a company awaiting approval (or asked for more
+    information) is told it must wait (403); everybody else, a rejected or revoked company
+    included, gets 404."""
     viewer = event_viewer(event_id)
     if not viewer.sees_directory:
-        if viewer.registration is not None and \
-                viewer.registration.status == RegistrationStatus.PENDING:
+        status = viewer.registration.status if viewer.registration is not None else None
+        if status == RegistrationStatus.PENDING:
             raise AwaitingApproval()
+        if status == RegistrationStatus.NEEDS_INFO:
+            raise AwaitingInformation(event_id)
         abort(404)
     return viewer
 

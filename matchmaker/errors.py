@@ -28,10 +28,10 @@ MESSAGES = {
 }
 
 
-def _render(code: int, detail: str | None = None):
+def _render(code: int, detail: str | None = None, event_id: int | None = None):
     title, message = MESSAGES.get(code, MESSAGES[400])
     return render_template("errors/error.html", code=code, title=title, message=message,
-                           detail=detail), code
+                           detail=detail, event_id=event_id), code
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -44,7 +44,9 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return _render(error.code, getattr(error, "detail", None))  # a page's own words
+        # a page's own words; an event's id when the page points to the viewer's registration
+        return _render(error.code, getattr(error, "detail", None),
+                       getattr(error, "event_id", None))
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

@@ -22,6 +22,8 @@ _WORDS = {
     # Why a request or meeting was called off.
     "participant_withdrawn": lambda p: _l("The organizer withdrew a participant from the event."),
     "company_withdrew": lambda p: _l("%(company)s withdrew from the event.", **p),
+    "registration_revoked": lambda p: _l("The organizer revoked the registration of "
+                                         "%(company)s.", **p),
     "company_left": lambda p: _l("%(company)s left Matchmaker.", **p),
     "organizer_cancelled": lambda p: _l("Cancelled by the organizer."),
     "group_matrix_changed": lambda p: _l("The organizer no longer plans meetings between these "

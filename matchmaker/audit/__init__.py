@@ -13,7 +13,8 @@ from ..models import AuditEntry, Company, Event, MeetingRequest, Registration, U
 # action -> what it is, for the filter and the list.
 ACTIONS = (
     "login_failed", "role_changed", "registration_approved", "registration_rejected",
-    "registration_withdrawn",
+    "registration_withdrawn", "registration_needs_info", "registration_answered",
+    "registration_revoked", "vetting_import",
     "profile_created", "profile_edited", "export", "import", "schedule_published",
     "denied_parties_uploaded", "data_downloaded", "account_deleted", "company_deleted",
     "attendee_checked_in", "check_in_undone", "meeting_marked", "meeting_bumped",

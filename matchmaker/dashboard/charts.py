@@ -15,6 +15,7 @@ from pygal.style import Style
 from .. import dates
 from ..engine.taxonomy import load_taxonomy
 from ..i18n import current_language
+from ..models import RegistrationStatus
 from .services import Dashboard
 
 STYLE = Style(
@@ -35,10 +36,9 @@ COMMON = dict(style=STYLE, js=[], width=720, height=360, print_values=False, ord
 
 def registrations(data: Dashboard) -> pygal.Graph:
     chart = pygal.Bar(**COMMON, show_legend=False, title=_("Registrations by status"))
-    labels = {"pending": _("Awaiting approval"), "approved": _("Approved"),
-              "rejected": _("Not approved")}
-    chart.x_labels = [labels[key] for key in labels]
-    chart.add(_("Companies"), [data.registrations.get(key, 0) for key in labels])
+    chart.x_labels = [status.label for status in RegistrationStatus]  # vetting's every stage
+    chart.add(_("Companies"), [data.registrations.get(status.value, 0)
+                               for status in RegistrationStatus])
     return chart
 
 

@@ -39,6 +39,19 @@ DEMO_TEAM = (
 )
 REJECTED_COMPANIES = {"Gascogne Calculateurs SAS": "Please complete your export-control "
                                                    "details and register again."}
+# Staged vetting: the organizer asked these for more information (one has answered), and
+# withdrew one approval after the security check.
+QUESTIONS = {
+    "Glaser Feinguss GmbH": "Which of your castings fall under the EU dual-use list, and do "
+                            "you hold BAFA licences for them?",
+    "Oréades Formation Drones SARL": "Please name the people who attend and send a copy of "
+                                     "your DGAC training approval.",
+    "Vérident Biométrie SAS": "Who are the shareholders of your company?",
+}
+ANSWERS = {"Vérident Biométrie SAS": "Our two founders hold 80 %; the rest belongs to "
+                                     "Bpifrance. The register extract is on its way by email."}
+REVOKED_COMPANIES = {"Calanque Alerte SAS": "The external ID check did not confirm your "
+                                            "company's identity. Please contact us."}
 # (sender, recipient, status, note): the first two names are the printed demo logins.
 REQUESTS = [
     ("Optronique de l'Iroise SAS", "Lindenmaier Oberflächentechnik GmbH", "pending",
@@ -91,10 +104,12 @@ def seed_demo_event() -> str:
     db.session.flush()
     _add_program(event, [c.id for c in companies if c.country == "DE"])
     _add_agreed_meetings(event, [r.company for r in registrations if r.is_approved])
+    _ask_and_revoke(event, registrations, organizer)
     run = _publish_schedule(event, organizer)
     _check_in_early_arrivals(event, registrations, organizer)
     approved = sum(r.is_approved for r in registrations)
-    return (f"{EVENT_NAME} ({approved} approved, {len(PENDING_COMPANIES)} awaiting approval; "
+    waiting = len(PENDING_COMPANIES) + len(QUESTIONS)
+    return (f"{EVENT_NAME} ({approved} approved, {waiting} awaiting approval or answers; "
             f"{run.scheduled} meetings scheduled and published)")
 
 
@@ -211,12 +226,33 @@ def _vet(event: Event, registrations: list[Registration], organizer: User) -> No
     def ids(names):
         return [r.id for r in registrations if r.company.name in names]
 
-    undecided = set(PENDING_COMPANIES) | set(REJECTED_COMPANIES)
+    undecided = set(PENDING_COMPANIES) | set(REJECTED_COMPANIES) | set(QUESTIONS)
     events.decide(event, [r.id for r in registrations if r.company.name not in undecided],
                   approve=True, reason="", organizer=organizer, notify=False)
     for name, reason in REJECTED_COMPANIES.items():
         events.decide(event, ids({name}), approve=False, reason=reason, organizer=organizer,
                       notify=False)
+
+
+def _ask_and_revoke(event: Event, registrations: list[Registration], organizer: User) -> None:
+    """Questions in the vetting queue (one answered) and a revoked approval whose meetings
+    are called off; dated in the past, as if it happened over the last days."""
+    from ..vetting import services as vetting
+
+    now = utcnow()
+    for registration in registrations:
+        name = registration.company.name
+        if name in QUESTIONS:
+            asked = vetting.ask(event, registration, organizer, QUESTIONS[name], notify=False)
+            asked.created_at = now - timedelta(days=2, hours=3)
+        if name in ANSWERS and registration.company.members:
+            answer = vetting.answer(event, registration, registration.company.members[0],
+                                    ANSWERS[name], notify=False)
+            answer.created_at = now - timedelta(days=1, hours=5)
+        if name in REVOKED_COMPANIES:
+            vetting.revoke(event, registration, organizer, REVOKED_COMPANIES[name],
+                           notify=False)
+    db.session.flush()
 
 
 def _add_request(event: Event, sender: Company, recipient: Company, status: str,

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectMultipleField, SubmitField
+from wtforms import RadioField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import dates
@@ -48,3 +48,12 @@ class RegistrationForm(FlaskForm):
     def validate_slots(self, field):
         if self.slots.choices and not field.data:
             raise ValidationError(_l("Tick at least one slot when you are available."))
+
+
+class AnswerForm(FlaskForm):
+    """The company's answer to the organizer's vetting question (posted to ``vetting``)."""
+
+    answer = TextAreaField(_l("Your answer"),
+                           validators=[DataRequired(_l("Write your answer.")),
+                                       Length(max=2000)])
+    send = SubmitField(_l("Send the answer"))

@@ -219,6 +219,17 @@ def _chosen_group(event: Event, group_id: int | None, by_organizer: bool) -> int
     return group_id
 
 
+# From which states an organizer may approve or reject (the same state again is a repeated
+# click, a no-op); a revoked registration may be approved again, not rejected.
+DECIDABLE_FROM = {
+    RegistrationStatus.APPROVED: {RegistrationStatus.PENDING, RegistrationStatus.NEEDS_INFO,
+                                  RegistrationStatus.REJECTED, RegistrationStatus.REVOKED,
+                                  RegistrationStatus.APPROVED},
+    RegistrationStatus.REJECTED: {RegistrationStatus.PENDING, RegistrationStatus.NEEDS_INFO,
+                                  RegistrationStatus.APPROVED, RegistrationStatus.REJECTED},
+}
+
+
 def decide(event: Event, registration_ids: list[int], approve: bool, reason: str,
            organizer: User, notify: bool = True) -> int:
     """Approve or reject registrations of one event and tell the companies (unless ``notify``
@@ -228,6 +239,10 @@ def decide(event: Event, registration_ids: list[int], approve: bool, reason: str
     registrations = db.session.scalars(db.select(Registration).where(
         Registration.event_id == event.id, Registration.id.in_(registration_ids))).all()
     status = RegistrationStatus.APPROVED if approve else RegistrationStatus.REJECTED
+    stuck = [r.company.name for r in registrations if r.state not in DECIDABLE_FROM[status]]
+    if stuck:  # a revoked company is out: rejecting it again would notify it for nothing
+        raise EventError(str(_l("“%(state)s” is not possible for: %(names)s.",
+                                state=status.label, names=", ".join(sorted(stuck)))))
     reason = "" if approve else reason.strip()
     changed = [r for r in registrations if (r.status, r.reason) != (status, reason)]
     for registration in changed:  # the others are a repeated click: nothing to do
@@ -284,7 +299,8 @@ def registrations_by_status(event: Event, status: str | None) -> list[Registrati
     query = (db.select(Registration).join(Company)
              .where(Registration.event_id == event.id).order_by(Company.name)
              .options(contains_eager(Registration.company),
-                      selectinload(Registration.attendees)))
+                      selectinload(Registration.attendees),
+                      selectinload(Registration.messages)))
     if status:
         query = query.where(Registration.status == status)
     return list(db.session.scalars(query))

@@ -14,7 +14,7 @@ from ..teams import services as team
 from ..teams.views import recruited_via
 from ..web import render_form
 from . import services
-from .forms import RegistrationForm
+from .forms import AnswerForm, RegistrationForm
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -77,7 +77,8 @@ def register(event_id: int):
             return redirect(url_for("events.show", event_id=event_id))
     return render_form("events/register.html", form, event=viewer.event, viewer=viewer,
                        slots_by_day=slots_by_day(viewer.event.slots),
-                       blocked=services.blocked_slots(viewer.event, company.id))
+                       blocked=services.blocked_slots(viewer.event, company.id),
+                       answer_form=AnswerForm(formdata=None))
 
 
 @bp.route("/<int:event_id>/withdraw", methods=["POST"])

@@ -24,6 +24,7 @@ from .events import (  # noqa: F401
     ParticipantGroup,
     ProgramItem,
     Registration,
+    RegistrationMessage,
     RegistrationStatus,
     Slot,
     program_item_companies,

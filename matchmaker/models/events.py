@@ -21,14 +21,20 @@ if TYPE_CHECKING:  # relationships name these; SQLAlchemy resolves them by name
 
 
 class RegistrationStatus(LabeledEnum):
+    """Vetting: applied (PENDING) → needs more information ⇄ applied → approved / rejected,
+    and approved → revoked. Only an approved registration is visible to other participants."""
+
     PENDING = "pending"
+    NEEDS_INFO = "needs_info"
     APPROVED = "approved"
     REJECTED = "rejected"
+    REVOKED = "revoked"
 
     @classmethod
     def _labels(cls) -> dict:
-        return {cls.PENDING: _l("Awaiting approval"), cls.APPROVED: _l("Approved"),
-                cls.REJECTED: _l("Not approved")}
+        return {cls.PENDING: _l("Awaiting approval"),
+                cls.NEEDS_INFO: _l("Needs more information"), cls.APPROVED: _l("Approved"),
+                cls.REJECTED: _l("Not approved"), cls.REVOKED: _l("Revoked")}
 
 
 class Event(db.Model):
@@ -203,7 +209,7 @@ class Registration(db.Model):
     )
     status: Mapped[str] = mapped_column(sa.String(20), default=RegistrationStatus.PENDING.value,
                                         index=True)
-    reason: Mapped[str] = mapped_column(sa.Text, default="")  # shown to the company if rejected
+    reason: Mapped[str] = mapped_column(sa.Text, default="")  # shown if rejected or revoked
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(
@@ -228,6 +234,10 @@ class Registration(db.Model):
     available_slots: Mapped[list[Slot]] = relationship(secondary=registration_slots,
                                                        order_by="Slot.starts_at",
                                                        passive_deletes=True)
+    # The vetting thread: the organizer's questions and the company's answers.
+    messages: Mapped[list[RegistrationMessage]] = relationship(
+        back_populates="registration", order_by="RegistrationMessage.id",
+        cascade="all, delete-orphan", passive_deletes=True)
 
     @property
     def state(self) -> RegistrationStatus:
@@ -236,6 +246,25 @@ class Registration(db.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == RegistrationStatus.APPROVED
+
+
+class RegistrationMessage(db.Model):
+    """One message of a registration's vetting thread: a question from an organizer or an
+    answer from the company; both sides read the whole thread."""
+
+    __tablename__ = "registration_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Kept with the message: who asked stays known when the author's account is deleted.
+    from_organizer: Mapped[bool] = mapped_column(default=False)
+    author_name: Mapped[str] = mapped_column(sa.String(160), default="")
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    registration: Mapped[Registration] = relationship(back_populates="messages")
 
 
 program_item_companies = sa.Table(

@@ -18,6 +18,12 @@ def describe(kind: str, company: str):
         "registration_approved": _l("Your company is approved for %(company)s", company=company),
         "registration_rejected": _l("Your registration for %(company)s was not approved",
                                     company=company),
+        "registration_needs_info": _l("The organizer of %(company)s asks about your "
+                                      "registration", company=company),
+        "registration_revoked": _l("Your approval for %(company)s was revoked",
+                                   company=company),
+        # To the organizers (``company`` is the company that answered).
+        "registration_answered": _l("%(company)s answered your question", company=company),
         "new_request": _l("%(company)s would like to meet you", company=company),
         "accepted": _l("%(company)s accepted your meeting request", company=company),
         "declined": _l("%(company)s declined your meeting request", company=company),
@@ -71,10 +77,42 @@ def notify_registration(registration: Registration) -> None:
     for member in members:
         db.session.add(Notification(user_id=member.id, kind=kind, event_id=event.id))
     db.session.flush()
+    # A question is answered on the registration page; everything else shows on the event's.
+    link = (_link("events.register", event_id=event.id, _anchor="thread")
+            if registration.status == "needs_info" else _link("events.show", event_id=event.id))
     for member in members:
         send_email(member.email, describe(kind, event.name), "registration_update",
                    locale=member.locale, user=member, registration=registration, event=event,
-                   link=_link("events.show", event_id=event.id))
+                   link=link)
+
+
+def notify_vetting_answer(registration: Registration, organizers: list[User]) -> None:
+    """Tell the organizers that a company answered their question (in-app and by email)."""
+    event, company = registration.event, registration.company
+    for organizer in organizers:
+        db.session.add(Notification(user_id=organizer.id, kind="registration_answered",
+                                    event_id=event.id, counterpart=company.name[:160]))
+    db.session.flush()
+    link = _link("vetting.detail", event_id=event.id, registration_id=registration.id)
+    for organizer in organizers:
+        send_email(organizer.email, describe("registration_answered", company.name),
+                   "vetting_answer", locale=organizer.locale, user=organizer,
+                   registration=registration, event=event, company=company, link=link)
+
+
+def notify_called_off(meeting_request: MeetingRequest, company: Company) -> None:
+    """Tell ``company`` that the organizer called off its request or meeting (the reason is on
+    the request), in-app and by email."""
+    members = _members(company.id)
+    db.session.add_all(Notification(user_id=m.id, kind="meeting_cancelled",
+                                    request=meeting_request) for m in members)
+    db.session.flush()
+    other = meeting_request.other_side(company.id)
+    link = _link("meetings.show", request_id=meeting_request.id)
+    for member in members:
+        send_email(member.email, describe("meeting_cancelled", other.name), "schedule_update",
+                   locale=member.locale, kind="meeting_cancelled", user=member,
+                   meeting=meeting_request, other=other, event=meeting_request.event, link=link)
 
 
 def _link(endpoint: str, **values) -> str:

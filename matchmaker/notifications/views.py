@@ -20,6 +20,12 @@ def open_one(notification_id: int):
     notification = services.mark_read(current_user, notification_id)
     if notification is None:
         abort(404)  # another user's notice: as if it did not exist
+    if notification.kind == "registration_needs_info":  # the question waits on that page
+        return redirect(url_for("events.register", event_id=notification.event_id,
+                                _anchor="thread"))
+    if notification.kind == "registration_answered":  # the answered ones wait in the queue
+        return redirect(url_for("organizer.registrations", event_id=notification.event_id,
+                                status="pending"))
     if notification.request_id is None:
         return redirect(url_for("events.show", event_id=notification.event_id))
     return redirect(url_for("meetings.show", request_id=notification.request_id))

@@ -209,3 +209,20 @@ class GroupMoveForm(FlaskForm):
         field.data = [i for i in field.data or [] if 0 < i <= DB_INT_MAX]
         if not field.data:
             raise ValidationError(_l("Select at least one registration."))
+
+
+class AskManyForm(FlaskForm):
+    """The same question to the registrations ticked on the registrations page."""
+
+    ids = SelectMultipleField(coerce=int, validate_choice=False)
+    question = TextAreaField(_l("Question to the selected companies"),
+                             validators=[DataRequired(_l("Write the question for the company.")),
+                                         Length(max=2000)],
+                             description=_l("Each company reads it on its registration page "
+                                            "and gets an email."))
+    ask = SubmitField(_l("Ask for more information"))
+
+    def validate_ids(self, field):
+        field.data = [i for i in field.data or [] if 0 < i <= DB_INT_MAX]
+        if not field.data:
+            raise ValidationError(_l("Select at least one registration."))

@@ -14,9 +14,11 @@ from ..models import Event
 from ..pairing import pairing_of
 from ..security import organizers_only
 from ..teams import services as team
+from ..vetting import services as vetting
 from ..web import get_or_404, render_form
 from .forms import (
     STATUS_FILTERS,
+    AskManyForm,
     DecisionForm,
     EventForm,
     GroupForm,
@@ -85,28 +87,58 @@ def registrations(event_id: int):
     status = request.args.get("status", "pending")
     status = status if status in STATUS_FILTERS else None
     form = DecisionForm()
+    refused = False
     if form.validate_on_submit():
         try:
             changed = services.decide(event, form.ids.data, approve=form.approve.data,
                                       reason=form.reason.data or "", organizer=current_user)
         except services.EventError as error:
-            form.reason.errors.append(str(error))
+            if error.field:
+                form.reason.errors.append(str(error))
+            else:  # a state that does not allow it: shown above the list, whatever its filter
+                flash(str(error), "danger")
+                refused = True
         else:
             flash(_("%(n)d registration(s) updated.", n=changed), "success")
             return redirect(url_for("organizer.registrations", event_id=event.id,
                                     status=status or "all"))
+    return _queue(event, status, form, AskManyForm(formdata=None), 409 if refused else None)
+
+
+def _queue(event: Event, status: str | None, form: DecisionForm, ask_form: AskManyForm,
+           code: int | None = None):
+    """The vetting queue: the registrations of one status with the forms acting on them."""
     listed = services.registrations_by_status(event, status)
     members = team.members_of(event)
     responsible = {r.id: team.responsible_for(r, members) for r in listed}
     only_mine = request.args.get("mine") == "1"
     listed = team.mine_first(listed, responsible, current_user.id, only_mine)
-    return render_form("organizer/registrations.html", form, event=event, status=status,
-                       registrations=listed, screening=screening.screen([r.company
-                                                                         for r in listed]),
-                       counts=services.status_counts(event), viewer=access.viewer_of(event),
-                       responsible=responsible, only_mine=only_mine,
-                       people={m.user_id: m.user for m in members},
-                       assignable=[m for m in members if m.role != "vetter"])
+    page, form_code = render_form(
+        "organizer/registrations.html", form, event=event, status=status, registrations=listed,
+        ask_form=ask_form, screening=screening.screen([r.company for r in listed]),
+        counts=services.status_counts(event), viewer=access.viewer_of(event),
+        responsible=responsible, only_mine=only_mine, people={m.user_id: m.user for m in members},
+        assignable=[m for m in members if m.role != "vetter"])
+    return page, code or form_code
+
+
+@bp.route("/events/<int:event_id>/registrations/ask", methods=["POST"])
+@event_staff(Capability.VET)
+def ask_many(event_id: int):
+    """Ask the ticked applicants the same question (the detail page asks one)."""
+    event = get_or_404(Event, event_id)
+    form = AskManyForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
+        return _queue(event, "pending", DecisionForm(formdata=None), form, 400)
+    try:
+        asked = vetting.ask_many(event, form.ids.data, current_user, form.question.data)
+    except vetting.VettingError as error:
+        flash(str(error), "danger")
+        return _queue(event, "pending", DecisionForm(formdata=None), form, error.status)
+    flash(ngettext("%(num)d company is asked for more information.",
+                   "%(num)d companies are asked for more information.", asked), "success")
+    return redirect(url_for("organizer.registrations", event_id=event.id, status="needs_info"))
 
 
 @bp.route("/events/<int:event_id>/program", methods=["GET", "POST"])

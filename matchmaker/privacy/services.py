@@ -20,6 +20,7 @@ from ..models import (
     MeetingRequest,
     Notification,
     Registration,
+    RegistrationMessage,
     RequestMessage,
     Role,
     User,
@@ -75,7 +76,12 @@ def data_document(user: User) -> dict:
         document["registrations"] = [
             {"event": r.event.name, "status": r.status, "reason": r.reason,
              "you_attend": r.id in attending, "registered_at": _iso(r.created_at),
-             "available_slots": [_slot_iso(s) for s in r.available_slots]}
+             "available_slots": [_slot_iso(s) for s in r.available_slots],
+             # the vetting thread: the organizer's questions and the company's answers
+             "questions_and_answers": [
+                 {"from": "organizer" if m.from_organizer else "company", "body": m.body,
+                  "written_by_you": m.author_id == user.id, "created_at": _iso(m.created_at)}
+                 for m in r.messages]}
             for r in registrations]
         requests = db.session.scalars(db.select(MeetingRequest).where(db.or_(
             MeetingRequest.sender_id == company.id, MeetingRequest.recipient_id == company.id))
@@ -138,6 +144,9 @@ def delete_account(user: User, password: str) -> None:
                      details={"reason": "last member deleted the account"})
         db.session.delete(company)
     audit.record("account_deleted", None, target=f"user #{user.id}")
+    # Vetting answers stay with the registration (the organizer's record), without the name.
+    db.session.execute(db.update(RegistrationMessage).where(
+        RegistrationMessage.author_id == user.id).values(author_name=""))
     db.session.delete(user)
     db.session.flush()
     logout_user()

@@ -36,6 +36,7 @@ from matchmaker.models import (
     EventMember,
     Invitation,
     Notification,
+    Registration,
     Role,
     utcnow,
 )
@@ -149,6 +150,7 @@ def world(app, db, client, make_event, make_participant, make_user, organizer):
         "companies.": {"company_id": own.id},
         "schedule.": {"request_id": meeting.id},
         "exchange.export": {"what": "companies", "fmt": "csv"},
+        "vetting.export_applicants": {"fmt": "csv"},
         "auth.reset_password": {"token": lambda: _reset_token(visitor)},  # one per post
         "teams.accept": {"token": lambda: _invitation_token(event.id, organizer.id)},  # ditto
     }

@@ -284,3 +284,83 @@ def test_random_denied_party_lists_replace_the_list_or_change_nothing(client, db
             assert db.session.scalar(db.select(db.func.count(DeniedParty.id))) > 0
 
     upload_list()
+
+
+# --- the external check's verdicts -----------------------------------------------------------
+
+VERDICT_HEADERS = ["Registration ID", "registration_id", "Verdict", "verdict", "Note",
+                   "check_reference", "company_name"]
+VERDICT_WORDS = ["approved", "Rejected", "needs_info", "needs info", "genehmigt", "refusé",
+                 "maybe", ""]
+
+
+@st.composite
+def verdict_tables(draw, ids: list[int]) -> list[list[str]]:
+    headers = draw(st.one_of(
+        st.just(["registration_id", "verdict", "note"]),
+        st.lists(st.one_of(st.sampled_from(VERDICT_HEADERS), st.text(max_size=10)),
+                 min_size=1, max_size=5)))
+    cell = st.one_of(st.sampled_from([str(i) for i in ids] + ["0", "-1", "999999", "1e3"]),
+                     st.sampled_from(VERDICT_WORDS),
+                     st.sampled_from(["ID check failed", "Who owns you?", ""]),
+                     st.sampled_from(NASTY), GARBAGE)
+    rows = draw(st.lists(st.lists(cell, min_size=len(headers), max_size=len(headers)),
+                         max_size=5))
+    return [headers, *rows]
+
+
+@st.composite
+def fine_verdicts(draw, ids: list[int]) -> list[list[str]]:
+    """A file a checker would send back: each registration once, a note with every verdict."""
+    chosen = draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))
+    return [["registration_id", "verdict", "note"],
+            *([str(i), draw(st.sampled_from(["approved", "rejected", "needs_info"])),
+               "Checked."] for i in chosen)]
+
+
+def test_random_verdict_files_are_applied_whole_or_refused_whole(client, db, event,
+                                                                 make_participant):
+    from matchmaker.models import Registration, RegistrationStatus
+    from matchmaker.vetting import checks
+
+    ids = []
+    for key in ("vera", "otto", "ines"):
+        _, company = make_participant(key, event, status=RegistrationStatus.PENDING)
+        ids.append(db.session.scalar(db.select(Registration.id).filter_by(
+            company_id=company.id)))
+    db.session.commit()
+    url = f"/organizer/events/{event.id}/vetting/check"
+    applied = []  # rows of the files that were applied
+
+    @FUZZ_SETTINGS
+    @given(content=st.one_of(
+        st.builds(csv_bytes, fine_verdicts(ids), st.just(","), st.just(csv.QUOTE_MINIMAL),
+                  st.just("utf-8")),
+        st.builds(csv_bytes, verdict_tables(ids), st.sampled_from([",", ";", "\t"]),
+                  st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+                  st.sampled_from(["utf-8", "cp1252", "utf-16"])),
+        st.builds(xlsx_bytes, verdict_tables(ids)).map(lambda b: (b, "v.xlsx")),
+        st.binary(max_size=1_000)))
+    def import_verdicts(content):
+        content, filename = content if isinstance(content, tuple) else (content, "v.csv")
+        try:
+            report = checks.check_verdicts(event, filename, content)
+        except checks.FileProblem:
+            report = None
+        db.session.rollback()  # the check read rows only: nothing of the test's is lost
+        before = snapshot(db)
+        response = post_file(client, url, content, filename)
+        assert response.status_code in (302, 400)
+        if response.status_code == 400:
+            assert report is None or not report.ok, response.get_data(as_text=True)[-3000:]
+            assert snapshot(db) == before, "a refused verdict file changed something"
+            return
+        assert report is not None and report.ok
+        applied.append(len(report.rows))
+        db.session.expire_all()
+        for row in report.rows:
+            assert db.session.get(Registration, row.clean["registration"].id).status == \
+                row.clean["verdict"].value
+
+    import_verdicts()
+    assert any(applied), "no generated file was ever applied: the strategy misses the point"

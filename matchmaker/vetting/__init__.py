@@ -1,0 +1,1 @@
+"""Staged vetting: questions to applicants and their answers, revocation, the external check."""
