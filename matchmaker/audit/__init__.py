@@ -18,6 +18,7 @@ ACTIONS = (
     "denied_parties_uploaded", "data_downloaded", "account_deleted", "company_deleted",
     "attendee_checked_in", "check_in_undone", "meeting_marked", "meeting_bumped",
     "group_added", "group_changed", "group_deleted", "group_matrix_changed", "group_assigned",
+    "phase_overridden",
 )
 
 

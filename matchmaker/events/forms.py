@@ -48,3 +48,7 @@ class RegistrationForm(FlaskForm):
     def validate_slots(self, field):
         if self.slots.choices and not field.data:
             raise ValidationError(_l("Tick at least one slot when you are available."))
+
+
+class SignupForm(FlaskForm):
+    """A bare POST with its CSRF token: take or give back a place on a programme item."""

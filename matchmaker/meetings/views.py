@@ -2,7 +2,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from .. import access
+from .. import access, phases
 from ..engine.taxonomy import load_taxonomy
 from ..extensions import db
 from ..i18n import current_language
@@ -26,6 +26,7 @@ SEND_MESSAGES = {
 @login_required
 def company(event_id: int, company_id: int):
     viewer = access.participant_viewer(event_id)
+    phases.require_profiles(viewer)
     shown, _registration = access.visible_company(viewer, company_id)
     # Suggested contacts link here with their reasons as a draft note the sender can edit.
     return _render_company(viewer, shown, RequestForm(note=request.args.get("note", "")[:1000]))
@@ -54,6 +55,7 @@ def request_counts():
 @login_required
 def send(event_id: int, company_id: int):
     viewer = access.participant_viewer(event_id)
+    phases.require_profiles(viewer)
     recipient, _registration = access.visible_company(viewer, company_id)
     form = RequestForm()
     if not viewer.is_participant:  # organizers look, they do not request
