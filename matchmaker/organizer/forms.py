@@ -31,6 +31,8 @@ from ..phases import PHASES
 from ..web import DB_INT_MAX
 
 WINDOW_ROWS = 3
+# datetime-local inputs send "2026-11-05T09:00"; the first format is also how a value is shown.
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
 @cache
@@ -107,19 +109,19 @@ class EventForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=24 * 90)],
         description=_l("Empty: requests wait until answered."))
     registration_closes_at = DateTimeLocalField(
-        PHASE_LABELS["registration_closes"], validators=[Optional()],
+        format=LOCAL_FORMATS, label=PHASE_LABELS["registration_closes"], validators=[Optional()],
         description=_l("After this, companies cannot register any more."))
     profiles_visible_at = DateTimeLocalField(
-        PHASE_LABELS["profiles_visible"], validators=[Optional()],
+        format=LOCAL_FORMATS, label=PHASE_LABELS["profiles_visible"], validators=[Optional()],
         description=_l("Before this, participants see neither the directory nor suggestions."))
     requests_open_at = DateTimeLocalField(
-        PHASE_LABELS["requests_open"], validators=[Optional()],
+        format=LOCAL_FORMATS, label=PHASE_LABELS["requests_open"], validators=[Optional()],
         description=_l("Participants send meeting requests from this time on."))
     requests_close_at = DateTimeLocalField(
-        PHASE_LABELS["requests_close"], validators=[Optional()],
+        format=LOCAL_FORMATS, label=PHASE_LABELS["requests_close"], validators=[Optional()],
         description=_l("After this, requests can neither be sent nor answered."))
     schedule_release_at = DateTimeLocalField(
-        PHASE_LABELS["schedule_release"], validators=[Optional()],
+        format=LOCAL_FORMATS, label=PHASE_LABELS["schedule_release"], validators=[Optional()],
         description=_l("You can publish the schedule from this time on."))
     confirm = HiddenField()
     submit = SubmitField(_l("Save event"))
