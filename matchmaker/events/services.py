@@ -337,7 +337,7 @@ def _check_program_item(event: Event, data: ProgramItemData, item: ProgramItem |
                                 last=dates.format_date(allowed[1]))), "day")
     taken = len(item.signups) if item is not None else 0
     if data.capacity is not None and data.capacity < taken:
-        raise EventError(str(_l("%(n)d companies have signed up already: the item needs at "
+        raise EventError(str(_l("Companies with a place already: %(n)d. The item needs at "
                                 "least as many places.", n=taken)), "capacity")
 
 

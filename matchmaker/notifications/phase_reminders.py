@@ -96,8 +96,7 @@ def _subject(kind: str, event: Event, count: int):
         return _l("Registration for %(event)s closes within a day", event=event.name)
     if kind == "requests_open":
         return _l("Meeting requests for %(event)s are open now", event=event.name)
-    return _l("%(event)s: %(n)d meeting requests wait for your answer", event=event.name,
-              n=count)
+    return _l("%(event)s: meeting requests wait for your answer", event=event.name)
 
 
 LINKS = {"registration_closes": "events.show", "requests_open": "suggestions.index",

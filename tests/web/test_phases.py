@@ -431,7 +431,7 @@ def test_capacity_below_the_sign_ups_is_refused(client, tour, organizer, clock, 
                            data=program_form(day="2026-11-19", start="18:00", end="19:00",
                                              capacity="1"))
     assert response.status_code == 400
-    assert "2 companies have signed up already" in response.data.decode()
+    assert "Companies with a place already: 2." in response.data.decode()
 
 
 def test_two_sign_ups_for_the_last_place_one_wins(app, tour, clock, db):
