@@ -125,7 +125,8 @@ def world(app, db, client, make_event, make_participant, make_user, organizer):
     values = {"group_id": group.id, "event_id": event.id, "company_id": partner.id,
               "user_id": partner_user.id, "request_id": notice.request_id,
               "notification_id": notice.id,
-              "item_id": _program_item_id(db, event), "kind": KINDS[0], "token": upload.token}
+              "item_id": _program_item_id(db, event), "kind": KINDS[0], "token": upload.token,
+              "phase": "requests_open"}
     overrides = {
         "companies.": {"company_id": own.id},
         "schedule.": {"request_id": meeting.id},
