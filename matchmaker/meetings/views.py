@@ -41,6 +41,7 @@ def _render_company(viewer: access.Viewer, shown, form: RequestForm, status: int
     return render_template("events/company.html", event=viewer.event, viewer=viewer,
                            company=shown, form=form, contacts=contacts, emails=emails,
                            open_request=open_request, may_meet=access.may_meet(viewer, shown.id),
+                           requests_closed=phases.refusal(viewer.event, "send"),
                            group_name=group.name if group else "", taxonomy=load_taxonomy(),
                            lang=current_language()), status
 

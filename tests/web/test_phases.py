@@ -22,7 +22,7 @@ from matchmaker.models import (
     RegistrationStatus,
 )
 from tests.conftest import PASSWORD
-from tests.web.conftest import EVENT_DAY, EVENING
+from tests.web.conftest import EVENING, EVENT_DAY
 from tests.web.test_events import event_form
 from tests.web.test_races import at_once
 
