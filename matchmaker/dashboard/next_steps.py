@@ -55,7 +55,7 @@ def next_steps(event: Event) -> list[Step]:
             steps.append(Step(_("Publish the schedule on %(when)s.", when=dates.format_datetime(
                 event.schedule_release_at)), url_for("schedule.index", event_id=event.id)))
     upcoming = next((s for s in phases.timeline(event, now) if s.state == "next"), None)
-    if upcoming:
+    if upcoming and upcoming.phase not in ("requests_close", "schedule_release"):  # said above
         steps.append(Step(_("Next phase: %(phase)s, %(when)s.", phase=upcoming.label,
                             when=dates.format_datetime(upcoming.at)),
                           url_for("events.show", event_id=event.id) + "#timeline"))
