@@ -135,7 +135,8 @@ def test_requests_cannot_be_answered_after_the_close(client, trip, clock, auth, 
     assert db.session.get(MeetingRequest, request_id).status == "accepted"
 
 
-def test_the_schedule_is_published_from_its_release_date(client, trip, clock, organizer, db):
+def test_the_schedule_is_published_from_its_release_date(client, trip, clock, organizer, db,
+                                                         auth):
     event, *_ = trip
     log_in(client, "organizer")
     clock(datetime(2026, 11, 16, 11))
@@ -143,6 +144,12 @@ def test_the_schedule_is_published_from_its_release_date(client, trip, clock, or
     assert "The schedule is to be released on Nov 16, 2026, 12:00" in page.data.decode()
     db.session.expire_all()
     assert db.session.get(Event, event.id).schedule_published_at is None
+    auth.logout()
+    log_in(client, "ann")
+    agenda = client.get(f"/events/{event.id}/agenda").data.decode()
+    assert "Planned release: Nov 16, 2026, 12:00 (Paris time)." in agenda
+    auth.logout()
+    log_in(client, "organizer")
     clock(datetime(2026, 11, 16, 12))
     client.post(f"/events/{event.id}/schedule/publish")
     db.session.expire_all()
