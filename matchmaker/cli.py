@@ -88,9 +88,9 @@ def send_reminders_command() -> None:
 
     from .notifications.phase_reminders import send_due
 
-    sent = send_due()
     try:
-        commit()
+        sent = send_due()  # its flush meets the other run's rows on PostgreSQL,
+        commit()  # its commit on SQLite
     except IntegrityError:  # another run recorded the same reminders first: it sends them
         rollback()
         click.echo("Another run sent these reminders; nothing sent.")

@@ -451,3 +451,24 @@ def test_two_sign_ups_for_the_last_place_one_wins(app, tour, clock, db):
     at_once(app, [("ben", path, {}), ("cem", path, {})])
     taken = db.session.scalar(db.select(db.func.count()).select_from(ProgramSignup))
     assert taken == 2
+
+
+def test_a_run_that_meets_another_runs_reminders_sends_nothing(runner, trip, clock, outbox,
+                                                               monkeypatch, db):
+    """Two runs at once: the one that records second rolls back and its emails never go."""
+    from matchmaker.notifications import phase_reminders
+
+    event, (ann_user, _ann), _ben = trip
+    clock(datetime(2026, 11, 5, 10))
+    real_send_due = phase_reminders.send_due
+
+    def racing_send_due(*args):
+        sent = real_send_due(*args)
+        db.session.execute(db.insert(PhaseReminder).values(  # "the other run" got there first
+            event_id=event.id, user_id=ann_user.id, kind="requests_open", sent_at=datetime.now()))
+        return sent
+
+    monkeypatch.setattr(phase_reminders, "send_due", racing_send_due)
+    result = runner.invoke(args=["send-reminders"])
+    assert "Another run sent these reminders; nothing sent." in result.output
+    assert outbox.messages() == []
