@@ -10,7 +10,7 @@ from . import create_app
 from .commands.schedule import schedule
 from .commands.suggest import suggest
 from .models import Role
-from .unit_of_work import commit
+from .unit_of_work import commit, rollback
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -27,6 +27,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(expire_requests_command)
+    app.cli.add_command(send_reminders_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
 
@@ -74,6 +75,27 @@ def expire_requests_command() -> None:
     expired = expire_due()
     commit()
     click.echo(f"{expired} request(s) expired.")
+
+
+@click.command("send-reminders")
+def send_reminders_command() -> None:
+    """Email the reminders that phase changes make due ("meeting requests are open now",
+    "2 days left to answer 3 requests", "registration closes tomorrow").
+
+    Each reminder goes once to each person: run it from cron (or the RQ scheduler) every
+    hour; a second run, or two at once, sends nothing twice."""
+    from sqlalchemy.exc import IntegrityError
+
+    from .notifications.phase_reminders import send_due
+
+    try:
+        sent = send_due()  # its flush meets the other run's rows on PostgreSQL,
+        commit()  # its commit on SQLite
+    except IntegrityError:  # another run recorded the same reminders first: it sends them
+        rollback()
+        click.echo("Another run sent these reminders; nothing sent.")
+        return
+    click.echo(f"{sent} reminder(s) sent.")
 
 
 @click.command("backup")

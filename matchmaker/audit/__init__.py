@@ -21,6 +21,7 @@ ACTIONS = (
     "group_added", "group_changed", "group_deleted", "group_matrix_changed", "group_assigned",
     "team_member_added", "team_member_removed", "team_role_changed", "team_invitation_sent",
     "team_invitation_revoked", "team_invitation_accepted", "responsibility_changed",
+    "phase_overridden",
 )
 
 

@@ -8,6 +8,7 @@ from ..security import talisman
 from ..teams import services as team
 from ..web import get_or_404
 from . import charts, reminders
+from .next_steps import next_steps
 from .services import dashboard
 
 
@@ -21,6 +22,12 @@ bp = Blueprint("dashboard", __name__, url_prefix="/organizer/events/<int:event_i
 # runs, so only this response allows inline styles and nothing else.
 CHART_CSP = {"default-src": "'none'", "style-src": "'unsafe-inline'",
              "frame-ancestors": "'self'"}
+
+
+@bp.app_context_processor
+def next_steps_helper():
+    """``next_steps(event)`` for the organizer's pages: what to do next."""
+    return {"next_steps": next_steps}
 
 
 @bp.route("/dashboard")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from .. import dates
 from ..auth.services import find_user
 from ..events import groups
 from ..events import services as events
@@ -16,6 +17,7 @@ from ..models import (
     EventMember,
     MeetingRequest,
     Notification,
+    ProgramSignup,
     Registration,
     RequestStatus,
     User,
@@ -102,7 +104,9 @@ def seed_demo_event() -> str:
         if sender in by_name and recipient in by_name:
             _add_request(event, by_name[sender], by_name[recipient], status, note)
     db.session.flush()
-    _add_program(event, [c.id for c in companies if c.country == "DE"])
+    _add_program(event, [c.id for c in companies if c.country == "DE"],
+                 [r.company_id for r in registrations if r.is_approved])
+    _set_phases(event)
     _add_agreed_meetings(event, [r.company for r in registrations if r.is_approved])
     _ask_and_revoke(event, registrations, organizer)
     run = _publish_schedule(event, organizer)
@@ -203,11 +207,40 @@ def _check_in_early_arrivals(event: Event, registrations: list[Registration],
         dayof.check_in(event, registration.attendees[0], registration, organizer)
 
 
-def _add_program(event: Event, delegation_ids: list[int]) -> None:
-    def at(hour: int, minute: int = 0) -> datetime:
-        return datetime.combine(EVENT_DAY, time(hour, minute))
+def _set_phases(event: Event) -> None:
+    """Phases around the demo's "now" (the day it is seeded): profiles visible and requests
+    open for a while, registration still open for ten days, requests closing in three weeks;
+    the schedule's release date has passed (it is published) and is updated as meetings are
+    agreed. The event page shows the timeline, the dashboard what to do next."""
+    today = dates.event_now(event).date()
+
+    def day(offset: int, hour: int) -> datetime:
+        return datetime.combine(today + timedelta(days=offset), time(hour))
+
+    event.profiles_visible_at = day(-14, 9)
+    event.requests_open_at = day(-10, 9)
+    event.schedule_release_at = day(-1, 12)
+    event.registration_closes_at = day(10, 18)
+    event.requests_close_at = day(21, 18)
+    db.session.flush()
+
+
+# (tour, how many places, how many approved companies signed up already)
+TOURS = (("Guided fair tour: optronics and surveillance", 12, 5),
+         ("Guided fair tour: drones and robotics", 8, 7))
+
+
+def _add_program(event: Event, delegation_ids: list[int], approved_ids: list[int]) -> None:
+    """A dated itinerary over three days: the delegation's welcome dinner the evening before,
+    the fair day with workshop, evening and dinner, and guided tours in groups (sign-up with
+    places, one nearly full) on the next morning."""
+    def at(hour: int, minute: int = 0, offset: int = 0) -> datetime:
+        return datetime.combine(EVENT_DAY + timedelta(days=offset), time(hour, minute))
 
     items = [
+        ("Welcome dinner of the delegation", "Brasserie Flo, Paris 10e", at(19, 30, -1),
+         at(22, 0, -1), "Meet the other companies of the delegation before the fair.",
+         delegation_ids),
         ("Guided tour of Milipol Paris", "Meeting point: Hall 5, entrance B", at(14), at(16),
          "A walk past the stands that matter to the delegation.", None),
         ("Market workshop: selling to the French defence sector",
@@ -220,6 +253,15 @@ def _add_program(event: Event, delegation_ids: list[int]) -> None:
         events.save_program_item(event, events.ProgramItemData(
             title=title, place=place, description=description, starts_at=start, ends_at=end,
             for_everyone=company_ids is None, company_ids=company_ids or []))
+    for k, (title, places, taken) in enumerate(TOURS):
+        tour = events.save_program_item(event, events.ProgramItemData(
+            title=title, place="Meeting point: Hall 4, information desk",
+            description="Guided in groups by the fair's experts; one place per company.",
+            starts_at=at(9 + 2 * k, 30, 1), ends_at=at(11 + 2 * k, 0, 1), for_everyone=False,
+            company_ids=[], capacity=places))
+        tour.signups = [ProgramSignup(company_id=company_id)
+                        for company_id in approved_ids[3 + k * 6:3 + k * 6 + taken]]
+    db.session.flush()
 
 
 def _vet(event: Event, registrations: list[Registration], organizer: User) -> None:

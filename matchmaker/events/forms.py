@@ -57,3 +57,7 @@ class AnswerForm(FlaskForm):
                            validators=[DataRequired(_l("Write your answer.")),
                                        Length(max=2000)])
     send = SubmitField(_l("Send the answer"))
+
+
+class SignupForm(FlaskForm):
+    """A bare POST with its CSRF token: take or give back a place on a programme item."""

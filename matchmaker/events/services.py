@@ -4,13 +4,13 @@ The only place in the events feature that commits."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from .. import access, audit
+from .. import access, audit, dates, phases
 from ..extensions import db
 from ..models import (
     Company,
@@ -22,6 +22,7 @@ from ..models import (
     MeetingWindow,
     ParticipantGroup,
     ProgramItem,
+    ProgramSignup,
     Registration,
     RegistrationStatus,
     RequestStatus,
@@ -56,10 +57,17 @@ class EventData:
     max_meetings_per_company: int | None = None
     max_open_requests: int | None = None
     request_expiry_hours: int | None = None
+    registration_closes_at: datetime | None = None
+    profiles_visible_at: datetime | None = None
+    requests_open_at: datetime | None = None
+    requests_close_at: datetime | None = None
+    schedule_release_at: datetime | None = None
 
 
 RULE_FIELDS = ("name", "venue", "city", "timezone", "description", "max_meetings_per_company",
-               "max_open_requests", "request_expiry_hours")
+               "max_open_requests", "request_expiry_hours", "registration_closes_at",
+               "profiles_visible_at", "requests_open_at", "requests_close_at",
+               "schedule_release_at")
 
 
 @dataclass
@@ -191,6 +199,10 @@ def register(event: Event, company: Company, attendees: list[User], slots: list[
     event with groups the company chooses an open one once (an organizer or an import any one);
     later only the organizer moves it."""
     registration = access.registration_of(event.id, company.id)
+    if registration is None and not by_organizer:  # after the close only organizers add one
+        closed = phases.refusal(event, "register")
+        if closed:
+            raise EventError(closed)
     if registration is None:
         registration = Registration(event=event, company=company)
         db.session.add(registration)
@@ -323,12 +335,41 @@ class ProgramItemData:
     ends_at: datetime
     for_everyone: bool
     company_ids: list[int]
+    capacity: int | None = None
+
+
+# A programme may start before the first meeting day and end after the last (arrival dinner,
+# a tour on the departure day): items lie within this many days around the meeting days.
+PROGRAM_MARGIN_DAYS = 2
+
+
+def program_days(event: Event) -> tuple | None:
+    """The first and last day a programme item may be on (None: the event has no days yet)."""
+    if not event.days:
+        return None
+    margin = timedelta(days=PROGRAM_MARGIN_DAYS)
+    return event.days[0] - margin, event.days[-1] + margin
+
+
+def _check_program_item(event: Event, data: ProgramItemData, item: ProgramItem | None) -> None:
+    allowed = program_days(event)
+    if allowed and not allowed[0] <= data.starts_at.date() <= allowed[1]:
+        raise EventError(str(_l("The trip runs from %(first)s to %(last)s: choose a day in "
+                                "between.", first=dates.format_date(allowed[0]),
+                                last=dates.format_date(allowed[1]))), "day")
+    taken = len(item.signups) if item is not None else 0
+    if data.capacity is not None and data.capacity < taken:
+        raise EventError(str(_l("Companies with a place already: %(n)d. The item needs at "
+                                "least as many places.", n=taken)), "capacity")
 
 
 def save_program_item(event: Event, data: ProgramItemData,
                       item: ProgramItem | None = None) -> ProgramItem:
     """Add a workshop, tour or dinner, or change ``item``; "for chosen companies" takes
-    registered ones only."""
+    registered ones only. An item with places is one companies sign up for themselves."""
+    _check_program_item(event, data, item)
+    if data.capacity is not None:
+        data.for_everyone = False  # who attends is who signed up (and whom the organizer chose)
     companies = [] if data.for_everyone else list(db.session.scalars(
         db.select(Company).join(Registration).where(Registration.event_id == event.id,
                                                     Company.id.in_(data.company_ids))))
@@ -340,8 +381,66 @@ def save_program_item(event: Event, data: ProgramItemData,
     item.description = data.description.strip()
     item.starts_at, item.ends_at, item.for_everyone = data.starts_at, data.ends_at, \
         data.for_everyone
+    item.capacity = data.capacity
     db.session.flush()
     return item
+
+
+class SignupError(EventError):
+    """A sign-up for a programme item was refused; the message says why."""
+
+
+def participant_program(event: Event, company_id: int) -> list[ProgramItem]:
+    """What a participant's programme page lists: the items it attends and those open for
+    sign-up (items for other chosen companies stay theirs)."""
+    return [item for item in program_for(event)
+            if item.concerns(company_id) or item.takes_signups]
+
+
+def sign_up(event: Event, item: ProgramItem, company_id: int, user: User) -> bool:
+    """Take a place on ``item`` for the company; False if it has one already. The item's row
+    is held until our commit, so two companies racing for the last place get it once."""
+    if not item.takes_signups:
+        raise SignupError(str(_l("This item needs no sign-up.")))
+    if phases.now_of(event) >= item.starts_at:
+        raise SignupError(str(_l("This item has started; sign-up is closed.")))
+    _hold(item)
+    db.session.refresh(item)  # the sign-ups as they are now, after whoever went before us
+    if item.signed_up(company_id):
+        return False
+    if item.places_left == 0:
+        db.session.rollback()  # end our turn: the others may count now
+        raise SignupError(str(_l("“%(title)s” is full.", title=item.title)))
+    clash = _meeting_during(item, company_id)
+    if clash is not None:
+        raise SignupError(str(_l("Your company has a meeting at %(time)s, during this item. "
+                                 "Cancel or move it first.",
+                                 time=dates.format_datetime(clash.slot.starts_at, "short"))))
+    item.signups.append(ProgramSignup(company_id=company_id, signed_up_by_id=user.id))
+    db.session.flush()
+    return True
+
+
+def cancel_signup(event: Event, item: ProgramItem, company_id: int) -> bool:
+    signup = next((s for s in item.signups if s.company_id == company_id), None)
+    if signup is None:
+        return False
+    item.signups.remove(signup)
+    db.session.flush()
+    return True
+
+
+def _hold(item: ProgramItem) -> None:
+    """A write on the item's row: PostgreSQL locks it, SQLite gives us its one write lock
+    (as ``meetings.services._take_turns`` does for registrations)."""
+    db.session.execute(db.update(ProgramItem).where(ProgramItem.id == item.id)
+                       .values(capacity=ProgramItem.capacity)
+                       .execution_options(synchronize_session=False))
+
+
+def _meeting_during(item: ProgramItem, company_id: int) -> MeetingRequest | None:
+    return next((m for m in _scheduled_during(item)
+                 if company_id in (m.sender_id, m.recipient_id)), None)
 
 
 def program_item_of(event: Event, item_id: int) -> ProgramItem | None:
@@ -351,14 +450,17 @@ def program_item_of(event: Event, item_id: int) -> ProgramItem | None:
 def meetings_during(item: ProgramItem) -> list[MeetingRequest]:
     """Scheduled meetings that clash with the item for a company attending it: placed before
     the item was added or moved, they stay until the organizer moves them or regenerates."""
-    meetings_then = db.session.scalars(
+    return [m for m in _scheduled_during(item)
+            if item.concerns(m.sender_id) or item.concerns(m.recipient_id)]
+
+
+def _scheduled_during(item: ProgramItem) -> list[MeetingRequest]:
+    return db.session.scalars(
         db.select(MeetingRequest).join(Slot, MeetingRequest.slot_id == Slot.id).where(
             MeetingRequest.event_id == item.event_id,
             MeetingRequest.status == RequestStatus.ACCEPTED.value,
             MeetingRequest.table_id.is_not(None),
             Slot.starts_at < item.ends_at, item.starts_at < Slot.ends_at)).all()
-    return [m for m in meetings_then
-            if item.concerns(m.sender_id) or item.concerns(m.recipient_id)]
 
 
 def delete_program_item(event: Event, item_id: int) -> bool:

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from .. import access
+from .. import access, phases
 from ..engine.taxonomy import load_taxonomy
 from ..i18n import current_language
 from ..models import Slot
@@ -14,7 +14,7 @@ from ..teams import services as team
 from ..teams.views import recruited_via
 from ..web import render_form
 from . import services
-from .forms import AnswerForm, RegistrationForm
+from .forms import AnswerForm, RegistrationForm, SignupForm
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -36,7 +36,12 @@ def show(event_id: int):
     return render_template("events/show.html", event=viewer.event, viewer=viewer,
                            slots_by_day=slots_by_day(viewer.event.slots),
                            status_counts=services.status_counts(viewer.event),
-                           program=_program(viewer))
+                           program=_program(viewer), timeline=phases.timeline(viewer.event),
+                           overridable=phases.overridable(viewer.event)
+                           if viewer.is_organizer else [],
+                           phase_override_labels={k: label for k, (_kind, label)
+                                                  in phases.OVERRIDES.items()},
+                           registration_closed=phases.refusal(viewer.event, "register"))
 
 
 def _program(viewer: access.Viewer) -> list:
@@ -52,6 +57,64 @@ def slots_by_day(slots: list[Slot]) -> list[tuple]:
     return [(day, list(group)) for day, group in groupby(slots, key=lambda s: s.starts_at.date())]
 
 
+def items_by_day(items: list) -> list[tuple]:
+    """Programme items grouped by their day: the dated itinerary of the trip."""
+    return [(day, list(group)) for day, group in groupby(items, key=lambda i: i.starts_at.date())]
+
+
+# --- the participant's programme: the itinerary, sign-up for items with places -------------
+
+@bp.route("/<int:event_id>/programme")
+@login_required
+def programme(event_id: int):
+    viewer = access.participant_viewer(event_id)
+    items = services.program_for(viewer.event) if viewer.is_organizer and not \
+        viewer.is_participant else services.participant_program(viewer.event, viewer.company_id)
+    return render_template("events/programme.html", event=viewer.event, viewer=viewer,
+                           days=items_by_day(items), form=SignupForm(),
+                           now=phases.now_of(viewer.event))
+
+
+def _item_for_signup(event_id: int, item_id: int):
+    viewer = access.participant_viewer(event_id)
+    item = services.program_item_of(viewer.event, item_id)
+    if item is None or not viewer.is_participant or not (
+            item.takes_signups or item.concerns(viewer.company_id)):
+        abort(404)
+    return viewer, item
+
+
+@bp.route("/<int:event_id>/programme/<int:item_id>/signup", methods=["POST"])
+@login_required
+def sign_up(event_id: int, item_id: int):
+    viewer, item = _item_for_signup(event_id, item_id)
+    if SignupForm().validate_on_submit():
+        title = item.title
+        try:
+            taken = services.sign_up(viewer.event, item, viewer.company_id, current_user)
+        except services.SignupError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("Your company has a place on “%(title)s”. No meeting will be placed at "
+                    "that time.", title=title) if taken
+                  else _("Nothing changed: your company has a place already."),
+                  "success" if taken else "info")
+    return redirect(url_for("events.programme", event_id=event_id) + f"#item-{item_id}")
+
+
+@bp.route("/<int:event_id>/programme/<int:item_id>/cancel", methods=["POST"])
+@login_required
+def cancel_signup(event_id: int, item_id: int):
+    viewer, item = _item_for_signup(event_id, item_id)
+    if SignupForm().validate_on_submit():
+        if services.cancel_signup(viewer.event, item, viewer.company_id):
+            flash(_("Your company’s place on “%(title)s” is given back.", title=item.title),
+                  "success")
+        else:
+            flash(_("Nothing changed: your company had no place."), "info")
+    return redirect(url_for("events.programme", event_id=event_id) + f"#item-{item_id}")
+
+
 @bp.route("/<int:event_id>/register", methods=["GET", "POST"])
 @login_required
 def register(event_id: int):
@@ -60,6 +123,10 @@ def register(event_id: int):
     if company is None:
         flash(_("Create your company profile first; then register it for the event."), "info")
         return redirect(url_for("companies.create"))
+    closed = phases.refusal(viewer.event, "register") if viewer.registration is None else None
+    if closed:
+        flash(closed, "warning")
+        return redirect(url_for("events.show", event_id=event_id))
     form = RegistrationForm(viewer.event, company, viewer.registration)
     if form.validate_on_submit():
         attendees = [m for m in company.members if m.id in form.attendees.data]
@@ -114,6 +181,7 @@ def _directory_query() -> services.DirectoryQuery:
 @login_required
 def directory(event_id: int):
     viewer = access.participant_viewer(event_id)
+    phases.require_profiles(viewer)
     query = _directory_query()
     pairing = pairing_of(event_id)
     groups = None if viewer.is_staff else pairing.visible_groups(viewer.company_id)

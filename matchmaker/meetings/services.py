@@ -15,6 +15,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from .. import phases
 from ..access import Viewer
 from ..extensions import db
 from ..models import (
@@ -104,6 +105,7 @@ def send_request(viewer: Viewer, recipient: Company, note: str) -> SendResult:
     event, sender_id = viewer.event, viewer.company_id
     if recipient.id == sender_id:
         raise RequestError(_l("You cannot request a meeting with your own company."))
+    _check_phase(event, "send")
     pairing = pairing_of(event.id)
     _check_groups_may_meet(pairing, sender_id, recipient)
     expire_due(event.id)
@@ -180,8 +182,17 @@ def _take_turns(event_id: int, *company_ids: int) -> None:
 
 # --- answering -----------------------------------------------------------------------------
 
+def _check_phase(event: Event, action: str) -> None:
+    """Requests are sent while the event's request phase is open, answered until it closes."""
+    closed = phases.refusal(event, action)
+    if closed:
+        raise RequestError(closed)
+
+
 def accept(meeting_request: MeetingRequest, viewer: Viewer) -> bool:
     _require_side(meeting_request, viewer, "recipient")
+    if meeting_request.status == PENDING:
+        _check_phase(meeting_request.event, "answer")
     if meeting_request.status == PENDING and meeting_request.is_overdue:
         raise RequestError(_l("This request has expired."))
     _take_turns(meeting_request.event_id, meeting_request.sender_id, meeting_request.recipient_id)
@@ -201,6 +212,8 @@ def accept(meeting_request: MeetingRequest, viewer: Viewer) -> bool:
 
 def decline(meeting_request: MeetingRequest, viewer: Viewer, reason: str) -> bool:
     _require_side(meeting_request, viewer, "recipient")
+    if meeting_request.status == PENDING:
+        _check_phase(meeting_request.event, "answer")
     changed = _transition(meeting_request, PENDING, RequestStatus.DECLINED,
                           reason=reason.strip(), responded_at=utcnow(),
                           closed_by_company_id=viewer.company_id)

@@ -2,7 +2,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from .. import access
+from .. import access, phases
 from ..engine.taxonomy import load_taxonomy
 from ..extensions import db
 from ..i18n import current_language
@@ -26,6 +26,7 @@ SEND_MESSAGES = {
 @login_required
 def company(event_id: int, company_id: int):
     viewer = access.participant_viewer(event_id)
+    phases.require_profiles(viewer)
     shown, _registration = access.visible_company(viewer, company_id)
     # Suggested contacts link here with their reasons as a draft note the sender can edit.
     return _render_company(viewer, shown, RequestForm(note=request.args.get("note", "")[:1000]))
@@ -40,6 +41,7 @@ def _render_company(viewer: access.Viewer, shown, form: RequestForm, status: int
     return render_template("events/company.html", event=viewer.event, viewer=viewer,
                            company=shown, form=form, contacts=contacts, emails=emails,
                            open_request=open_request, may_meet=access.may_meet(viewer, shown.id),
+                           requests_closed=phases.refusal(viewer.event, "send"),
                            group_name=group.name if group else "", taxonomy=load_taxonomy(),
                            lang=current_language()), status
 
@@ -54,6 +56,7 @@ def request_counts():
 @login_required
 def send(event_id: int, company_id: int):
     viewer = access.participant_viewer(event_id)
+    phases.require_profiles(viewer)
     recipient, _registration = access.visible_company(viewer, company_id)
     form = RequestForm()
     if not viewer.is_participant:  # organizers look, they do not request

@@ -56,6 +56,13 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Participants see times and tables only once the organizer publishes the schedule.
     schedule_published_at: Mapped[datetime | None]
+    # Phases of the trip (``matchmaker.phases``): wall times in the event's zone, as slots;
+    # None means the phase has no date and nothing is refused because of it.
+    registration_closes_at: Mapped[datetime | None]
+    profiles_visible_at: Mapped[datetime | None]
+    requests_open_at: Mapped[datetime | None]
+    requests_close_at: Mapped[datetime | None]
+    schedule_release_at: Mapped[datetime | None]
 
     windows: Mapped[list[MeetingWindow]] = relationship(
         back_populates="event", cascade="all, delete-orphan",
@@ -292,10 +299,61 @@ class ProgramItem(db.Model):
     starts_at: Mapped[datetime]  # local time in the event's time zone
     ends_at: Mapped[datetime]
     for_everyone: Mapped[bool] = mapped_column(default=True)
+    # Places for companies that sign up themselves (a guided tour goes in groups); None: no
+    # sign-up, the item is for everyone or for the companies the organizer chose.
+    capacity: Mapped[int | None]
 
     event: Mapped[Event] = relationship()
     companies: Mapped[list[Company]] = relationship(secondary=program_item_companies,
                                                     order_by="Company.name")
+    signups: Mapped[list[ProgramSignup]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="ProgramSignup.created_at")
+
+    @property
+    def takes_signups(self) -> bool:
+        return self.capacity is not None
+
+    @property
+    def places_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - len(self.signups), 0)
+
+    def signed_up(self, company_id: int | None) -> bool:
+        return any(s.company_id == company_id for s in self.signups)
 
     def concerns(self, company_id: int) -> bool:
-        return self.for_everyone or any(c.id == company_id for c in self.companies)
+        return (self.for_everyone or any(c.id == company_id for c in self.companies)
+                or self.signed_up(company_id))
+
+
+class ProgramSignup(db.Model):
+    """A company's place on a programme item with a capacity; the scheduler keeps its meetings
+    off the item's time like any item it attends."""
+
+    __tablename__ = "program_signups"
+
+    program_item_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("program_items.id", ondelete="CASCADE"), primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True, index=True)
+    signed_up_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    item: Mapped[ProgramItem] = relationship(back_populates="signups")
+    company: Mapped[Company] = relationship()
+
+
+class PhaseReminder(db.Model):
+    """One reminder email sent (``matchmaker send-reminders``): the unique key makes a second
+    run send nothing twice, even two runs at once."""
+
+    __tablename__ = "phase_reminders"
+    __table_args__ = (sa.UniqueConstraint("event_id", "user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"),
+                                          index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     FieldList,
     Form,
     FormField,
@@ -24,9 +25,14 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from ..events.definition import DefinitionError, Window, parse_breaks, parse_tables
 from ..events.forms import CheckboxesField
 from ..models import RegistrationStatus
+from ..phases import LABELS as PHASE_LABELS
+from ..phases import ORDER as PHASE_ORDER
+from ..phases import PHASES
 from ..web import DB_INT_MAX
 
 WINDOW_ROWS = 3
+# datetime-local inputs send "2026-11-05T09:00"; the first format is also how a value is shown.
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
 @cache
@@ -102,6 +108,21 @@ class EventForm(FlaskForm):
         _l("Pending requests expire after (hours)"),
         validators=[Optional(), NumberRange(min=1, max=24 * 90)],
         description=_l("Empty: requests wait until answered."))
+    registration_closes_at = DateTimeLocalField(
+        format=LOCAL_FORMATS, label=PHASE_LABELS["registration_closes"], validators=[Optional()],
+        description=_l("After this, companies cannot register any more."))
+    profiles_visible_at = DateTimeLocalField(
+        format=LOCAL_FORMATS, label=PHASE_LABELS["profiles_visible"], validators=[Optional()],
+        description=_l("Before this, participants see neither the directory nor suggestions."))
+    requests_open_at = DateTimeLocalField(
+        format=LOCAL_FORMATS, label=PHASE_LABELS["requests_open"], validators=[Optional()],
+        description=_l("Participants send meeting requests from this time on."))
+    requests_close_at = DateTimeLocalField(
+        format=LOCAL_FORMATS, label=PHASE_LABELS["requests_close"], validators=[Optional()],
+        description=_l("After this, requests can neither be sent nor answered."))
+    schedule_release_at = DateTimeLocalField(
+        format=LOCAL_FORMATS, label=PHASE_LABELS["schedule_release"], validators=[Optional()],
+        description=_l("You can publish the schedule from this time on."))
     confirm = HiddenField()
     submit = SubmitField(_l("Save event"))
 
@@ -120,11 +141,25 @@ class EventForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        valid = self._phases_in_order() and valid
         self.parsed_windows = [row.form.window for row in self.windows if row.form.window]
         if not self.parsed_windows and not self.windows.errors:
             self.form_errors.append(str(_l("Add at least one meeting window with a date.")))
             return False
         return valid
+
+    def phase_fields(self) -> list:
+        return [self[f"{phase}_at"] for phase in PHASES]
+
+    def _phases_in_order(self) -> bool:
+        """Each date that depends on another comes after it; the message is at the later one."""
+        in_order = True
+        for earlier, later, strict, message in PHASE_ORDER:
+            first, second = self[f"{earlier}_at"].data, self[f"{later}_at"].data
+            if first and second and (second < first or (strict and second == first)):
+                self[f"{later}_at"].errors.append(message)
+                in_order = False
+        return in_order
 
 
 class DecisionForm(FlaskForm):
@@ -153,6 +188,10 @@ class ProgramItemForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
     for_everyone = BooleanField(_l("For every participant"), default=True)
     companies = CheckboxesField(_l("Only for these companies"), coerce=int)
+    capacity = IntegerField(
+        _l("Places for sign-up"), validators=[Optional(), NumberRange(min=1, max=5000)],
+        description=_l("Companies sign up themselves until the item is full (one place per "
+                       "company), e.g. a guided tour in groups. Empty: no sign-up."))
     submit = SubmitField(_l("Add to the programme"))
 
     def validate_end(self, field):
@@ -160,7 +199,7 @@ class ProgramItemForm(FlaskForm):
             raise ValidationError(_l("Must be after the start."))
 
     def validate_companies(self, field):
-        if not self.for_everyone.data and not field.data:
+        if not self.for_everyone.data and not field.data and not self.capacity.data:
             raise ValidationError(_l("Choose the companies, or make it for everyone."))
 
 
@@ -226,3 +265,7 @@ class AskManyForm(FlaskForm):
         field.data = [i for i in field.data or [] if 0 < i <= DB_INT_MAX]
         if not field.data:
             raise ValidationError(_l("Select at least one registration."))
+
+
+class PhaseOverrideForm(FlaskForm):
+    """A bare POST with its CSRF token: lift one phase now."""

@@ -6,7 +6,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import access
+from .. import access, phases
 from ..access import Capability, event_staff
 from ..events import groups, services
 from ..exchange import screening
@@ -24,6 +24,7 @@ from .forms import (
     GroupForm,
     GroupMoveForm,
     MatrixForm,
+    PhaseOverrideForm,
     ProgramItemForm,
 )
 
@@ -37,7 +38,8 @@ def _event_data(form: EventForm) -> services.EventData:
         description=(form.description.data or "").strip(), windows=form.parsed_windows,
         tables=form.parsed_tables, max_meetings_per_company=form.max_meetings_per_company.data,
         max_open_requests=form.max_open_requests.data,
-        request_expiry_hours=form.request_expiry_hours.data)
+        request_expiry_hours=form.request_expiry_hours.data,
+        **{field.name: field.data for field in form.phase_fields()})
 
 
 def _save(form: EventForm, save) -> object | None:
@@ -78,6 +80,21 @@ def edit_event(event_id: int):
             flash(_("The event is saved: %(n)d slots.", n=len(event.slots)), "success")
             return redirect(url_for("events.show", event_id=event.id))
     return render_form("organizer/event_form.html", form, event=event, changes=None)
+
+
+@bp.route("/events/<int:event_id>/phases/<phase>/override", methods=["POST"])
+@event_staff(Capability.MANAGE)
+def override_phase(event_id: int, phase: str):
+    """Lift a phase now ("open requests now", "reopen registration"), audited."""
+    event = get_or_404(Event, event_id)
+    if phase not in phases.OVERRIDES:
+        abort(404)
+    if PhaseOverrideForm().validate_on_submit() and phases.override(event, phase,
+                                                                    current_user):
+        flash(_("Done: %(action)s.", action=phases.OVERRIDES[phase][1]), "success")
+    else:
+        flash(_("Nothing changed: this phase does not block anything now."), "info")
+    return redirect(url_for("events.show", event_id=event.id) + "#timeline")
 
 
 @bp.route("/events/<int:event_id>/registrations", methods=["GET", "POST"])
@@ -162,8 +179,13 @@ def _program_page(event: Event, item):
     form = ProgramItemForm(obj=None if item is None else _ItemFields(item))
     form.companies.choices = [SelectChoice(r.company_id, r.company.name)
                               for r in services.registrations_by_status(event, None)]
+    saved = None
     if form.validate_on_submit():
-        saved = services.save_program_item(event, _program_data(form), item)
+        try:
+            saved = services.save_program_item(event, _program_data(form), item)
+        except services.EventError as error:
+            form[error.field or "title"].errors.append(str(error))
+    if saved is not None:
         flash(_("“%(title)s” is on the programme.", title=saved.title), "success")
         clashes = services.meetings_during(saved)
         if clashes:
@@ -186,7 +208,7 @@ class _ItemFields:
         self.title, self.place, self.description = item.title, item.place, item.description
         self.day, self.start, self.end = item.starts_at.date(), item.starts_at.time(), \
             item.ends_at.time()
-        self.for_everyone = item.for_everyone
+        self.for_everyone, self.capacity = item.for_everyone, item.capacity
         self.companies = [c.id for c in item.companies]
 
 
@@ -196,7 +218,8 @@ def _program_data(form: ProgramItemForm) -> services.ProgramItemData:
         description=form.description.data or "",
         starts_at=datetime.combine(form.day.data, form.start.data),
         ends_at=datetime.combine(form.day.data, form.end.data),
-        for_everyone=form.for_everyone.data, company_ids=form.companies.data or [])
+        for_everyone=form.for_everyone.data, company_ids=form.companies.data or [],
+        capacity=form.capacity.data)
 
 
 @bp.route("/events/<int:event_id>/program/<int:item_id>/delete", methods=["POST"])

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from itertools import groupby
 
 from flask_babel import lazy_gettext as _l
 
@@ -42,6 +43,12 @@ class Agenda:
     @property
     def meetings(self) -> list[MeetingRequest]:
         return [e.meeting for e in self.entries if e.meeting is not None]
+
+    @property
+    def by_day(self) -> list[tuple[date, list[AgendaEntry]]]:
+        """The entries grouped by day, for the dated itinerary of a trip of several days."""
+        return [(day, list(entries))
+                for day, entries in groupby(self.entries, key=lambda e: e.starts_at.date())]
 
 
 def agenda(event: Event, company: Company, shows_times: bool) -> Agenda:

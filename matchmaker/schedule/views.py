@@ -12,7 +12,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import access, dates
+from .. import access, dates, phases
 from ..access import Capability, event_staff
 from ..models import Company, Event, MeetingTable, Slot
 from ..web import db_int, get_or_404, render_form
@@ -198,7 +198,12 @@ def lock(event_id: int, request_id: int):
 @bp.route("/events/<int:event_id>/schedule/publish", methods=["POST"])
 @event_staff(Capability.MANAGE)
 def publish(event_id: int):
-    told = publishing.publish(get_or_404(Event, event_id), actor=current_user._get_current_object())
+    event = get_or_404(Event, event_id)
+    not_yet = phases.refusal(event, "publish")
+    if not_yet:  # the release date is the promise made to participants; the override moves it
+        flash(not_yet, "warning")
+        return _back_to_grid(event_id)
+    told = publishing.publish(event, actor=current_user._get_current_object())
     flash(_("The schedule is published; %(n)d companies were told.", n=told), "success")
     return _back_to_grid(event_id)
 

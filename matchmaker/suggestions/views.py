@@ -2,7 +2,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import access
+from .. import access, phases
 from ..access import Capability, event_staff
 from ..i18n import current_language
 from ..models import Event
@@ -21,6 +21,7 @@ def _participant(event_id: int) -> access.Viewer:
     viewer = access.participant_viewer(event_id)
     if not viewer.is_participant:
         abort(404)
+    phases.require_profiles(viewer)
     return viewer
 
 

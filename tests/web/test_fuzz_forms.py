@@ -145,7 +145,7 @@ def world(app, db, client, make_event, make_participant, make_user, organizer):
               "notification_id": notice.id,
               "item_id": _program_item_id(db, event), "kind": KINDS[0], "token": upload.token,
               "member_id": member.id, "invitation_id": invitation.id,
-              "registration_id": _registration_id(db, partner)}
+              "registration_id": _registration_id(db, partner), "phase": "requests_open"}
     overrides = {
         "companies.": {"company_id": own.id},
         "schedule.": {"request_id": meeting.id},
