@@ -55,3 +55,9 @@ from .schedule import (  # noqa: F401
     ScheduleRun,
     ScheduleRunStatus,
 )
+from .survey import (  # noqa: F401
+    Outcome,
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+)
