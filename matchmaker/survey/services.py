@@ -101,8 +101,13 @@ def survey_of(event: Event) -> Survey | None:
 def default_closing_day(event: Event) -> date:
     survey = survey_of(event)
     if survey is not None and not survey.is_closed:
-        return dates.wall_time(survey.closes_at, event).date()
+        return last_day(survey)
     return dates.event_now(event).date() + timedelta(days=DEFAULT_OPEN_DAYS)
+
+
+def last_day(survey: Survey) -> date:
+    """The last day answers are taken, in the event's zone (closes_at is the midnight after)."""
+    return dates.wall_time(survey.closes_at - timedelta(seconds=1), survey.event).date()
 
 
 def closing_instant(event: Event, last_day: date) -> datetime:
@@ -182,14 +187,13 @@ def _email(invitation: SurveyInvitation) -> None:
     send_email(user.email, _l("What came of your meetings at %(event)s?", event=event.name),
                "survey", locale=user.locale, user=user, event=event,
                company=invitation.company, link=links.link_for(invitation),
-               closes=invitation.survey.closes_at, meetings=len(meetings_of(invitation)))
+               last_day=last_day(invitation.survey))
 
 
 def preview(event: Event) -> str:
     """The email as recipients get it (in the organizer's language, without a name)."""
     return render_template("email/survey.txt", user=None, event=event, company=None,
-                           link="https://…", closes=closing_instant(
-                               event, default_closing_day(event)), meetings=None)
+                           link="https://…", last_day=default_closing_day(event))
 
 
 # --- answering -----------------------------------------------------------------------------

@@ -52,7 +52,8 @@ def manage(event_id: int):
     return render_template("survey/manage.html", event=event, viewer=access.viewer_of(event),
                            form=form, survey=services.survey_of(event),
                            recipients=services.recipients(event),
-                           preview=services.preview(event)), 400 if form.errors else 200
+                           preview=services.preview(event), last_day=services.last_day
+                           ), 400 if form.errors else 200
 
 
 def _flash_result(result: services.SendResult) -> None:
@@ -73,7 +74,7 @@ def _invitation_or_error(event_id: int, token: str):
         raise LinkNotValid()
     if invitation.survey.is_closed:
         with force_locale(_locale(invitation)):
-            raise SurveyClosed(dates.when(invitation.survey.closes_at, invitation.survey.event))
+            raise SurveyClosed(dates.format_date(services.last_day(invitation.survey)))
     return invitation
 
 
@@ -106,12 +107,13 @@ def _answer(invitation, token: str):
             flash(str(error), "danger")
         else:
             flash(_("Thank you! Your answers are saved. You can change them with the same "
-                    "link until %(date)s.", date=dates.when(invitation.survey.closes_at,
-                                                            invitation.survey.event)),
+                    "link until %(date)s.",
+                    date=dates.format_date(services.last_day(invitation.survey))),
                   "success")
             return redirect(url_for("survey.answer", event_id=invitation.survey.event_id,
                                     token=token))
     return render_template("survey/answer.html", invitation=invitation,
                            event=invitation.survey.event, meetings=meetings, form=form,
-                           field=meeting_field), 400 if form.errors else 200
+                           field_name=meeting_field, last_day=services.last_day(invitation.survey)
+                           ), 400 if form.errors else 200
 
