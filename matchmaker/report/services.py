@@ -129,7 +129,7 @@ def _facts(event: Event) -> _Facts:
                                        .order_by(MeetingRequest.id)))
     ratings = list(db.session.execute(db.select(MeetingRating, MeetingRequest).join(
         MeetingRequest, MeetingRating.request_id == MeetingRequest.id).where(
-        MeetingRequest.event_id == event.id)).tuples())
+        MeetingRequest.event_id == event.id)).all())
     invitations = list(db.session.scalars(db.select(SurveyInvitation).join(Survey).where(
         Survey.event_id == event.id, SurveyInvitation.emails_sent > 0)))
     return _Facts(

@@ -17,14 +17,14 @@ from . import charts, pdf
 from .services import trip_report
 from .tables import TABLE_COLUMNS, cell_text, key_figures
 
-bp = Blueprint("report", __name__, url_prefix="/organizer/events/<int:event_id>/report")
+bp = Blueprint("report", __name__, url_prefix="/organizer/events/<int:event_id>")
 
 
 class DownloadForm(FlaskForm):
     """A bare POST with its CSRF token."""
 
 
-@bp.route("")
+@bp.route("/report")
 @organizers_only
 def show(event_id: int):
     event = get_or_404(Event, event_id)
@@ -34,7 +34,7 @@ def show(event_id: int):
                            now=utcnow())
 
 
-@bp.route("/charts/<name>.svg")
+@bp.route("/report/charts/<name>.svg")
 @organizers_only
 @talisman(content_security_policy=CHART_CSP)
 def chart(event_id: int, name: str):
@@ -44,7 +44,7 @@ def chart(event_id: int, name: str):
     return Response(charts.render_svg(name, trip_report(event)), mimetype="image/svg+xml")
 
 
-@bp.route(".pdf", methods=["POST"])  # recorded in the audit log: a write
+@bp.route("/report.pdf", methods=["POST"])  # recorded in the audit log: a write
 @organizers_only
 def download(event_id: int):
     event = get_or_404(Event, event_id)
