@@ -40,8 +40,11 @@ TABLE_COLUMNS = [
     ("name", _l("Companies of")), ("companies", _l("Companies")),
     ("requested", _l("Requested")), ("agreed", _l("Agreed")), ("held", _l("Held")),
     ("average_rating", _l("Rating")), ("follow_ups", _l("Follow-ups")),
-    ("answered", _l("Answered")), (Outcome.OFFER.value, _l("Offers")),
-    (Outcome.CONTRACT.value, _l("Contracts")), (Outcome.PROJECT.value, _l("Projects")),
+    ("answered", _l("Answered")),
+    # the outcomes' lazy labels: translated when the table is drawn
+    *((outcome.value, Outcome._labels()[outcome]) for outcome in (Outcome.OFFER,
+                                                                  Outcome.CONTRACT,
+                                                                  Outcome.PROJECT)),
 ]
 
 

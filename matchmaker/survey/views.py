@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from werkzeug.exceptions import Gone, NotFound
+from werkzeug.exceptions import NotFound
 
 from .. import access, dates
 from ..models import Event
@@ -23,13 +23,6 @@ bp = Blueprint("survey", __name__)
 class LinkNotValid(NotFound):
     detail = _l("This survey link is not valid. Please use the link from your most recent "
                 "email, or ask the organizer for a new one.")
-
-
-class SurveyClosed(Gone):
-    def __init__(self, closed: str) -> None:
-        super().__init__()
-        self.detail = _("This survey closed on %(date)s. Thank you for your interest.",
-                        date=closed)
 
 
 # --- the organizer -------------------------------------------------------------------------
@@ -68,16 +61,6 @@ def _flash_result(result: services.SendResult) -> None:
 
 # --- the respondent (public: the signed link is the key) ------------------------------------
 
-def _invitation_or_error(event_id: int, token: str):
-    invitation = links.invitation_for(event_id, token)
-    if invitation is None:
-        raise LinkNotValid()
-    if invitation.survey.is_closed:
-        with force_locale(_locale(invitation)):
-            raise SurveyClosed(dates.format_date(services.last_day(invitation.survey)))
-    return invitation
-
-
 def _locale(invitation) -> str:
     """The language picked on this device, else the respondent's own."""
     return session.get("lang") or invitation.user.locale or "en"
@@ -85,13 +68,24 @@ def _locale(invitation) -> str:
 
 @bp.route("/survey/<int:event_id>/<token>", methods=["GET", "POST"])
 def answer(event_id: int, token: str):
-    invitation = _invitation_or_error(event_id, token)
+    invitation = links.invitation_for(event_id, token)
+    if invitation is None:
+        raise LinkNotValid()  # nothing says whose it was: the reader's own language
     with force_locale(_locale(invitation)):
-        response = make_response(_answer(invitation, token))
+        response = make_response(_closed(invitation) if invitation.survey.is_closed
+                                 else _answer(invitation, token))
     # The link is the key: keep the page out of shared caches and search engines.
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _closed(invitation):
+    """410 Gone in the respondent's language; their answers stay as they were."""
+    detail = _("This survey closed on %(date)s. Thank you for your interest.",
+               date=dates.format_date(services.last_day(invitation.survey)))
+    return render_template("errors/error.html", code=410, title=_("Survey closed"),
+                           message="", detail=detail), 410
 
 
 def _answer(invitation, token: str):
