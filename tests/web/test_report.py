@@ -142,3 +142,23 @@ def test_participants_and_strangers_cannot_see_the_report(client, auth, answered
     auth.login("alice@example.com")
     assert client.get(f"/organizer/events/{answered_trip.id}/report").status_code == 403
     assert client.post(f"/organizer/events/{answered_trip.id}/report.pdf").status_code == 403
+
+
+def test_the_demo_has_a_past_trip_with_a_full_report(runner, db, client, app):
+    from matchmaker.demo.past_trip import PAST_EVENT_NAME
+    from matchmaker.models import Event
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    living = db.session.scalar(db.select(Event).order_by(Event.id))
+    assert living.name == "Milipol networking evening"  # the first event stays the living one
+    past = db.session.scalar(db.select(Event).filter_by(name=PAST_EVENT_NAME))
+    with app.test_request_context():
+        total = trip_report(past).total
+    assert total.requested > total.agreed > total.held > 15  # declined requests, no-shows
+    assert len(total.ratings) > 20 and total.follow_ups > 0
+    assert 0 < total.answered < total.invited and total.with_outcome > 0
+    client.post("/auth/login", data={"email": "organizer@matchmaker.example",
+                                     "password": app.config["DEMO_PASSWORD"]})
+    page = client.get(f"/organizer/events/{past.id}/report").get_data(as_text=True)
+    assert "Delegation Pforzheim" in page and "Gerne wieder!" in page
+    assert client.get(f"/organizer/events/{past.id}/survey").status_code == 200
