@@ -33,7 +33,8 @@ from .event import (
 
 PAST_EVENT_NAME = "Milipol networking evening 2025"
 PAST_DAY = date(2025, 11, 19)
-TAKING_PART = 28  # of the demo companies, the first ones by id (as they signed up then)
+# Of the demo companies, the first ones by id (as they signed up then).
+DELEGATION, HOSTS = 15, 13
 OUTCOMES = (Outcome.OFFER, Outcome.NOTHING, Outcome.CONTRACT, Outcome.OFFER, Outcome.PROJECT,
             Outcome.NOTHING)
 COMMENTS = (
@@ -56,8 +57,10 @@ def seed_past_trip() -> str:
         windows=[Window(PAST_DAY, time(18), time(21, 30), 20, ((time(19, 40), time(20)),))],
         tables=parse_tables("T1-T20")))
     undecided = set(PENDING_COMPANIES) | set(REJECTED_COMPANIES)
-    companies = [c for c in db.session.scalars(db.select(Company).order_by(Company.id))
-                 if c.name not in undecided][:TAKING_PART]
+    candidates = [c for c in db.session.scalars(db.select(Company).order_by(Company.id))
+                  if c.name not in undecided]
+    companies = [c for c in candidates if c.country == "DE"][:DELEGATION] + \
+        [c for c in candidates if c.country != "DE"][:HOSTS]
     registrations = [Registration(event_id=event.id, company=c, attendees=list(c.members),
                                   available_slots=list(event.slots)) for c in companies]
     db.session.add_all(registrations)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 
 from flask_babel import gettext as _
 
@@ -93,7 +94,7 @@ def render(report: TripReport) -> bytes:
 
     for breakdown in report.breakdowns:
         pdf.heading(breakdown.title)
-        _breakdown_table(pdf, breakdown.rows + [total])
+        _breakdown_table(pdf, breakdown.label, breakdown.rows + [total])
     if report.comments:
         pdf.heading(_("Comments from the survey"))
         for comment in report.comments:
@@ -106,26 +107,38 @@ def render(report: TripReport) -> bytes:
     return bytes(pdf.output())
 
 
+HEADINGS = FontFace(emphasis="BOLD", fill_color=(232, 238, 245))
+
+
 def _table(pdf: FPDF, rows: list[tuple[str, str]], widths: tuple[int, ...]) -> None:
     pdf.set_font("Helvetica", size=10)
+    pdf.set_draw_color(204, 213, 224)
+    pdf.set_fill_color(255, 255, 255)  # the bar charts leave their colour set
     with pdf.table(col_widths=widths, text_align=("LEFT", "RIGHT"), first_row_as_headings=False,
-                   width=sum(widths), align="LEFT") as table:
+                   width=sum(widths), align="LEFT", line_height=6) as table:
         for label, value in rows:
             row = table.row()
             row.cell(latin1(label))
             row.cell(latin1(value))
 
 
-def _breakdown_table(pdf: FPDF, rows: list[Figures]) -> None:
-    pdf.set_font("Helvetica", size=8)
-    columns = TABLE_COLUMNS
-    widths = (40, *([140 / (len(columns) - 1)] * (len(columns) - 1)))
-    with pdf.table(col_widths=widths, text_align=("LEFT", *("RIGHT",) * (len(columns) - 1)),
-                   width=sum(widths), line_height=4.5) as table:
+def _breakdown_table(pdf: FPDF, first_heading: str, rows: list[Figures]) -> None:
+    """One column per bucket and the total, one row per figure: it stays legible on A4
+    portrait with long group names and however many figures the report grows."""
+    pdf.set_font("Helvetica", size=9)
+    pdf.set_draw_color(204, 213, 224)
+    pdf.set_fill_color(255, 255, 255)
+    figures = TABLE_COLUMNS[1:]
+    label_width = 50
+    widths = (label_width, *([(pdf.epw - label_width) / len(rows)] * len(rows)))
+    with pdf.table(col_widths=widths, text_align=("LEFT", *("RIGHT",) * len(rows)),
+                   headings_style=HEADINGS, line_height=5) as table:
         header = table.row()
-        for _key, label in columns:
-            header.cell(latin1(label))
-        for figures in rows:
+        header.cell(latin1(first_heading))
+        for bucket in rows:
+            header.cell(latin1(bucket.name))
+        for key, label in figures:
             row = table.row()
-            for key, _label in columns:
-                row.cell(latin1(cell_text(figures, key)))
+            row.cell(latin1(label))
+            for bucket in rows:
+                row.cell(latin1(cell_text(bucket, key)))

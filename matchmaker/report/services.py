@@ -80,7 +80,8 @@ class Figures:
 @dataclass
 class Breakdown:
     key: str
-    title: str
+    title: str  # "By participant group"
+    label: str  # the heading of its first column: "Group"
     rows: list[Figures]
 
 
@@ -105,10 +106,11 @@ def by_group(event: Event) -> dict[int, str] | None:
             in pairing.group_of.items()}
 
 
-# (key, title, function); a function answering None means the event has no such breakdown.
-# Event teams add ("co_organizer", _l("By co-organizer"), by_co_organizer) here.
-BREAKDOWNS: list[tuple[str, object, Callable[[Event], dict[int, str] | None]]] = [
-    ("group", _l("By participant group"), by_group),
+# (key, title, column heading, function); a function answering None means the event has no
+# such breakdown. Event teams add ("co_organizer", _l("By co-organizer"), _l("Co-organizer"),
+# by_co_organizer) here: a function from the event to {company id: co-organizer's name}.
+BREAKDOWNS: list[tuple[str, object, object, Callable[[Event], dict[int, str] | None]]] = [
+    ("group", _l("By participant group"), _l("Group"), by_group),
 ]
 
 
@@ -161,12 +163,12 @@ def _count(facts: _Facts, name: str, member: Callable[[int], bool]) -> Figures:
     return figures
 
 
-def _breakdown(facts: _Facts, key: str, title, bucket_of: dict[int, str]) -> Breakdown:
+def _breakdown(facts: _Facts, key: str, title, label, bucket_of: dict[int, str]) -> Breakdown:
     names = sorted({bucket_of.get(c.id) or "" for c in facts.companies})
     rows = [_count(facts, name or str(_l("Not assigned")),
                    lambda company_id, name=name: (bucket_of.get(company_id) or "") == name)
             for name in names]
-    return Breakdown(key, str(title), rows)
+    return Breakdown(key, str(title), str(label), rows)
 
 
 def trip_report(event: Event) -> TripReport:
@@ -174,10 +176,10 @@ def trip_report(event: Event) -> TripReport:
     total = _count(facts, str(_l("All companies")), lambda company_id: True)
     total.requested = len(facts.requests)  # also requests of companies no longer approved
     breakdowns = []
-    for key, title, function in BREAKDOWNS:
+    for key, title, label, function in BREAKDOWNS:
         bucket_of = function(event)
         if bucket_of is not None:
-            breakdowns.append(_breakdown(facts, key, title, bucket_of))
+            breakdowns.append(_breakdown(facts, key, title, label, bucket_of))
     ratings = [rating.rating for rating, _ in facts.ratings]
     comments = [i.comment for i in facts.invitations if i.comment]
     survey = db.session.scalar(db.select(Survey).filter_by(event_id=event.id))

@@ -35,9 +35,10 @@ def key_figures(total: Figures) -> list[tuple[str, str]]:
     ]
 
 
-# (key, heading) of the columns of a breakdown table.
+# (key, heading) of the columns of a breakdown table; the first one's heading is the
+# breakdown's own ("Group", "Co-organizer").
 TABLE_COLUMNS = [
-    ("name", _l("Companies of")), ("companies", _l("Companies")),
+    ("name", ""), ("companies", _l("Companies")),
     ("requested", _l("Requested")), ("agreed", _l("Agreed")), ("held", _l("Held")),
     ("average_rating", _l("Rating")), ("follow_ups", _l("Follow-ups")),
     ("answered", _l("Answered")),
