@@ -6,11 +6,10 @@ equivalents, and anything else (a name in another script) becomes "?" rather tha
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
-
-from flask_babel import gettext as _
 
 from .. import dates
 from ..models import Outcome, utcnow

@@ -4,10 +4,9 @@ a personal link opens without logging in."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, make_response, redirect, render_template, session, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from werkzeug.exceptions import NotFound
 
 from .. import access, dates

@@ -2,13 +2,15 @@
 personal link on a phone without logging in and answers; the organizer reads the trip report,
 prints it and downloads the PDF. In a real browser."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
 from matchmaker.extensions import db
 from matchmaker.models import SurveyInvitation, User
 from matchmaker.survey import links
-from tests.browser.conftest import PHONE, log_in, new_context
+from tests.browser.conftest import AXE_SCRIPT, PHONE, log_in, new_context
 from tests.conftest import translated
 from tests.web import conftest as event_fixtures
 from tests.web.survey_world import finished_trip
@@ -29,7 +31,8 @@ def de(msgid: str, **values) -> str:
     return translated("de", msgid, **values)
 
 
-def test_survey_answered_in_german_then_the_report(live_server, page, browser, screenshot, trip):
+def test_survey_answered_in_german_then_the_report(live_server, page, browser, screenshot, axe,
+                                                   trip):
     event, companies, meetings = trip
     log_in(page, live_server, "organizer@example.com")
     page.goto(f"{live_server}/events/{event.id}")
@@ -42,12 +45,15 @@ def test_survey_answered_in_german_then_the_report(live_server, page, browser, s
     expect(page.get_by_text("The survey was sent to 3 people.")).to_be_visible()
     expect(page.locator("#survey-recipients").get_by_text("not answered yet")).to_have_count(3)
     screenshot("survey-sent")
+    assert axe(page) == []
 
     alice = db.session.scalar(db.select(User).filter_by(email="alice@example.com"))
     invitation = db.session.scalar(db.select(SurveyInvitation).filter_by(user_id=alice.id))
     path = f"/survey/{event.id}/{links.token_for(invitation)}"
 
     phone = new_context(browser, "de", viewport=PHONE).new_page()  # not logged in
+    phone.context.route(f"{live_server}/__axe-core__.js", lambda route: route.fulfill(
+        path=AXE_SCRIPT, content_type="text/javascript"))
     phone.goto(live_server + path)
     expect(phone.get_by_role("heading", name=de("What came of your meetings?"))).to_be_visible()
     expect(phone.get_by_text("Anne GmbH")).to_have_count(0)
@@ -66,6 +72,7 @@ def test_survey_answered_in_german_then_the_report(live_server, page, browser, s
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the survey scrolls sideways at 360 px ({width})"
     screenshot("survey-answered-phone", of=phone)
+    assert axe(phone) == []
     phone.context.close()
 
     page.goto(f"{live_server}/organizer/events/{event.id}/report")
@@ -80,12 +87,13 @@ def test_survey_answered_in_german_then_the_report(live_server, page, browser, s
         expect(chart).to_be_visible()
         assert chart.evaluate("img => img.naturalWidth") > 0
     screenshot("report")
+    assert axe(page) == []
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Download PDF")).to_be_hidden()
     screenshot("report-print")
     page.emulate_media(media="screen")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download PDF").click()
-    data = open(download.value.path(), "rb").read()
+    data = Path(download.value.path()).read_bytes()
     assert data.startswith(b"%PDF-")
     assert download.value.suggested_filename.endswith("-trip-report.pdf")
