@@ -185,3 +185,23 @@ def test_after_closing_the_link_answers_410_and_answers_stay_as_they_were(client
 def test_participants_cannot_open_the_organizer_page(client, auth, sent):
     auth.login("alice@example.com")
     assert client.get(f"/organizer/events/{sent[0].id}/survey").status_code == 403
+
+
+@pytest.fixture
+def app_config():
+    return {"JOBS": "sync"}
+
+
+def test_two_clicks_at_the_same_moment_send_once(app, client, auth, trip, outbox):
+    from tests.web.test_races import at_once
+
+    event = trip[0]
+    path = f"/organizer/events/{event.id}/survey"
+    statuses = at_once(app, [("organizer", path, {"closes_on": "2099-12-31", "send_key": "k"}),
+                             ("organizer", path, {"closes_on": "2099-12-31", "send_key": "k"})])
+    assert 302 in statuses and all(status < 500 for status in statuses)
+    assert len(outbox.emails()) == 3  # the first send: one created the survey, one was refused
+    statuses = at_once(app, [("organizer", path, {"closes_on": "2099-12-31", "send_key": "k2"}),
+                             ("organizer", path, {"closes_on": "2099-12-31", "send_key": "k2"})])
+    assert statuses == [302, 302]
+    assert len(outbox.emails()) == 6  # sent again: once each, not twice
