@@ -37,6 +37,7 @@ from ..unit_of_work import ServiceError
 from . import links
 
 DEFAULT_OPEN_DAYS = 42  # six weeks to answer, the default closing date the send form offers
+MAX_OPEN_DAYS = 366  # personal links that work without a login should not live for ever
 NO_SHOWS = (DayStatus.NO_SHOW_SENDER.value, DayStatus.NO_SHOW_RECIPIENT.value,
             DayStatus.NO_SHOW_BOTH.value)
 HELD = (DayStatus.HELD.value, DayStatus.LATE.value)
@@ -125,6 +126,8 @@ class SendResult:
 def send(event: Event, last_day: date, send_key: str) -> SendResult:
     """Email the survey to every recipient who has not answered yet, at most once per person
     per send; ``send_key`` (one per shown form) makes a repeated POST send nothing."""
+    if last_day > utcnow().date() + timedelta(days=MAX_OPEN_DAYS):
+        raise SurveyError(_l("Choose a closing date within a year."))
     closes_at = closing_instant(event, last_day)
     if closes_at <= utcnow():
         raise SurveyError(_l("Choose a closing date in the future."))

@@ -9,6 +9,7 @@ The survey goes to Alice, Bob and Carl (Anne's only meeting was a no-show, Dora 
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from matchmaker.events import groups
 from matchmaker.extensions import db
@@ -59,7 +60,11 @@ def _request(event, sender, recipient, status, day_status=""):
     return meeting
 
 
-def send_survey(client, event, closes_on="2099-12-31", key="first"):
+# Answers taken for two months from today (a survey stays open a year at most).
+CLOSES_ON = (date.today() + timedelta(days=60)).isoformat()
+
+
+def send_survey(client, event, closes_on=CLOSES_ON, key="first"):
     return client.post(f"/organizer/events/{event.id}/survey",
                        data={"closes_on": closes_on, "send_key": key})
 

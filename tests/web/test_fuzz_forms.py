@@ -16,7 +16,7 @@ import inspect
 import io
 import re
 import tempfile
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pyotp
@@ -124,7 +124,7 @@ def world(app, db, client, make_event, make_participant, make_user, organizer):
                                    b"company,country,email\nAcme SAS,FR,a@acme.example\n")
     group = groups.add_group(event, groups.GroupData("Everyone"), organizer)  # meets itself
     db.session.commit()
-    survey.send(event, date(2099, 12, 31), "fuzz")  # the visitor's company met Third GmbH
+    survey.send(event, date.today() + timedelta(days=60), "fuzz")  # the visitor met Third GmbH
     invitation = db.session.scalar(db.select(SurveyInvitation).filter_by(user_id=visitor.id))
     survey_token = survey_links.token_for(invitation)
     db.session.commit()
