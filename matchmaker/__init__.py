@@ -89,6 +89,11 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (exchange_bp, audit_bp, privacy_bp, dayof_bp, pwa_bp, teams_bp, vetting_bp):
         app.register_blueprint(blueprint)
+    from .report.views import bp as report_bp
+    from .survey.views import bp as survey_bp
+
+    for blueprint in (survey_bp, report_bp):
+        app.register_blueprint(blueprint)
     register_error_handlers(app)
 
 

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Company, Role
 from ..security import hash_password
 from .event import seed_demo_event, seed_demo_team
+from .past_trip import seed_past_trip
 
 STAFF = (
     ("admin@matchmaker.example", "Alex Admin", Role.ADMIN, "en"),
@@ -33,12 +34,15 @@ class SeedSummary:
     password: str
     created_companies: int = 0
     created_event: str = ""
+    created_past_event: str = ""
     logins: list[tuple[str, str]] = field(default_factory=list)
 
     def report(self) -> str:
         lines = [f"Demo data: {self.created_companies} companies added."]
         if self.created_event:
             lines.append(f"Demo event: {self.created_event}")
+        if self.created_past_event:
+            lines.append(f"Past demo event (trip report, survey): {self.created_past_event}")
         lines.append(f"Demo logins (password: {self.password}):")
         lines += [f"  {role:<12} {email}" for role, email in self.logins]
         return "\n".join(lines)
@@ -90,4 +94,5 @@ def seed_demo() -> SeedSummary:
         summary.logins.append(("participant", entry["contact"]["email"]))
     summary.created_event = seed_demo_event()
     summary.logins += seed_demo_team()
+    summary.created_past_event = seed_past_trip()
     return summary

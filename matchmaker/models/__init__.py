@@ -63,3 +63,9 @@ from .teams import (  # noqa: F401
     Invitation,
     TeamRole,
 )
+from .survey import (  # noqa: F401
+    Outcome,
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+)

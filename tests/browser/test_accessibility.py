@@ -29,7 +29,8 @@ MAIN_PAGES = {
                   "/events/{event}/schedule", "/events/{event}/schedule/meetings/{meeting}",
                   "/events/{event}/schedule/print/tables", "/organizer/events/{event}/dashboard",
                   "/organizer/events/{event}/program", "/organizer/events/{event}/import",
-                  "/organizer/events/{event}/groups", "/audit/"],
+                  "/organizer/events/{event}/groups", "/organizer/events/{event}/report",
+                  "/organizer/events/{event}/survey", "/audit/"],
     "admin": ["/admin/users"],
 }
 EMAILS = {"participant": "anna@example.com", "organizer": "organizer@example.com",

@@ -38,9 +38,12 @@ from matchmaker.models import (
     Notification,
     Registration,
     Role,
+    SurveyInvitation,
     utcnow,
 )
 from matchmaker.schedule import edits
+from matchmaker.survey import links as survey_links
+from matchmaker.survey import services as survey
 from matchmaker.web import IdConverter
 from tests.conftest import PASSWORD, make_app
 from tests.web.test_schedule import agree, slot_at, table
@@ -57,6 +60,7 @@ POSTERS = {
     "auth.two_factor": "half_logged_in",  # between the password and the code
     "auth.two_factor_disable": "guardian",  # an organizer with two-factor login on
     "auth.two_factor_setup": "organizer",
+    "survey.answer": "anonymous",  # a personal link from an email, no login
 }
 NASTY = ["", " ", "\x00", "a\x00b", "\r\n\t", "\x1b[31m", "<script>alert(1)</script>",
          "' OR 1=1 --", "%s%(x)s{0}", "{{ 7*7 }}", "\u202eevil", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ✓ 漢字",
@@ -139,6 +143,10 @@ def world(app, db, client, make_event, make_participant, make_user, organizer):
                             expires_at=utcnow() + timedelta(days=7))
     db.session.add(invitation)
     db.session.commit()
+    survey.send(event, date.today() + timedelta(days=60), "fuzz")  # the visitor met Third GmbH
+    invitation = db.session.scalar(db.select(SurveyInvitation).filter_by(user_id=visitor.id))
+    survey_token = survey_links.token_for(invitation)
+    db.session.commit()
     notice = db.session.scalar(db.select(Notification).filter_by(user_id=visitor.id))
     values = {"group_id": group.id, "event_id": event.id, "company_id": partner.id,
               "user_id": partner_user.id, "request_id": notice.request_id,
@@ -153,6 +161,7 @@ def world(app, db, client, make_event, make_participant, make_user, organizer):
         "vetting.export_applicants": {"fmt": "csv"},
         "auth.reset_password": {"token": lambda: _reset_token(visitor)},  # one per post
         "teams.accept": {"token": lambda: _invitation_token(event.id, organizer.id)},  # ditto
+        "survey.answer": {"token": survey_token},
     }
     return values, overrides
 

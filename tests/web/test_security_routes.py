@@ -28,7 +28,9 @@ PUBLIC_ENDPOINTS = {
     "pwa.manifest", "pwa.service_worker",
 }
 # Calendar subscriptions are opened by calendar apps: a secret token in the URL, no login.
-PUBLIC_PREFIXES = ("/calendar/",)
+# Follow-up survey links (/survey/<event>/<signed token>) are opened from an email without
+# logging in: the token names one invitation; anything else answers 404 (tests/web/test_survey.py).
+PUBLIC_PREFIXES = ("/calendar/", "/survey/")
 # Any logged-in user may see that an event exists and register for it.
 OPEN_TO_EVERY_USER = {"events.index", "events.show", "events.register"}
 STAFF_PREFIXES = ("/organizer", "/admin")

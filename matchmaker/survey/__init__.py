@@ -1,0 +1,1 @@
+"""The follow-up survey after a trip: sent by the organizer, answered through personal links."""
