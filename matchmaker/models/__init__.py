@@ -50,8 +50,10 @@ from .meetings import (  # noqa: F401
 )
 from .schedule import (  # noqa: F401
     CheckIn,
+    Interpreter,
     MeetingBooking,
     MeetingRating,
     ScheduleRun,
     ScheduleRunStatus,
+    interpreter_slots,
 )
