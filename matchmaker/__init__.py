@@ -84,8 +84,9 @@ def _register_blueprints(app: Flask) -> None:
     from .exchange.views import bp as exchange_bp
     from .privacy.views import bp as privacy_bp
     from .pwa.views import bp as pwa_bp
+    from .schedule.interpreter_views import bp as interpreters_bp
 
-    for blueprint in (exchange_bp, audit_bp, privacy_bp, dayof_bp, pwa_bp):
+    for blueprint in (exchange_bp, audit_bp, privacy_bp, dayof_bp, pwa_bp, interpreters_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -126,3 +126,12 @@ def _tell(event: Event, changes: list[tuple[MeetingRequest, str]]) -> None:
     if is_published(event):
         for meeting, kind in changes:
             notify_meeting_change(meeting, kind)
+
+
+def set_interpreter_wanted(event: Event, meeting: MeetingRequest, wanted: bool) -> None:
+    """Ask for an interpreter although the sides share a language (or stop asking); the
+    place stays until the next generation or move, which then honour it."""
+    if meeting.status != ACCEPTED:
+        raise ScheduleError(_l("Only agreed meetings can be scheduled."))
+    meeting.interpreter_wanted = wanted
+    db.session.flush()
