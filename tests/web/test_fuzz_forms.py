@@ -32,7 +32,7 @@ from matchmaker.dashboard.reminders import KINDS
 from matchmaker.events import groups
 from matchmaker.exchange import services as exchange
 from matchmaker.models import AuditEntry, Notification, Role
-from matchmaker.schedule import edits
+from matchmaker.schedule import edits, interpreters
 from matchmaker.web import IdConverter
 from tests.conftest import PASSWORD, make_app
 from tests.web.test_schedule import agree, slot_at, table
@@ -120,12 +120,15 @@ def world(app, db, client, make_event, make_participant, make_user, organizer):
     upload = exchange.store_upload(event, organizer, "companies.csv",
                                    b"company,country,email\nAcme SAS,FR,a@acme.example\n")
     group = groups.add_group(event, groups.GroupData("Everyone"), organizer)  # meets itself
+    interpreter, _change = interpreters.save_interpreter(event, interpreters.InterpreterData(
+        "Ines Dolmetsch", ["de", "fr"], [s.id for s in event.slots]), None, organizer, True)
     db.session.commit()
     notice = db.session.scalar(db.select(Notification).filter_by(user_id=visitor.id))
     values = {"group_id": group.id, "event_id": event.id, "company_id": partner.id,
               "user_id": partner_user.id, "request_id": notice.request_id,
               "notification_id": notice.id,
-              "item_id": _program_item_id(db, event), "kind": KINDS[0], "token": upload.token}
+              "item_id": _program_item_id(db, event), "kind": KINDS[0], "token": upload.token,
+              "interpreter_id": interpreter.id}
     overrides = {
         "companies.": {"company_id": own.id},
         "schedule.": {"request_id": meeting.id},
