@@ -18,6 +18,8 @@ from .event import seed_demo_event
 STAFF = (
     ("admin@matchmaker.example", "Alex Admin", Role.ADMIN, "en"),
     ("organizer@matchmaker.example", "Olivia Organizer", Role.ORGANIZER, "en"),
+    # an interpreter of the demo event: sees their own plan (``demo.event.INTERPRETERS``)
+    ("interpreter@matchmaker.example", "Isabelle Kessler", Role.PARTICIPANT, "fr"),
 )
 
 
@@ -73,7 +75,8 @@ def seed_demo() -> SeedSummary:
     summary = SeedSummary(password=password)
     for email, name, role, locale in STAFF:
         _ensure_user(email, name, role, locale, password_hash)
-        summary.logins.append((role.value, email))
+        summary.logins.append(("interpreter" if email.startswith("interpreter@") else role.value,
+                               email))
     companies = load_demo_companies()
     for entry in companies:
         summary.created_companies += _ensure_company(entry, password_hash)
