@@ -3,6 +3,7 @@ from flask_babel import ngettext
 from flask_wtf import FlaskForm
 
 from ..models import Event
+from ..schedule.interpreters import loads as interpreter_loads
 from ..security import organizers_only, talisman
 from ..web import get_or_404
 from . import charts, reminders
@@ -27,7 +28,7 @@ def show(event_id: int):
     event = get_or_404(Event, event_id)
     to_remind = {kind: reminders.companies_to_remind(event, kind) for kind in reminders.KINDS}
     return render_template("dashboard/show.html", event=event, data=dashboard(event),
-                           to_remind=to_remind,
+                           to_remind=to_remind, interpreters=interpreter_loads(event),
                            reminder_form=ReminderForm())
 
 

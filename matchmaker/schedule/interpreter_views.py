@@ -16,6 +16,16 @@ from .forms import ConfirmForm, InterpreterForm, PlaceForm
 bp = Blueprint("interpreters", __name__)
 
 
+@bp.app_context_processor
+def interpreter_helpers():
+    """``own_interpreter(event)`` for the event page: the link to an interpreter's plan."""
+    def own_interpreter(event):
+        if not current_user.is_authenticated:
+            return None
+        return interpreters.own_interpreter(event, current_user)
+    return {"own_interpreter": own_interpreter}
+
+
 def _list_url(event_id: int) -> str:
     return url_for("interpreters.index", event_id=event_id)
 

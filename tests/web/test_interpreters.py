@@ -298,10 +298,13 @@ def test_pages_show_interpreters(client, trip, organizer, make_user, monkeypatch
     grid = client.get(f"/events/{event.id}/schedule")
     assert f'data-interpreter-row="{ines.id}"' in grid.text and "slot-fill" in grid.text
     assert "Ines Dolmetsch" in client.get(f"/events/{event.id}/schedule/print/tables").text
+    dashboard = client.get(f"/organizer/events/{event.id}/dashboard")
+    assert 'id="interpreter-load"' in dashboard.text and "1 of 9 slots" in dashboard.text
     plan = client.get(f"/events/{event.id}/interpreters/{ines.id}/plan")
     assert "Feinwerk Enz GmbH" in plan.text and "Optronique SAS" in plan.text
     client.post("/auth/logout")
     login(client, "ines")
+    assert 'id="interpreting"' in client.get(f"/events/{event.id}").text
     own = client.get(f"/events/{event.id}/interpreting")
     assert own.status_code == 200 and "Optronique SAS" not in own.text  # not published yet
     assert client.get(f"/events/{event.id}/interpreting.ics").status_code == 404
