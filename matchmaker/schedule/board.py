@@ -133,7 +133,12 @@ class Board:
         own = meeting.interpreter
         candidates = ([own] if own is not None and own.event_id == self.event.id else [])
         if needed:
-            candidates += [i for i in self.built.interpreters.values() if i is not own]
+            # cheap filters first (busy then, not working then): large events have many
+            busy = {s.interpreter for s in others if s.slot == slot}
+            engine = {i.id: i for i in self.built.instance.interpreters}
+            candidates += [i for key, i in self.built.interpreters.items() if i is not own
+                           and key not in busy and (engine[key].available is None
+                                                    or slot in engine[key].available)]
         for candidate in candidates:
             found = breaches(self.built.instance, others, a, b, slot, table,
                              interpreter_key(candidate),
