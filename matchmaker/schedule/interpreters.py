@@ -184,6 +184,7 @@ def reserve(event: Event, table: MeetingTable, company: Company | None, actor: U
     if company is not None and company.id not in {c.id for c in reservable_companies(event)}:
         raise ScheduleError(_l("Only an approved company of the event can have a place."))
     if company is not None:
+        _check_locked_fit(event, table, company)
         for other in event.tables:
             if other.reserved_for_id == company.id and other.id != table.id:
                 other.reserved_for_id = None
@@ -192,3 +193,22 @@ def reserve(event: Event, table: MeetingTable, company: Company | None, actor: U
     audit.record("place_reserved", actor, target=company or table, event=event,
                  details={"table": table.name})
     db.session.flush()
+
+
+def _check_locked_fit(event: Event, table: MeetingTable, company: Company) -> None:
+    """Locked meetings stay where they are: refuse a place that a locked meeting of somebody
+    else sits at, or that a locked meeting of the company sits away from."""
+    query = db.select(MeetingRequest).where(
+        MeetingRequest.event_id == event.id, MeetingRequest.status == ACCEPTED,
+        MeetingRequest.locked.is_(True), MeetingRequest.table_id.is_not(None),
+        db.or_(MeetingRequest.table_id == table.id, MeetingRequest.sender_id == company.id,
+               MeetingRequest.recipient_id == company.id))
+    for meeting in db.session.scalars(query):
+        ours = company.id in (meeting.sender_id, meeting.recipient_id)
+        elsewhere = meeting.table_id != table.id and meeting.table.reserved_for_id not in (
+            meeting.sender_id, meeting.recipient_id)
+        if (not ours) or elsewhere:
+            raise ScheduleError(_l("The locked meeting of %(a)s and %(b)s at table %(table)s "
+                                   "would break this place. Unlock or move it first.",
+                                   a=meeting.sender.name, b=meeting.recipient.name,
+                                   table=meeting.table.name))

@@ -369,3 +369,28 @@ def _form_fields(html: str) -> dict:
             fields[name] = unescape(chosen.group(1))
     fields.pop("confirm", None)
     return fields
+
+
+def test_a_place_that_breaks_a_locked_meeting_is_refused(trip, organizer):
+    event, c, _ines = trip
+    meeting = agree(event, c["anna"], c["bert"])
+    edits.move(event, meeting, slot_at(event, "18:00"), table(event, "T3"))
+    edits.set_locked(event, meeting, True)
+    with pytest.raises(ScheduleError, match="locked meeting of Feinwerk Enz GmbH"):
+        interpreters.reserve(event, table(event, "T3"), c["cleo"], organizer)
+    with pytest.raises(ScheduleError, match="Unlock or move it first"):
+        interpreters.reserve(event, table(event, "T1"), c["anna"], organizer)
+    interpreters.reserve(event, table(event, "T3"), c["anna"], organizer)  # its own: fine
+    assert table(event, "T3").reserved_for_id == c["anna"].id
+
+
+def test_swap_keeps_interpreters_within_the_rules(trip, organizer):
+    event, c, ines = trip
+    first = agree(event, c["anna"], c["yann"])
+    second = agree(event, c["bert"], c["cleo"])
+    edits.move(event, first, slot_at(event, "18:00"), None)
+    edits.move(event, second, slot_at(event, "18:20"), None)
+    edits.swap(event, first, second)
+    assert first.slot_id == slot_at(event, "18:20").id and first.interpreter_id == ines.id
+    assert second.slot_id == slot_at(event, "18:00").id and second.interpreter_id == ines.id
+    check_rules(event)
