@@ -71,3 +71,38 @@ def test_interpreter_journey(live_server, page, screenshot, organizer, make_even
     page.emulate_media(media="print")
     screenshot("interpreter-plan-print")
     page.emulate_media(media="screen")
+
+
+def test_interpreter_reads_own_plan_on_a_phone(live_server, browser, organizer, make_event,
+                                               make_participant, make_user):
+    from matchmaker import unit_of_work
+    from matchmaker.schedule import edits, interpreters, publishing
+    from tests.browser.conftest import PHONE, SCREENSHOTS, new_context
+    from tests.web.test_schedule import slot_at
+
+    event = make_event(tables="T1-T3")
+    anna = make_participant("anna", event, name=GERMAN["anna"], languages=["de"])[1]
+    yann = make_participant("yann", event, name=FRENCH["yann"], country="FR",
+                            languages=["fr"])[1]
+    make_user("ines@example.com", name="Ines Dolmetsch", locale="fr")
+    interpreters.save_interpreter(event, interpreters.InterpreterData(
+        "Ines Dolmetsch", ["de", "fr"], [s.id for s in event.slots], "ines@example.com"),
+        None, organizer, True)
+    meeting = agree(event, anna, yann, note="Optics.")
+    edits.move(event, meeting, slot_at(event, "18:20"), None)
+    publishing.publish(event, notify=False)
+    unit_of_work.commit()
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    context = new_context(browser, "fr", viewport=PHONE)
+    phone = context.new_page()
+    phone.set_default_timeout(10_000)
+    log_in(phone, live_server, "ines@example.com", "fr")
+    phone.goto(f"{live_server}/events/{event.id}")
+    phone.locator("#interpreting a").click()
+    expect(phone.locator("tr[data-meeting]")).to_contain_text("Optronique de l'Iroise SAS")
+    phone.screenshot(path=str(SCREENSHOTS / "test_interpreter_journey-phone-fr-plan.png"),
+                     full_page=True)
+    widths = phone.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"the plan scrolls sideways: {widths}"
+    context.close()
