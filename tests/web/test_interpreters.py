@@ -333,6 +333,7 @@ def test_request_can_ask_for_an_interpreter(client, trip):
     assert response.status_code == 302
     sent = db.session.scalar(db.select(MeetingRequest).filter_by(recipient_id=c["cleo"].id))
     assert sent.interpreter_wanted
+    assert 'id="interpreter-wanted"' in client.get(response.location).text
 
 
 def test_organizer_marks_interpreter_wanted(client, trip):
