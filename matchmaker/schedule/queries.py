@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy.orm import joinedload
 
@@ -58,8 +59,12 @@ class Grid:
 
     def interpreting(self, interpreter: Interpreter, slot: Slot) -> MeetingRequest | None:
         """The meeting the interpreter serves in ``slot`` (the grid's interpreter rows)."""
-        return next((m for (_t, s), m in self.cells.items()
-                     if s == slot.id and m.interpreter_id == interpreter.id), None)
+        return self._served.get((interpreter.id, slot.id))
+
+    @cached_property
+    def _served(self) -> dict[tuple[int, int], MeetingRequest]:
+        return {(m.interpreter_id, slot_id): m for (_t, slot_id), m in self.cells.items()
+                if m.interpreter_id is not None}
 
     def fill(self, slot: Slot) -> int:
         """Percent of the tables in use in ``slot``: the generator fills early slots first."""
