@@ -112,8 +112,18 @@ def plan(event_id: int, interpreter_id: int):
     viewer = access.event_viewer(event_id)
     interpreter = _interpreter_or_404(viewer.event, interpreter_id)
     return render_template("schedule/interpreter_plan.html", event=viewer.event, viewer=viewer,
-                           interpreter=interpreter, meetings=interpreters.meetings_of(interpreter),
+                           plans=[(interpreter, interpreters.meetings_of(interpreter))],
                            own=False)
+
+
+@bp.route("/events/<int:event_id>/interpreters/plans")
+@organizers_only
+def all_plans(event_id: int):
+    """Every interpreter's plan, one printed page each."""
+    viewer = access.event_viewer(event_id)
+    return render_template("schedule/interpreter_plan.html", event=viewer.event, viewer=viewer,
+                           plans=[(load.interpreter, interpreters.meetings_of(load.interpreter))
+                                  for load in interpreters.loads(viewer.event)], own=False)
 
 
 @bp.route("/events/<int:event_id>/interpreting")
@@ -124,8 +134,9 @@ def own_plan(event_id: int):
     interpreter = interpreters.own_interpreter(event, current_user) or abort(404)
     published = queries.is_published(event)
     return render_template("schedule/interpreter_plan.html", event=event, viewer=None,
-                           interpreter=interpreter, own=True, published=published,
-                           meetings=interpreters.meetings_of(interpreter) if published else [])
+                           own=True, published=published, plans=[
+                               (interpreter,
+                                interpreters.meetings_of(interpreter) if published else [])])
 
 
 @bp.route("/events/<int:event_id>/interpreting.ics")

@@ -302,6 +302,8 @@ def test_pages_show_interpreters(client, trip, organizer, make_user, monkeypatch
     assert 'id="interpreter-load"' in dashboard.text and "1 of 9 slots" in dashboard.text
     plan = client.get(f"/events/{event.id}/interpreters/{ines.id}/plan")
     assert "Feinwerk Enz GmbH" in plan.text and "Optronique SAS" in plan.text
+    every = client.get(f"/events/{event.id}/interpreters/plans")
+    assert every.status_code == 200 and f'data-plan="{ines.id}"' in every.text
     client.post("/auth/logout")
     login(client, "ines")
     assert 'id="interpreting"' in client.get(f"/events/{event.id}").text
