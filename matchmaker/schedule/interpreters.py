@@ -5,7 +5,6 @@ others off the schedule with notices to both companies."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
