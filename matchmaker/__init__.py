@@ -86,8 +86,10 @@ def _register_blueprints(app: Flask) -> None:
     from .pwa.views import bp as pwa_bp
     from .teams.views import bp as teams_bp
     from .vetting.views import bp as vetting_bp
+    from .schedule.interpreter_views import bp as interpreters_bp
 
-    for blueprint in (exchange_bp, audit_bp, privacy_bp, dayof_bp, pwa_bp, teams_bp, vetting_bp):
+    for blueprint in (exchange_bp, audit_bp, privacy_bp, dayof_bp, pwa_bp, teams_bp, vetting_bp,
+                      interpreters_bp):
         app.register_blueprint(blueprint)
     from .report.views import bp as report_bp
     from .survey.views import bp as survey_bp

@@ -17,6 +17,12 @@ _WORDS = {
     "taken": lambda p: _l("no common free slot left: in every slot both could use, one of them "
                           "or every table is already taken"),
     "taken_off": lambda p: _l("Taken off by the organizer"),
+    "no_interpreter": lambda p: _l("no interpreter who speaks a language of each side is free "
+                                   "in a slot both could use"),
+    "table_removed": lambda p: _l("its table %(table)s was removed from the event", **p),
+    "slot_removed": lambda p: _l("its time slot was removed from the event"),
+    "interpreter_off": lambda p: _l("its interpreter %(name)s no longer works at that time",
+                                    **p),
     "groups_may_not_meet": lambda p: _l("the organizer has not planned meetings between these "
                                         "groups"),
     # Why a request or meeting was called off.

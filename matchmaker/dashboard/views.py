@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 
 from ..access import Capability, event_staff
 from ..models import Event
+from ..schedule.interpreters import loads as interpreter_loads
 from ..security import talisman
 from ..teams import services as team
 from ..web import get_or_404
@@ -37,6 +38,7 @@ def show(event_id: int):
     to_remind = {kind: reminders.companies_to_remind(event, kind) for kind in reminders.KINDS}
     return render_template("dashboard/show.html", event=event, data=dashboard(event),
                            to_remind=to_remind, figures=team.figures(event),
+                           interpreters=interpreter_loads(event),
                            reminder_form=ReminderForm())
 
 

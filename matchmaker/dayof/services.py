@@ -251,7 +251,7 @@ def bump(event: Event, meeting: MeetingRequest, slot: Slot | None, actor: User) 
 
 def _move_late_meeting(event: Event, meeting: MeetingRequest, slot: Slot, actor: User) -> None:
     """The move, its audit entry and the cleared mark in one transaction: all or nothing."""
-    table = schedule_board.Board.load(event).free_table(slot, frozenset({meeting.id}))
+    table = schedule_board.Board.load(event).free_table(slot, frozenset({meeting.id}), meeting)
     audit.record("meeting_bumped", actor, target=meeting, event=event, details={
         "meeting": _meeting_label(meeting),
         "from": f"{dates.slot_label(meeting.slot)} {meeting.table.name}",

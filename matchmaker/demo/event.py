@@ -90,7 +90,9 @@ def seed_demo_event() -> str:
         description="Bilateral meetings between the Pforzheim delegation and French companies "
                     "of defence, security and dual-use, on the second evening of Milipol Paris.",
         windows=[Window(EVENT_DAY, time(18), time(21, 30), 20, ((time(19, 40), time(20)),))],
-        tables=parse_tables("T1-T30"), max_meetings_per_company=10, max_open_requests=8,
+        tables=parse_tables("T1-T30\n" + "\n".join(f"{name} | {note}"
+                                                     for name, note, _host in BOOTHS)),
+        max_meetings_per_company=10, max_open_requests=8,
         request_expiry_hours=72))
     companies = db.session.scalars(db.select(Company).order_by(Company.id)).all()
     registrations = [Registration(event_id=event.id, company=c, attendees=list(c.members),
@@ -109,6 +111,7 @@ def seed_demo_event() -> str:
     _set_phases(event)
     _add_agreed_meetings(event, [r.company for r in registrations if r.is_approved])
     _ask_and_revoke(event, registrations, organizer)
+    _add_interpreters_and_booths(event, by_name, organizer)
     run = _publish_schedule(event, organizer)
     _check_in_early_arrivals(event, registrations, organizer)
     approved = sum(r.is_approved for r in registrations)
@@ -186,6 +189,36 @@ def _add_agreed_meetings(event: Event, approved: list[Company]) -> None:
     for k, meeting in enumerate(db.session.scalars(db.select(MeetingRequest).filter_by(
             event_id=event.id, status="accepted").order_by(MeetingRequest.id))):
         meeting.sender_important = meeting.recipient_important = k % 6 == 0
+    db.session.flush()
+
+
+# Three interpreters, as the delegation books them: companies speaking only German meet
+# companies speaking only French (or French and English) through one of them.
+INTERPRETERS = (
+    ("Isabelle Kessler", ("de", "fr"), "interpreter@matchmaker.example"),
+    ("Matthias Rouault", ("de", "fr"), ""),
+    ("Claire Whitfield", ("en", "fr"), ""),
+)
+# Booths of French hosts at the fair: their meetings happen there, nobody else's do.
+BOOTHS = (
+    ("Booth 5A-12", "Hall 5A, stand 12", "Optronique de l'Iroise SAS"),
+    ("Booth 5B-40", "Hall 5B, stand 40", "Voltigeur Drones SAS"),
+    ("Booth 5C-07", "Hall 5C, stand 7", "Menhir Cyberdéfense SAS"),
+)
+
+
+def _add_interpreters_and_booths(event: Event, by_name: dict[str, Company],
+                                 organizer: User) -> None:
+    from ..schedule import interpreters
+
+    for name, languages, email in INTERPRETERS:
+        data = interpreters.InterpreterData(name, list(languages), [s.id for s in event.slots],
+                                            email if find_user(email or "-") else "")
+        interpreters.save_interpreter(event, data, None, organizer, confirmed=True)
+    tables = {t.name: t for t in event.tables}
+    for table, _note, host in BOOTHS:
+        if host in by_name:
+            interpreters.reserve(event, tables[table], by_name[host], organizer)
     db.session.flush()
 
 

@@ -19,6 +19,8 @@ from .past_trip import seed_past_trip
 STAFF = (
     ("admin@matchmaker.example", "Alex Admin", Role.ADMIN, "en"),
     ("organizer@matchmaker.example", "Olivia Organizer", Role.ORGANIZER, "en"),
+    # an interpreter of the demo event: sees their own plan (``demo.event.INTERPRETERS``)
+    ("interpreter@matchmaker.example", "Isabelle Kessler", Role.PARTICIPANT, "fr"),
 )
 # The demo event's team besides its owner (``event.DEMO_TEAM`` gives their roles and rules):
 # accounts without a global role, their rights come from the event's team.
@@ -84,7 +86,8 @@ def seed_demo() -> SeedSummary:
     summary = SeedSummary(password=password)
     for email, name, role, locale in STAFF:
         _ensure_user(email, name, role, locale, password_hash)
-        summary.logins.append((role.value, email))
+        summary.logins.append(("interpreter" if email.startswith("interpreter@") else role.value,
+                               email))
     for email, name, locale in TEAM:
         _ensure_user(email, name, Role.PARTICIPANT, locale, password_hash)
     companies = load_demo_companies()

@@ -17,6 +17,8 @@ from ..models import (
     CompanyTag,
     Event,
     EventMember,
+    Interpreter,
+    MeetingBooking,
     MeetingRequest,
     MeetingTable,
     MeetingWindow,
@@ -32,7 +34,7 @@ from ..models import (
     registration_slots,
     utcnow,
 )
-from ..notifications.services import notify, notify_registration
+from ..notifications.services import notify, notify_meeting_change, notify_registration
 from ..unit_of_work import ServiceError
 from .definition import DefinitionError, Window, all_slots, format_breaks, format_tables
 
@@ -79,12 +81,20 @@ class SlotChanges:
     added: list[tuple[datetime, datetime]] = field(default_factory=list)
     agreed_meetings: int = 0
     registrations_losing_slots: int = 0
+    removed_tables: list[MeetingTable] = field(default_factory=list)
+    # Scheduled meetings in a dropped slot or at a removed table: they lose their place.
+    affected: list[MeetingRequest] = field(default_factory=list)
 
     @property
     def needs_confirmation(self) -> bool:
-        """Dropping or moving slots once people rely on them is asked, never done silently."""
-        return bool(self.dropped) and (self.agreed_meetings > 0
-                                       or self.registrations_losing_slots > 0)
+        """Dropping or moving slots once people rely on them, or removing a table that holds
+        meetings, is asked, never done silently."""
+        return bool(self.affected) or bool(self.dropped) and (
+            self.agreed_meetings > 0 or self.registrations_losing_slots > 0)
+
+    @property
+    def locked(self) -> list[MeetingRequest]:
+        return [m for m in self.affected if m.locked]
 
 
 # --- definition ----------------------------------------------------------------------------
@@ -115,17 +125,60 @@ def plan_slot_changes(event: Event, data: EventData) -> SlotChanges:
     if event.id is not None and changes.dropped:
         changes.agreed_meetings = _count_agreed_meetings(event.id)
         changes.registrations_losing_slots = _count_registrations_using(changes.dropped)
+    if event.id is not None:
+        wanted_tables = {name for name, _ in data.tables}
+        changes.removed_tables = [t for t in event.tables if t.name not in wanted_tables]
+        changes.affected = _meetings_losing_places(event, changes)
     return changes
 
 
 def update_event(event: Event, data: EventData, confirmed: bool) -> SlotChanges:
-    """Save the definition; returns the plan unsaved when it needs the organizer's consent."""
+    """Save the definition; returns the plan unsaved when it needs the organizer's consent.
+    Refused while a locked meeting would lose its place: the organizer unlocks or moves it."""
     changes = plan_slot_changes(event, data)
     if changes.needs_confirmation and not confirmed:
         return changes
+    if changes.locked:
+        raise EventError(str(_l("%(n)d locked meeting(s) are in the slots or at the tables you "
+                                "remove. Unlock or move them first.", n=len(changes.locked))))
+    _take_off(event, changes)
     _apply(event, data, changes)
     db.session.flush()
     return changes
+
+
+def _meetings_losing_places(event: Event, changes: SlotChanges) -> list[MeetingRequest]:
+    slots = {s.id for s in changes.dropped}
+    tables = {t.id for t in changes.removed_tables}
+    if not slots and not tables:
+        return []
+    query = db.select(MeetingRequest).where(
+        MeetingRequest.event_id == event.id,
+        MeetingRequest.status == RequestStatus.ACCEPTED.value,
+        MeetingRequest.table_id.is_not(None),
+        db.or_(MeetingRequest.slot_id.in_(slots), MeetingRequest.table_id.in_(tables)),
+    ).order_by(MeetingRequest.id)
+    return [m for m in db.session.scalars(query) if m.slot_id is not None]
+
+
+def _take_off(event: Event, changes: SlotChanges) -> None:
+    """The meetings losing their slot or table leave the schedule with the reason, and both
+    companies are told once the schedule is published."""
+    dropped = {s.id for s in changes.dropped}
+    for meeting in changes.affected:
+        if meeting.slot_id in dropped:
+            code, params = "slot_removed", {}
+        else:
+            code, params = "table_removed", {"table": meeting.table.name}
+        db.session.execute(db.delete(MeetingBooking).filter_by(request_id=meeting.id))
+        meeting.slot = meeting.table = meeting.interpreter = None
+        meeting.unscheduled_code, meeting.unscheduled_params = code, params
+        meeting.unscheduled_reason = ""
+        meeting.schedule_version += 1
+    db.session.flush()
+    if event.schedule_published_at is not None:
+        for meeting in changes.affected:
+            notify_meeting_change(meeting, "meeting_unscheduled")
 
 
 def _apply(event: Event, data: EventData, changes: SlotChanges) -> None:
@@ -142,6 +195,9 @@ def _apply(event: Event, data: EventData, changes: SlotChanges) -> None:
 def _apply_slots(event: Event, changes: SlotChanges) -> None:
     had_every_slot = [r for r in event.registrations
                       if event.slots and len(r.available_slots) == len(event.slots)]
+    working_every_slot = [] if event.id is None else [
+        i for i in db.session.scalars(db.select(Interpreter).filter_by(event_id=event.id))
+        if event.slots and len(i.slots) == len(event.slots)]
     for slot in changes.dropped:
         event.slots.remove(slot)
     db.session.flush()  # free the start times before new slots take them
@@ -149,6 +205,8 @@ def _apply_slots(event: Event, changes: SlotChanges) -> None:
     event.slots.extend(new_slots)
     for registration in had_every_slot:  # "available all evening" stays true
         registration.available_slots.extend(new_slots)
+    for interpreter in working_every_slot:  # and so does "works all evening"
+        interpreter.slots.extend(new_slots)
 
 
 def _apply_tables(event: Event, tables: list[tuple[str, str]]) -> None:

@@ -76,7 +76,7 @@ def requests_sheet(event: Event) -> Sheet:
 
 
 SCHEDULE_HEADERS = ["meeting_id", "day", "start", "end", "table", "company_a", "country_a",
-                    "company_b", "country_b", "discussion_level", "locked"]
+                    "company_b", "country_b", "discussion_level", "locked", "interpreter"]
 
 
 def _schedule_rows(event: Event) -> list[tuple[MeetingRequest, list]]:
@@ -92,7 +92,7 @@ def _schedule_rows(event: Event) -> list[tuple[MeetingRequest, list]]:
                            dates.iso(slot.ends_at, zone, wall=True) if slot else "",
                            table.name if table else "", r.sender.name, r.sender.country,
                            r.recipient.name, r.recipient.country, r.discussion_level,
-                           r.locked]))
+                           r.locked, r.interpreter.name if r.interpreter and slot else ""]))
     return result
 
 

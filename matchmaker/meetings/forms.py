@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -8,6 +8,10 @@ from wtforms.validators import DataRequired, Length, Optional
 class RequestForm(FlaskForm):
     note = TextAreaField(_l("Why should you meet?"), validators=[Optional(), Length(max=600)],
                          description=_l("A few lines: what you offer them, what you look for."))
+    interpreter = BooleanField(_l("We would like an interpreter"),
+                               description=_l("The organizer plans one for the meeting. "
+                                              "Companies without a common language get one "
+                                              "anyway."))
     submit = SubmitField(_l("Request a meeting"))
 
 

@@ -100,8 +100,10 @@ def my_requests(viewer: Viewer) -> dict[str, list[MeetingRequest]]:
 
 # --- sending -------------------------------------------------------------------------------
 
-def send_request(viewer: Viewer, recipient: Company, note: str) -> SendResult:
-    """Send a request, or accept theirs when they have asked us already (mutual interest)."""
+def send_request(viewer: Viewer, recipient: Company, note: str,
+                 interpreter: bool = False) -> SendResult:
+    """Send a request, or accept theirs when they have asked us already (mutual interest);
+    ``interpreter``: the sender asks for an interpreter at the meeting."""
     event, sender_id = viewer.event, viewer.company_id
     if recipient.id == sender_id:
         raise RequestError(_l("You cannot request a meeting with your own company."))
@@ -111,11 +113,12 @@ def send_request(viewer: Viewer, recipient: Company, note: str) -> SendResult:
     expire_due(event.id)
     existing = _open_request(event.id, sender_id, recipient.id)
     if existing is not None:
+        existing.interpreter_wanted = existing.interpreter_wanted or interpreter
         return _answer_existing(viewer, existing)
     _check_can_send(event, pairing, sender_id)
     meeting_request = MeetingRequest(
         event_id=event.id, sender_id=sender_id, recipient_id=recipient.id,
-        sent_by_id=viewer.user.id, note=note.strip(),
+        sent_by_id=viewer.user.id, note=note.strip(), interpreter_wanted=interpreter,
         open_pair_key=MeetingRequest.pair_key(sender_id, recipient.id),
         expires_at=(utcnow() + timedelta(hours=event.request_expiry_hours)
                     if event.request_expiry_hours else None))

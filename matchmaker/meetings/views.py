@@ -65,7 +65,8 @@ def send(event_id: int, company_id: int):
     if not form.validate_on_submit():
         return _render_company(viewer, recipient, form, status=400)
     try:
-        result = services.send_request(viewer, recipient, form.note.data or "")
+        result = services.send_request(viewer, recipient, form.note.data or "",
+                                       form.interpreter.data)
     except services.RequestError as error:
         flash(str(error), "danger")
         return redirect(url_for("meetings.company", event_id=event_id, company_id=company_id))

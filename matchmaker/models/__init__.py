@@ -53,10 +53,12 @@ from .meetings import (  # noqa: F401
 )
 from .schedule import (  # noqa: F401
     CheckIn,
+    Interpreter,
     MeetingBooking,
     MeetingRating,
     ScheduleRun,
     ScheduleRunStatus,
+    interpreter_slots,
 )
 from .teams import (  # noqa: F401
     EventMember,

@@ -125,7 +125,8 @@ class MeetingTable(db.Model):
     """A table or meeting point, e.g. "T7" or "Booth of Optronique SAS"."""
 
     __tablename__ = "meeting_tables"
-    __table_args__ = (sa.UniqueConstraint("event_id", "name"),)
+    __table_args__ = (sa.UniqueConstraint("event_id", "name"),
+                      sa.UniqueConstraint("event_id", "reserved_for_id"))  # one place each
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(
@@ -134,8 +135,14 @@ class MeetingTable(db.Model):
     name: Mapped[str] = mapped_column(sa.String(60))
     note: Mapped[str] = mapped_column(sa.String(160), default="")
     position: Mapped[int] = mapped_column(default=0)
+    # A company's own place (its booth, a fixed table): all its meetings happen here and
+    # nobody else's do.
+    reserved_for_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("companies.id", ondelete="SET NULL")
+    )
 
     event: Mapped[Event] = relationship(back_populates="tables")
+    reserved_for: Mapped[Company | None] = relationship()
 
 
 class ParticipantGroup(db.Model):

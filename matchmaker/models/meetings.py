@@ -16,6 +16,7 @@ from .base import LabeledEnum, utcnow
 if TYPE_CHECKING:  # relationships name these; SQLAlchemy resolves them by name
     from .accounts import Company, User
     from .events import Event, MeetingTable, Slot
+    from .schedule import Interpreter
 
 
 class RequestStatus(LabeledEnum):
@@ -69,6 +70,7 @@ class MeetingRequest(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("event_id", "open_pair_key"),
         sa.UniqueConstraint("slot_id", "table_id"),  # one meeting per table and slot
+        sa.UniqueConstraint("slot_id", "interpreter_id"),  # an interpreter in one at a time
         RequestStatus.check("status"),
         DayStatus.check("day_status", ""),
         sa.CheckConstraint(f"discussion_level IN ({', '.join(repr(v) for v in DISCUSSION_LEVELS)})",
@@ -111,6 +113,12 @@ class MeetingRequest(db.Model):
         sa.ForeignKey("meeting_tables.id", ondelete="SET NULL")
     )
     locked: Mapped[bool] = mapped_column(default=False)
+    # Its interpreter, and whether one is wanted although the sides share a language (asked
+    # for by a company on its request, or marked by the organizer).
+    interpreter_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("interpreters.id", ondelete="SET NULL"), index=True
+    )
+    interpreter_wanted: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     unscheduled_reason: Mapped[str] = mapped_column(sa.Text, default="")  # typed by a person
     # Or why the system left it off, as a code worded when read (``matchmaker.reasons``).
     unscheduled_code: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
@@ -129,6 +137,7 @@ class MeetingRequest(db.Model):
     event: Mapped[Event] = relationship()
     slot: Mapped[Slot | None] = relationship()
     table: Mapped[MeetingTable | None] = relationship()
+    interpreter: Mapped[Interpreter | None] = relationship()
     sender: Mapped[Company] = relationship(foreign_keys=[sender_id])
     recipient: Mapped[Company] = relationship(foreign_keys=[recipient_id])
     messages: Mapped[list[RequestMessage]] = relationship(

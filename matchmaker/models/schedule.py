@@ -13,7 +13,8 @@ from ..extensions import db
 from .base import LabeledEnum, utcnow
 
 if TYPE_CHECKING:  # relationships name these; SQLAlchemy resolves them by name
-    from .events import Event
+    from .accounts import User
+    from .events import Event, Slot
 
 
 class MeetingBooking(db.Model):
@@ -109,3 +110,38 @@ class CheckIn(db.Model):
     checked_in_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+
+
+interpreter_slots = sa.Table(
+    "interpreter_slots",
+    db.metadata,
+    sa.Column("interpreter_id", sa.ForeignKey("interpreters.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("slot_id", sa.ForeignKey("slots.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Interpreter(db.Model):
+    """An interpreter of an event: the languages they speak and the slots they work. The
+    scheduler gives a meeting whose sides share no language (or that asks for one) an
+    interpreter who speaks a language of each side, one meeting per slot. With a user account
+    they see their own agenda."""
+
+    __tablename__ = "interpreters"
+    __table_args__ = (sa.UniqueConstraint("event_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(120))
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    user: Mapped[User | None] = relationship()
+    slots: Mapped[list[Slot]] = relationship(secondary=interpreter_slots,
+                                             order_by="Slot.starts_at", passive_deletes=True)

@@ -1,88 +1,204 @@
-"""Who sits where, checked against the hard rules before any manual change."""
+"""Who sits where, checked against the engine's hard rules (``rules.breaches``: one set of
+rules for the generator and for every manual change), worded in the reader's language."""
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
 from .. import dates
-from ..events.services import meeting_slots
+from ..engine.scheduling import Breach, breaches, needs_interpreter, reserved_places
 from ..models import (
     Event,
+    Interpreter,
     MeetingRequest,
     MeetingTable,
     Slot,
 )
 from ..pairing import pairing_of
+from .engine_adapter import BuiltInstance, build_instance, interpreter_key
 from .errors import ScheduleError
-from .queries import ACCEPTED, agreed_meetings, approved_registrations, is_scheduled
+from .queries import ACCEPTED, agreed_meetings, is_scheduled
 from .runs import active_run
 
 log = logging.getLogger(__name__)
 
+AUTO = "auto"  # the interpreter argument: keep the meeting's own if it fits, else any free one
+INTERPRETER_RULES = ("interpreter_unavailable", "interpreter_busy", "interpreter_language")
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A meeting on the board in the engine's ids (company names, table names, "i<id>")."""
+
+    a: str
+    b: str
+    slot: str
+    table: str
+    interpreter: str | None = None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a meeting would go: its table and interpreter, or the first rule it breaks."""
+
+    table: MeetingTable | None
+    interpreter: Interpreter | None
+    problem: str | None
+
 
 @dataclass
 class Board:
-    """Who sits where, loaded once to check a change against every hard rule."""
+    """The event as the engine sees it and who sits where, loaded once per change."""
 
     event: Event
-    available: dict[int, set[int]]  # approved company id → slot ids a meeting may take
-    busy: dict[tuple[int, int], int] = field(default_factory=dict)  # (company, slot) → request
-    taken: dict[tuple[int, int], int] = field(default_factory=dict)  # (slot, table) → request
-    meetings_of: Counter = field(default_factory=Counter)  # company → scheduled meetings
+    built: BuiltInstance
+    seats: dict[int, Seat]  # scheduled meeting id → its seat
 
     @classmethod
     def load(cls, event: Event) -> Board:
-        board = cls(event, {r.company_id: {s.id for s in meeting_slots(r)}
-                            for r in approved_registrations(event)})
-        for meeting in agreed_meetings(event):
-            if is_scheduled(meeting):
-                board.taken[(meeting.slot_id, meeting.table_id)] = meeting.id
-                for company_id in (meeting.sender_id, meeting.recipient_id):
-                    board.busy[(company_id, meeting.slot_id)] = meeting.id
-                    board.meetings_of[company_id] += 1
-        return board
+        seats = {m.id: _seat(m) for m in agreed_meetings(event) if is_scheduled(m)}
+        return cls(event, build_instance(event), seats)
 
-    def problem(self, meeting: MeetingRequest, slot: Slot, table: MeetingTable | None,
+    def place(self, meeting: MeetingRequest, slot: Slot, table: MeetingTable | None = None,
+              interpreter: Interpreter | str | None = AUTO,
+              ignoring: frozenset[int] = frozenset(),
+              extra: tuple[Seat, ...] = ()) -> Placement:
+        """Where ``meeting`` would sit in ``slot``: at ``table`` (None: its company's reserved
+        place, else the first free common table) with ``interpreter`` (AUTO: chosen here).
+        ``ignoring``: meetings that leave their places in the same change (a swap);
+        ``extra``: seats taken in the same change."""
+        people = {p.id for p in self.built.instance.participants}
+        for company in (meeting.sender, meeting.recipient):
+            if company.name not in people:
+                return Placement(None, None, str(_l("%(name)s is not an approved participant.",
+                                                    name=company.name)))
+        others = [s for i, s in self.seats.items() if i not in ignoring | {meeting.id}]
+        others += list(extra)
+        key = str(slot.id)
+        table = table or self._table_for(meeting, key, others)
+        if table is None:
+            return Placement(None, None, str(_l("Every table is taken at %(time)s.",
+                                                time=dates.slot_label(slot))))
+        if interpreter == AUTO:
+            interpreter = self._interpreter_for(meeting, key, table.name, others)
+        found = breaches(self.built.instance, others, meeting.sender.name,
+                         meeting.recipient.name, key, table.name,
+                         interpreter_key(interpreter) if interpreter else None,
+                         interpreter_asked=meeting.interpreter_wanted)
+        problem = self.words(found[0], meeting, slot) if found else None
+        return Placement(table, interpreter, problem)
+
+    def problem(self, meeting: MeetingRequest, slot: Slot, table: MeetingTable | None = None,
                 ignoring: frozenset[int] = frozenset()) -> str | None:
-        """The first hard rule that placing ``meeting`` there breaks, in words; None if none.
-        ``ignoring``: meetings that leave their places in the same change (a swap)."""
-        ignoring = ignoring | {meeting.id}
-        at = dates.slot_label(slot)
-        for company in (meeting.sender, meeting.recipient):
-            if company.id not in self.available:
-                return str(_l("%(name)s is not an approved participant.", name=company.name))
-            if slot.id not in self.available[company.id]:
-                return str(_l("%(name)s is not available at %(time)s.", name=company.name,
-                              time=at))
-            if self.busy.get((company.id, slot.id), meeting.id) not in ignoring:
-                return str(_l("%(name)s already has a meeting at %(time)s.", name=company.name,
-                              time=at))
-        if table is not None and self.taken.get((slot.id, table.id), meeting.id) not in ignoring:
-            return str(_l("Table %(table)s is taken at %(time)s.", table=table.name, time=at))
-        cap = self.event.max_meetings_per_company
-        for company in (meeting.sender, meeting.recipient):
-            others = self.meetings_of[company.id] - (1 if is_scheduled(meeting) else 0)
-            if cap is not None and others >= cap:
-                return str(_l("%(name)s has reached the maximum of %(n)d meetings.",
-                              name=company.name, n=cap))
+        return self.place(meeting, slot, table, AUTO, ignoring).problem
+
+    def free_table(self, slot: Slot, ignoring: frozenset[int] = frozenset(),
+                   meeting: MeetingRequest | None = None) -> MeetingTable | None:
+        """The table a meeting would take in ``slot``: its company's reserved place when it has
+        one, else the first common table nobody sits at."""
+        others = [s for i, s in self.seats.items() if i not in ignoring]
+        if meeting is not None:
+            return self._table_for(meeting, str(slot.id), others)
+        return self._first_common(str(slot.id), others)
+
+    def _table_for(self, meeting: MeetingRequest, slot: str, others: list[Seat]) \
+            -> MeetingTable | None:
+        places = reserved_places(self.built.instance)
+        own = [places[c.name] for c in (meeting.sender, meeting.recipient) if c.name in places]
+        taken = {s.table for s in others if s.slot == slot}
+        for name in own:
+            if name not in taken:
+                return self.built.tables[name]
+        if own:  # its place is taken: name it, so the rule's words say so
+            return self.built.tables[own[0]]
+        return self._first_common(slot, others)
+
+    def _first_common(self, slot: str, others: list[Seat]) -> MeetingTable | None:
+        reserved = set(reserved_places(self.built.instance).values())
+        taken = {s.table for s in others if s.slot == slot}
+        return next((t for name, t in self.built.tables.items()
+                     if name not in reserved and name not in taken), None)
+
+    def _interpreter_for(self, meeting: MeetingRequest, slot: str, table: str,
+                         others: list[Seat]) -> Interpreter | None:
+        """The meeting's own interpreter if it may serve there, else the first who may; None
+        when it needs none (or nobody may: the rules then say it needs one)."""
+        people = {p.id: p for p in self.built.instance.participants}
+        a, b = meeting.sender.name, meeting.recipient.name
+        needed = needs_interpreter(people[a].languages, people[b].languages,
+                                   meeting.interpreter_wanted)
+        own = meeting.interpreter
+        candidates = ([own] if own is not None and own.event_id == self.event.id else [])
+        if needed:
+            # cheap filters first (busy then, not working then): large events have many
+            busy = {s.interpreter for s in others if s.slot == slot}
+            engine = {i.id: i for i in self.built.instance.interpreters}
+            candidates += [i for key, i in self.built.interpreters.items() if i is not own
+                           and key not in busy and (engine[key].available is None
+                                                    or slot in engine[key].available)]
+        for candidate in candidates:
+            found = breaches(self.built.instance, others, a, b, slot, table,
+                             interpreter_key(candidate),
+                             interpreter_asked=meeting.interpreter_wanted)
+            if not any(f.code in INTERPRETER_RULES for f in found):
+                return candidate
         return None
 
-    def free_table(self, slot: Slot, ignoring: frozenset[int] = frozenset()) -> MeetingTable | None:
-        return next((t for t in self.event.tables
-                     if self.taken.get((slot.id, t.id)) in (None, *ignoring)), None)
+    def words(self, breach: Breach, meeting: MeetingRequest, slot: Slot) -> str:
+        """A broken rule in the reader's language."""
+        at = dates.slot_label(slot)
+        subject = breach.subject
+        if breach.code.startswith("interpreter_") and subject in self.built.interpreters:
+            subject = self.built.interpreters[subject].name
+        texts = {
+            "participant_unavailable": lambda: _l("%(name)s is not available at %(time)s.",
+                                                  name=subject, time=at),
+            "participant_busy": lambda: _l("%(name)s already has a meeting at %(time)s.",
+                                           name=subject, time=at),
+            "table_taken": lambda: _l("Table %(table)s is taken at %(time)s.", table=subject,
+                                      time=at),
+            "table_reserved": lambda: _l("Table %(table)s is reserved for %(name)s.",
+                                         table=subject, name=breach.other),
+            "place_required": lambda: _l("%(name)s meets only at its reserved place, "
+                                         "%(table)s.", name=subject, table=breach.other),
+            "cap_reached": lambda: _l("%(name)s has reached the maximum of %(n)d meetings.",
+                                      name=subject, n=breach.limit or 0),
+            "interpreter_needed": lambda: _l(
+                "%(a)s and %(b)s need an interpreter, and none who speaks a language of each "
+                "side is free at %(time)s.", a=meeting.sender.name, b=meeting.recipient.name,
+                time=at),
+            "interpreter_unavailable": lambda: _l("The interpreter %(name)s does not work at "
+                                                  "%(time)s.", name=subject, time=at),
+            "interpreter_busy": lambda: _l("The interpreter %(name)s is already in another "
+                                           "meeting at %(time)s.", name=subject, time=at),
+            "interpreter_language": lambda: _l("The interpreter %(name)s does not speak a "
+                                               "language of each side.", name=subject),
+        }
+        text = texts.get(breach.code)
+        return str(text()) if text else str(_l("That time, table or interpreter is not part "
+                                               "of the event."))
+
+
+def _seat(meeting: MeetingRequest) -> Seat:
+    return Seat(meeting.sender.name, meeting.recipient.name, str(meeting.slot_id),
+                meeting.table.name,
+                interpreter_key(meeting.interpreter) if meeting.interpreter else None)
+
+
+def seat_of(meeting: MeetingRequest, slot: Slot, table: MeetingTable,
+            interpreter: Interpreter | None) -> Seat:
+    return Seat(meeting.sender.name, meeting.recipient.name, str(slot.id), table.name,
+                interpreter_key(interpreter) if interpreter else None)
 
 
 def slot_problems(event: Event, meeting: MeetingRequest) -> dict[int, str | None]:
-    """For the move form: each slot's first broken rule for this meeting (any table)."""
+    """For the move form: each slot's first broken rule for this meeting (table and
+    interpreter chosen as a move without them would)."""
     board = Board.load(event)
-    return {slot.id: board.problem(meeting, slot, None)
-            or (None if board.free_table(slot, frozenset({meeting.id}))
-                else str(_l("Every table is taken at %(time)s.", time=dates.slot_label(slot))))
-            for slot in event.slots}
+    return {slot.id: board.problem(meeting, slot) for slot in event.slots}
 
 
 def check_groups_may_meet(event: Event, *meetings: MeetingRequest) -> None:

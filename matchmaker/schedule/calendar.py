@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import (
     Company,
     Event,
+    Interpreter,
     MeetingRequest,
     ProgramItem,
     Registration,
@@ -57,6 +58,22 @@ def add_event_agenda(calendar: Calendar, event: Event, company: Company) -> None
         calendar.add_component(_program_entry(item, event, zone, domain))
 
 
+def add_interpreter_agenda(calendar: Calendar, event: Event, interpreter: Interpreter,
+                           meetings: list[MeetingRequest]) -> None:
+    """The meetings an interpreter serves (UIDs of their own: the companies' entries differ)."""
+    zone, domain = ZoneInfo(event.timezone), calendar_domain()
+    for meeting in meetings:
+        entry = _entry(f"interpreting-{meeting.id}-{interpreter.id}@{domain}",
+                       meeting.slot.starts_at, meeting.slot.ends_at, zone)
+        entry.add("sequence", meeting.schedule_version)
+        entry.add("summary", _("Interpreting: %(a)s – %(b)s, table %(table)s",
+                               a=meeting.sender.name, b=meeting.recipient.name,
+                               table=meeting.table.name))
+        entry.add("location", ", ".join(p for p in (event.venue, _(
+            "table %(table)s", table=meeting.table.name)) if p))
+        calendar.add_component(entry)
+
+
 def to_bytes(calendar: Calendar) -> bytes:
     calendar.add_missing_timezones()
     return calendar.to_ical()
@@ -79,7 +96,9 @@ def _meeting_entry(meeting: MeetingRequest, company: Company, zone: ZoneInfo,
                                         if p))
     else:
         entry.add("summary", _("Cancelled: meeting with %(name)s", name=other.name))
-    entry.add("description", meeting.note or "")
+    interpreter = _("Interpreter: %(name)s", name=meeting.interpreter.name) \
+        if held and meeting.interpreter else ""
+    entry.add("description", "\n\n".join(p for p in (interpreter, meeting.note or "") if p))
     entry.add("url", url_for("meetings.company", event_id=event.id, company_id=other.id,
                              _external=True))
     return entry

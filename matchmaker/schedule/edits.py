@@ -8,10 +8,10 @@ import logging
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import dates
 from ..extensions import db
 from ..models import (
     Event,
+    Interpreter,
     MeetingBooking,
     MeetingRequest,
     MeetingTable,
@@ -21,7 +21,7 @@ from ..models import (
     utcnow,
 )
 from ..notifications.services import notify_meeting_change
-from .board import Board, check_changeable, check_groups_may_meet
+from .board import AUTO, Board, check_changeable, check_groups_may_meet, seat_of
 from .errors import ScheduleError
 from .places import bump_version, clear_places, release_stale, set_place
 from .queries import ACCEPTED, is_published, is_scheduled
@@ -29,44 +29,50 @@ from .queries import ACCEPTED, is_published, is_scheduled
 log = logging.getLogger(__name__)
 
 
-def move(event: Event, meeting: MeetingRequest, slot: Slot, table: MeetingTable | None) -> \
-        MeetingTable:
-    """Put a meeting into ``slot`` at ``table`` (None: the first free table)."""
+def move(event: Event, meeting: MeetingRequest, slot: Slot, table: MeetingTable | None,
+         interpreter: Interpreter | str | None = AUTO) -> MeetingTable:
+    """Put a meeting into ``slot`` at ``table`` (None: its company's reserved place, else the
+    first free table) with ``interpreter`` (AUTO: its own if free then, else any who may)."""
     check_changeable(event, meeting)
     check_groups_may_meet(event, meeting)
     release_stale(event)
-    board = Board.load(event)
-    problem = board.problem(meeting, slot, table)
-    table = table or board.free_table(slot, frozenset({meeting.id}))
-    if problem is None and table is None:
-        problem = str(_l("Every table is taken at %(time)s.", time=dates.slot_label(slot)))
-    if problem:
-        raise ScheduleError(problem)
-    if (meeting.slot_id, meeting.table_id) != (slot.id, table.id):
+    placement = Board.load(event).place(meeting, slot, table, interpreter)
+    if placement.problem:
+        raise ScheduleError(placement.problem)
+    table, chosen = placement.table, placement.interpreter
+    chosen_id = chosen.id if chosen is not None else None
+    if (meeting.slot_id, meeting.table_id, meeting.interpreter_id) != (slot.id, table.id,
+                                                                        chosen_id):
         kind = "meeting_moved" if is_scheduled(meeting) else "meeting_scheduled"
         clear_places([meeting])
-        set_place(meeting, slot, table)
+        set_place(meeting, slot, table, chosen)
         bump_version(meeting)
         _tell(event, [(meeting, kind)])
     return table
 
 
 def swap(event: Event, first: MeetingRequest, second: MeetingRequest) -> None:
-    """Two scheduled meetings trade their slots and tables."""
+    """Two scheduled meetings trade their slots and tables (each keeps its interpreter if
+    free in the new slot, else gets one who is)."""
     check_changeable(event, first, second)
     check_groups_may_meet(event, first, second)
     if first.id == second.id or not (is_scheduled(first) and is_scheduled(second)):
         raise ScheduleError(_l("Choose two different scheduled meetings to swap."))
     release_stale(event)
     board, both = Board.load(event), frozenset({first.id, second.id})
-    places = {first.id: (second.slot, second.table), second.id: (first.slot, first.table)}
+    targets = {first.id: (second.slot, second.table), second.id: (first.slot, first.table)}
+    placements, extra = {}, ()
     for meeting in (first, second):
-        problem = board.problem(meeting, *places[meeting.id], ignoring=both)
-        if problem:
-            raise ScheduleError(problem)
+        placement = board.place(meeting, *targets[meeting.id], ignoring=both, extra=extra)
+        if placement.problem:
+            raise ScheduleError(placement.problem)
+        placements[meeting.id] = placement
+        extra += (seat_of(meeting, targets[meeting.id][0], placement.table,
+                          placement.interpreter),)
     clear_places([first, second])
     for meeting in (first, second):
-        set_place(meeting, *places[meeting.id])
+        set_place(meeting, targets[meeting.id][0], placements[meeting.id].table,
+                  placements[meeting.id].interpreter)
         bump_version(meeting)
     _tell(event, [(first, "meeting_moved"), (second, "meeting_moved")])
 
@@ -88,7 +94,7 @@ def cancel(event: Event, meeting: MeetingRequest, organizer: User, reason: str) 
     check_changeable(event, meeting)
     db.session.execute(db.delete(MeetingBooking).filter_by(request_id=meeting.id))
     meeting.status, meeting.open_pair_key = RequestStatus.CANCELLED.value, None
-    meeting.table_id, meeting.closed_at = None, utcnow()
+    meeting.table_id, meeting.interpreter_id, meeting.closed_at = None, None, utcnow()
     meeting.reason = reason.strip()
     meeting.reason_code = "" if meeting.reason else "organizer_cancelled"
     _tell(event, [(meeting, "meeting_cancelled")])
@@ -120,3 +126,12 @@ def _tell(event: Event, changes: list[tuple[MeetingRequest, str]]) -> None:
     if is_published(event):
         for meeting, kind in changes:
             notify_meeting_change(meeting, kind)
+
+
+def set_interpreter_wanted(event: Event, meeting: MeetingRequest, wanted: bool) -> None:
+    """Ask for an interpreter although the sides share a language (or stop asking); the
+    place stays until the next generation or move, which then honour it."""
+    if meeting.status != ACCEPTED:
+        raise ScheduleError(_l("Only agreed meetings can be scheduled."))
+    meeting.interpreter_wanted = wanted
+    db.session.flush()

@@ -10,15 +10,18 @@ from ..engine.scheduling import (
     FixedMeeting,
     Participant,
     Request,
+    ReservedPlace,
     ScheduleInstance,
     ScheduleResult,
     Unscheduled,
 )
+from ..engine.scheduling import Interpreter as EngineInterpreter
 from ..engine.scheduling import Slot as EngineSlot
 from ..events.services import meeting_slots
 from ..extensions import db
 from ..models import (
     Event,
+    Interpreter,
     MeetingRequest,
     MeetingTable,
     Slot,
@@ -48,16 +51,32 @@ class BuiltInstance:
     excluded: dict[int, tuple[str, dict]]  # request id → why it cannot be placed (code, params)
     slots: dict[str, Slot]
     tables: dict[str, MeetingTable]
+    interpreters: dict[str, Interpreter]
+
+
+def interpreter_key(interpreter: Interpreter) -> str:
+    """The engine's id of an interpreter (names need not be unique across their life)."""
+    return f"i{interpreter.id}"
+
+
+def event_interpreters(event: Event) -> list[Interpreter]:
+    return list(db.session.scalars(db.select(Interpreter).filter_by(event_id=event.id)
+                                   .order_by(Interpreter.name, Interpreter.id)))
 
 
 def build_instance(event: Event) -> BuiltInstance:
     slots = {str(slot.id): slot for slot in event.slots}
-    tables = {table.name: table for table in event.tables}
     registrations = {r.company_id: r for r in approved_registrations(event)}
+    # A place reserved for a company that is not (or no longer) approved takes nobody else's
+    # meetings either: it stays out of the instance.
+    tables = {table.name: table for table in event.tables
+              if table.reserved_for_id is None or table.reserved_for_id in registrations}
+    interpreters = {interpreter_key(i): i for i in event_interpreters(event)}
     pairing = pairing_of(event.id)
     participants = tuple(
         Participant(r.company.name, tuple(str(s.id) for s in meeting_slots(r)),
-                    pairing.max_meetings(event, r.company_id))
+                    pairing.max_meetings(event, r.company_id),
+                    tuple(r.company.languages) if r.company.languages else None)
         for r in sorted(registrations.values(), key=lambda r: r.company.name))
     requests, fixed, excluded = [], [], {}
     for meeting in agreed_meetings(event):
@@ -69,8 +88,10 @@ def build_instance(event: Event) -> BuiltInstance:
             # Never handed to the engine, locked or not: the matrix forbids the pair now.
             excluded[meeting.id] = ("groups_may_not_meet", {})
         elif meeting.locked and is_scheduled(meeting):
-            fixed.append(FixedMeeting(meeting.sender.name, meeting.recipient.name,
-                                      str(meeting.slot_id), meeting.table.name))
+            fixed.append(FixedMeeting(
+                meeting.sender.name, meeting.recipient.name, str(meeting.slot_id),
+                meeting.table.name,
+                meeting.interpreter and interpreter_key(meeting.interpreter)))
         else:
             requests.append(meeting)
     instance = ScheduleInstance(
@@ -79,9 +100,15 @@ def build_instance(event: Event) -> BuiltInstance:
                                s.starts_at.date().isoformat()) for key, s in slots.items()),
         tables=tuple(tables),
         participants=participants,
-        requests=tuple(Request(m.sender.name, m.recipient.name, weight_of(m)) for m in requests),
-        fixed=tuple(fixed))
-    return BuiltInstance(instance, requests, excluded, slots, tables)
+        requests=tuple(Request(m.sender.name, m.recipient.name, weight_of(m),
+                               interpreter=m.interpreter_wanted) for m in requests),
+        fixed=tuple(fixed),
+        interpreters=tuple(
+            EngineInterpreter(key, tuple(i.languages), tuple(str(s.id) for s in i.slots))
+            for key, i in interpreters.items()),
+        reserved=tuple(ReservedPlace(t.name, registrations[t.reserved_for_id].company.name)
+                       for t in tables.values() if t.reserved_for_id is not None))
+    return BuiltInstance(instance, requests, excluded, slots, tables, interpreters)
 
 
 def weight_of(meeting: MeetingRequest) -> float:
@@ -101,14 +128,15 @@ def write_back(event: Event, built: BuiltInstance, result: ScheduleResult) \
     movable = [m for m in agreed_meetings_held(event)
                if m.id in engine_moves and not (m.locked and is_scheduled(m))]
     moving = {m.id for m in movable}
-    before = {m.id: (m.slot_id, m.table_id) for m in movable}
+    before = {m.id: (m.slot_id, m.table_id, m.interpreter_id) for m in movable}
     clear_places(movable)
     for placed in result.meetings:
         if placed.fixed or placed.request is None:
             continue
         meeting = built.requests[placed.request]
         if meeting.id in moving:
-            set_place(meeting, built.slots[placed.slot], built.tables[placed.table])
+            set_place(meeting, built.slots[placed.slot], built.tables[placed.table],
+                      built.interpreters.get(placed.interpreter or ""))
     for missing in result.unscheduled:
         meeting = built.requests[missing.request]
         if meeting.id in moving:
@@ -118,7 +146,7 @@ def write_back(event: Event, built: BuiltInstance, result: ScheduleResult) \
             set_unscheduled_reason(meeting, *built.excluded[meeting.id])
     changes = []
     for meeting in movable:
-        if before[meeting.id] != (meeting.slot_id, meeting.table_id):
+        if before[meeting.id] != (meeting.slot_id, meeting.table_id, meeting.interpreter_id):
             bump_version(meeting)
             changes.append((meeting, change_kind(before[meeting.id], meeting)))
     db.session.flush()

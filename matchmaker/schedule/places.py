@@ -1,5 +1,5 @@
-"""Writing places: a meeting's slot and table and the two seats (MeetingBooking rows) that
-let the database refuse a company in two meetings at once. Used by the generator's
+"""Writing places: a meeting's slot, table and interpreter, and the two seats (MeetingBooking
+rows) that let the database refuse a company in two meetings at once. Used by the generator's
 write-back and by manual changes alike."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import logging
 from ..extensions import db
 from ..models import (
     Event,
+    Interpreter,
     MeetingBooking,
     MeetingRequest,
     MeetingTable,
@@ -47,20 +48,25 @@ def release_stale(event: Event) -> None:
                                                MeetingRequest.status != ACCEPTED)
     db.session.execute(db.delete(MeetingBooking).where(MeetingBooking.request_id.in_(stale)))
     db.session.execute(db.update(MeetingRequest).where(MeetingRequest.id.in_(stale))
-                       .values(table_id=None).execution_options(synchronize_session=False))
+                       .values(table_id=None, interpreter_id=None)
+                       .execution_options(synchronize_session=False))
 
 
 def clear_places(meetings: list[MeetingRequest]) -> None:
     ids = [m.id for m in meetings]
     db.session.execute(db.delete(MeetingBooking).where(MeetingBooking.request_id.in_(ids)))
     for meeting in meetings:
-        meeting.slot_id = meeting.table_id = None
+        # the relationships too: a page or email read after the change must not see the old
+        meeting.slot = meeting.table = meeting.interpreter = None
         set_unscheduled_reason(meeting, "")
     db.session.flush()  # free slot+table pairs before anyone takes them
 
 
-def set_place(meeting: MeetingRequest, slot: Slot, table: MeetingTable) -> None:
+def set_place(meeting: MeetingRequest, slot: Slot, table: MeetingTable,
+              interpreter: Interpreter | None = None) -> None:
+    meeting.slot, meeting.table, meeting.interpreter = slot, table, interpreter
     meeting.slot_id, meeting.table_id = slot.id, table.id
+    meeting.interpreter_id = interpreter.id if interpreter is not None else None
     set_unscheduled_reason(meeting, "")
     db.session.add_all([MeetingBooking(company_id=company_id, slot_id=slot.id,
                                        request_id=meeting.id)

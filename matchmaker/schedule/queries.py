@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy.orm import joinedload
 
@@ -12,6 +13,7 @@ from ..extensions import db
 from ..models import (
     Company,
     Event,
+    Interpreter,
     MeetingRequest,
     MeetingTable,
     Registration,
@@ -53,6 +55,20 @@ class Grid:
     tables: list[MeetingTable]
     cells: dict[tuple[int, int], MeetingRequest]  # (table id, slot id) → meeting
     unscheduled: list[MeetingRequest]
+    interpreters: list[Interpreter] = field(default_factory=list)
+
+    def interpreting(self, interpreter: Interpreter, slot: Slot) -> MeetingRequest | None:
+        """The meeting the interpreter serves in ``slot`` (the grid's interpreter rows)."""
+        return self._served.get((interpreter.id, slot.id))
+
+    @cached_property
+    def _served(self) -> dict[tuple[int, int], MeetingRequest]:
+        return {(m.interpreter_id, slot_id): m for (_t, slot_id), m in self.cells.items()
+                if m.interpreter_id is not None}
+
+    def fill(self, slot: Slot) -> int:
+        """Percent of the tables in use in ``slot``: the generator fills early slots first."""
+        return round(100 * self.meetings_in(slot) / len(self.tables)) if self.tables else 0
 
     @property
     def scheduled_count(self) -> int:
@@ -80,7 +96,9 @@ def grid(event: Event) -> Grid:
             cells[(meeting.table_id, meeting.slot_id)] = meeting
         else:
             unscheduled.append(meeting)
-    return Grid(list(event.slots), list(event.tables), cells, unscheduled)
+    interpreters = list(db.session.scalars(db.select(Interpreter).filter_by(event_id=event.id)
+                                           .order_by(Interpreter.name, Interpreter.id)))
+    return Grid(list(event.slots), list(event.tables), cells, unscheduled, interpreters)
 
 
 def approved_registrations(event: Event) -> list[Registration]:
@@ -92,6 +110,7 @@ def company_meetings(event: Event, company_id: int | None = None) -> list[Meetin
     sides an agenda shows loaded in the same query, not one query per meeting."""
     query = (db.select(MeetingRequest).filter_by(event_id=event.id, status=ACCEPTED)
              .options(joinedload(MeetingRequest.slot), joinedload(MeetingRequest.table),
+                      joinedload(MeetingRequest.interpreter),
                       joinedload(MeetingRequest.sender), joinedload(MeetingRequest.recipient))
              .order_by(MeetingRequest.id))
     if company_id is not None:

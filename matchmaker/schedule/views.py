@@ -23,6 +23,7 @@ from . import (
     edits,
     errors,
     generation,
+    interpreters,
     live,
     publishing,
     queries,
@@ -31,6 +32,7 @@ from . import (
 from . import (
     ratings as rating_service,
 )
+from .engine_adapter import event_interpreters
 from .forms import GenerateForm, MoveForm, RatingForm, ReasonForm, SwapForm
 
 bp = Blueprint("schedule", __name__)
@@ -108,7 +110,7 @@ def meeting(event_id: int, request_id: int):
 def _render_meeting(viewer, meeting, move_form=None, error=None, status=200):
     event = viewer.event
     problems = board.slot_problems(event, meeting) if meeting.status == "accepted" else {}
-    move_form = move_form or MoveForm(event, problems, data={
+    move_form = move_form or MoveForm(event, problems, event_interpreters(event), data={
         "slot": meeting.slot_id, "table": meeting.table_id or 0})
     others = [m for m in queries.agreed_meetings(event)
               if queries.is_scheduled(m) and m.id != meeting.id and not m.locked]
@@ -135,15 +137,30 @@ def _change(event_id: int, request_id: int, change, done: str):
 def move(event_id: int, request_id: int):
     viewer = access.event_viewer(event_id)
     meeting = access.meeting_or_404(viewer.event, request_id)
-    form = MoveForm(viewer.event, {})
+    form = MoveForm(viewer.event, {}, event_interpreters(viewer.event))
     if not form.validate_on_submit():
         return _render_meeting(viewer, meeting, move_form=form, status=400)
     slot = get_or_404(Slot, form.slot.data)
     table = get_or_404(MeetingTable, form.table.data) if form.table.data else None
     if slot.event_id != event_id or (table and table.event_id != event_id):
         abort(404)
-    return _change(event_id, request_id, lambda e, m: edits.move(e, m, slot, table),
+    chosen = board.AUTO
+    if form.interpreter.data:
+        chosen = interpreters.interpreter_of(viewer.event, form.interpreter.data) or abort(404)
+    return _change(event_id, request_id, lambda e, m: edits.move(e, m, slot, table, chosen),
                    _("The meeting is moved to %(time)s.", time=dates.slot_label(slot)))
+
+
+@bp.route("/events/<int:event_id>/schedule/meetings/<int:request_id>/interpreter",
+          methods=["POST"])
+@event_staff(Capability.MANAGE)
+def interpreter_wanted(event_id: int, request_id: int):
+    """The organizer marks a meeting "interpreter wanted" (or not) by hand."""
+    wanted = request.form.get("wanted") == "1"
+    return _change(event_id, request_id, lambda e, m: edits.set_interpreter_wanted(e, m, wanted),
+                   _("The meeting asks for an interpreter: generate again or move it to give "
+                     "it one.") if wanted else _("The meeting no longer asks for an "
+                                                 "interpreter."))
 
 
 @bp.route("/events/<int:event_id>/schedule/meetings/<int:request_id>/swap", methods=["POST"])

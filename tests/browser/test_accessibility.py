@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from matchmaker.events import groups
 from matchmaker.models import RegistrationStatus
-from matchmaker.schedule import generation, publishing
+from matchmaker.schedule import generation, interpreters, publishing
 from matchmaker.unit_of_work import commit
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
@@ -30,7 +30,9 @@ MAIN_PAGES = {
                   "/events/{event}/schedule/print/tables", "/organizer/events/{event}/dashboard",
                   "/organizer/events/{event}/program", "/organizer/events/{event}/import",
                   "/organizer/events/{event}/groups", "/organizer/events/{event}/report",
-                  "/organizer/events/{event}/survey", "/audit/"],
+                  "/organizer/events/{event}/survey", "/events/{event}/interpreters",
+                  "/events/{event}/interpreters/{interpreter}/plan", "/events/{event}/places",
+                  "/audit/"],
     "admin": ["/admin/users"],
 }
 EMAILS = {"participant": "anna@example.com", "organizer": "organizer@example.com",
@@ -52,12 +54,15 @@ def evening(make_event, make_participant, make_user, organizer):
         groups.add_group(event, groups.GroupData(name), organizer)
     meetings = [agree(event, g, f, note=f"{g.name} meets {f.name}: housings and optics.")
                 for g in german for f in french]
+    interpreter, _change = interpreters.save_interpreter(event, interpreters.InterpreterData(
+        "Ines Dolmetsch", ["de", "fr"], [s.id for s in event.slots]), None, organizer, True)
+    meetings[0].interpreter_wanted = True  # one meeting with an interpreter on every page
     generation.generate_now(event, organizer, time_limit=5)
     publishing.publish(event, notify=False)
     make_user("admin@example.com", role="admin", name="Ada Admin")
     commit()  # the live server reads and writes through its own connections
     return {"event": event.id, "own": german[0].id, "other": french[0].id,
-            "meeting": meetings[0].id}
+            "meeting": meetings[0].id, "interpreter": interpreter.id}
 
 
 @pytest.mark.parametrize("role", MAIN_PAGES)

@@ -9,7 +9,7 @@ def test_the_demo_event_is_alive_and_seeded_once(runner, db, client, app):
     assert "Demo event" not in again.output
     event = db.session.scalar(db.select(Event))
     assert event.name == "Milipol networking evening" and event.city == "Paris"
-    assert len(event.slots) == 9 and len(event.tables) == 30
+    assert len(event.slots) == 9 and len(event.tables) == 33  # T1-T30 and three booths
     statuses = [r.status for r in db.session.scalars(db.select(Registration))]
     assert statuses.count("approved") >= 35 and 1 <= statuses.count("pending") <= 5
     assert {r.status for r in db.session.scalars(db.select(MeetingRequest))} == \

@@ -59,7 +59,7 @@ def test_schedule_exports_in_three_formats_with_table_sheets(client, setup):
         "meeting_id": agreed.id, "day": "2026-11-19", "start": "2026-11-19T18:00+01:00",
         "end": "2026-11-19T18:20+01:00",
         "table": "T3", "company_a": "Alpha SAS", "country_a": "DE", "company_b": "Beta GmbH",
-        "country_b": "DE", "discussion_level": "public", "locked": False}]
+        "country_b": "DE", "discussion_level": "public", "locked": False, "interpreter": ""}]
     xlsx = get(client, event, "schedule", "xlsx")
     assert xlsx.content_type.startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(xlsx.data))

@@ -41,7 +41,7 @@ from matchmaker.models import (
     SurveyInvitation,
     utcnow,
 )
-from matchmaker.schedule import edits
+from matchmaker.schedule import edits, interpreters
 from matchmaker.survey import links as survey_links
 from matchmaker.survey import services as survey
 from matchmaker.web import IdConverter
@@ -138,22 +138,25 @@ def world(app, db, client, make_event, make_participant, make_user, organizer):
     member = EventMember(event_id=event.id, user_id=co.id, role="co_organizer", countries=[],
                          group_ids=[])
     db.session.add(member)
-    invitation = Invitation(token_hash="0" * 64, email="later@example.com", event_id=event.id,
+    team_invitation = Invitation(token_hash="0" * 64, email="later@example.com", event_id=event.id,
                             role="vetter", invited_by_id=organizer.id,
                             expires_at=utcnow() + timedelta(days=7))
-    db.session.add(invitation)
+    db.session.add(team_invitation)
     db.session.commit()
     survey.send(event, date.today() + timedelta(days=60), "fuzz")  # the visitor met Third GmbH
     invitation = db.session.scalar(db.select(SurveyInvitation).filter_by(user_id=visitor.id))
     survey_token = survey_links.token_for(invitation)
+    interpreter, _change = interpreters.save_interpreter(event, interpreters.InterpreterData(
+        "Ines Dolmetsch", ["de", "fr"], [s.id for s in event.slots]), None, organizer, True)
     db.session.commit()
     notice = db.session.scalar(db.select(Notification).filter_by(user_id=visitor.id))
     values = {"group_id": group.id, "event_id": event.id, "company_id": partner.id,
               "user_id": partner_user.id, "request_id": notice.request_id,
               "notification_id": notice.id,
               "item_id": _program_item_id(db, event), "kind": KINDS[0], "token": upload.token,
-              "member_id": member.id, "invitation_id": invitation.id,
-              "registration_id": _registration_id(db, partner), "phase": "requests_open"}
+              "member_id": member.id, "invitation_id": team_invitation.id,
+              "registration_id": _registration_id(db, partner), "phase": "requests_open",
+              "interpreter_id": interpreter.id}
     overrides = {
         "companies.": {"company_id": own.id},
         "schedule.": {"request_id": meeting.id},

@@ -1,0 +1,399 @@
+"""Interpreters and reserved places on the web side: the organizer's pages, generation that
+assigns them within the engine's rules, manual moves refused by the same rules, definition
+changes that ask before taking meetings off the schedule, and who sees which plan."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from flask_babel import force_locale
+
+from matchmaker import dates, unit_of_work
+from matchmaker.engine.scheduling import breaches
+from matchmaker.events import services as events
+from matchmaker.events.definition import parse_tables
+from matchmaker.extensions import db
+from matchmaker.models import Interpreter, MeetingRequest, Notification
+from matchmaker.schedule import (
+    board,
+    edits,
+    engine_adapter,
+    generation,
+    interpreters,
+    publishing,
+)
+from matchmaker.schedule.errors import ScheduleError
+from tests.conftest import PASSWORD
+from tests.web.test_schedule import agree, slot_at, table
+
+
+@pytest.fixture
+def app_config():
+    return {"JOBS": "sync"}
+
+
+@pytest.fixture
+def trip(make_event, make_participant, organizer):
+    """Two German companies speaking only German, two French speaking only French, and a
+    French one that also speaks English; one de↔fr interpreter working all evening."""
+    event = make_event(tables="T1-T3")
+    langs = {"anna": ("Feinwerk Enz GmbH", ["de"]), "bert": ("Weißgerber Optik GmbH", ["de"]),
+             "yann": ("Optronique SAS", ["fr"]), "zoe": ("Zéphyr Drones SAS", ["fr"]),
+             "cleo": ("Cap Onde SAS", ["fr", "en"])}
+    c = {key: make_participant(key, event, name=name, languages=languages)[1]
+         for key, (name, languages) in langs.items()}
+    ines = add_interpreter(event, organizer, "Ines Dolmetsch", ["de", "fr"])
+    return event, c, ines
+
+
+def add_interpreter(event, organizer, name, languages, slots=None, email=""):
+    data = interpreters.InterpreterData(name, languages, [s.id for s in (
+        event.slots if slots is None else slots)], email)
+    saved, _change = interpreters.save_interpreter(event, data, None, organizer, True)
+    db.session.commit()
+    return saved
+
+
+def login(client, key):
+    response = client.post("/auth/login", data={"email": f"{key}@example.com",
+                                                "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def generate_now(event, organizer):
+    run = generation.start_generation(event, organizer, 5)
+    unit_of_work.commit()
+    db.session.expire_all()
+    return run
+
+
+def check_rules(event):
+    """Every scheduled meeting against the engine's rules, given all the others."""
+    built = engine_adapter.build_instance(event)
+    seats = board.Board.load(event).seats
+    for meeting_id, seat in seats.items():
+        meeting = db.session.get(MeetingRequest, meeting_id)
+        others = [s for i, s in seats.items() if i != meeting_id]
+        assert breaches(built.instance, others, seat.a, seat.b, seat.slot, seat.table,
+                        seat.interpreter, interpreter_asked=meeting.interpreter_wanted) == ()
+
+
+def test_generation_assigns_interpreters_within_the_rules(trip, organizer):
+    event, c, ines = trip
+    needing = [agree(event, c["anna"], c["yann"]), agree(event, c["anna"], c["zoe"]),
+               agree(event, c["bert"], c["yann"]), agree(event, c["bert"], c["zoe"])]
+    plain = agree(event, c["anna"], c["bert"])
+    asked = agree(event, c["yann"], c["zoe"], interpreter_wanted=True)
+    generate_now(event, organizer)
+    for meeting in needing + [asked]:
+        assert meeting.slot_id is not None and meeting.interpreter_id == ines.id
+    assert plain.slot_id is not None and plain.interpreter_id is None
+    assert len({m.slot_id for m in needing + [asked]}) == 5  # one meeting at a time
+    check_rules(event)
+    assert interpreters.loads(event)[0].meetings == 5
+
+
+def test_a_meeting_without_an_interpreter_says_so(trip, organizer):
+    event, c, ines = trip
+    interpreters.delete_interpreter(event, ines, organizer, True)
+    db.session.commit()
+    meeting = agree(event, c["anna"], c["yann"])
+    generate_now(event, organizer)
+    assert meeting.slot_id is None and meeting.unscheduled_code == "no_interpreter"
+    with force_locale("de"):
+        assert "Dolmetscher" in meeting.why_unscheduled
+    with force_locale("en"):
+        assert meeting.why_unscheduled.startswith("no interpreter")
+
+
+def test_interpreter_working_slots_limit_the_schedule(trip, organizer):
+    event, c, ines = trip
+    data = interpreters.InterpreterData(ines.name, ines.languages, [slot_at(event, "20:40").id])
+    interpreters.save_interpreter(event, data, ines, organizer, True)
+    db.session.commit()
+    meeting = agree(event, c["anna"], c["yann"])
+    generate_now(event, organizer)
+    assert meeting.slot_id == slot_at(event, "20:40").id and meeting.interpreter_id == ines.id
+
+
+def test_move_refused_when_the_interpreter_is_busy(trip, organizer):
+    event, c, ines = trip
+    first = agree(event, c["anna"], c["yann"])
+    second = agree(event, c["bert"], c["zoe"])
+    edits.move(event, first, slot_at(event, "18:00"), None)
+    assert first.interpreter_id == ines.id  # chosen for it: they share no language
+    with pytest.raises(ScheduleError, match="Ines Dolmetsch is already in another meeting"):
+        edits.move(event, second, slot_at(event, "18:00"), None, ines)
+    with pytest.raises(ScheduleError, match="need an interpreter"):
+        edits.move(event, second, slot_at(event, "18:00"), None)
+    edits.move(event, second, slot_at(event, "18:20"), None)
+    assert second.interpreter_id == ines.id
+    check_rules(event)
+
+
+def test_move_refused_when_the_interpreter_does_not_work_then(trip, organizer):
+    event, c, ines = trip
+    paul = add_interpreter(event, organizer, "Paul Traduction", ["en", "fr", "de"],
+                           slots=[slot_at(event, "18:00")])
+    meeting = agree(event, c["anna"], c["yann"])
+    with pytest.raises(ScheduleError, match="Paul Traduction does not work at"):
+        edits.move(event, meeting, slot_at(event, "20:00"), None, paul)
+    with pytest.raises(ScheduleError, match="does not speak a language of each side"):
+        english = add_interpreter(event, organizer, "Eve English", ["en", "es"])
+        edits.move(event, meeting, slot_at(event, "20:00"), None, english)
+
+
+def test_reserved_places_are_honoured(trip, organizer):
+    event, c, _ines = trip
+    booth = table(event, "T3")
+    interpreters.reserve(event, booth, c["cleo"], organizer)
+    db.session.commit()
+    theirs = [agree(event, c["cleo"], c["yann"]), agree(event, c["cleo"], c["zoe"])]
+    others = [agree(event, c["yann"], c["zoe"]), agree(event, c["anna"], c["bert"])]
+    generate_now(event, organizer)
+    assert all(m.table_id == booth.id for m in theirs)
+    assert all(m.slot_id is not None and m.table_id != booth.id for m in others)
+    check_rules(event)
+    with pytest.raises(ScheduleError, match="Table T3 is reserved for Cap Onde SAS"):
+        edits.move(event, others[1], slot_at(event, "21:00"), booth)
+    with pytest.raises(ScheduleError, match="meets only at its reserved place, T3"):
+        edits.move(event, theirs[0], slot_at(event, "21:00"), table(event, "T1"))
+    edits.move(event, theirs[0], slot_at(event, "21:00"), None)  # its booth, chosen for it
+    assert theirs[0].table_id == booth.id
+
+
+def test_interpreter_crud_pages(client, trip):
+    event, _c, ines = trip
+    login(client, "organizer")
+    base = f"/events/{event.id}/interpreters"
+    page = client.get(base)
+    assert page.status_code == 200 and "Ines Dolmetsch" in page.text
+    slots = [str(s.id) for s in event.slots[:4]]
+    response = client.post(base, data={"name": "Paul Traduction", "languages": ["en", "fr"],
+                                       "slots": slots, "email": ""})
+    assert response.status_code == 302
+    paul = db.session.scalar(db.select(Interpreter).filter_by(name="Paul Traduction"))
+    assert paul.languages == ["en", "fr"] and len(paul.slots) == 4
+    refused = client.post(base, data={"name": "Solo", "languages": ["fr"], "slots": slots})
+    assert refused.status_code == 400 and "at least two languages" in refused.text
+    unknown = client.post(base, data={"name": "Anon", "languages": ["de", "fr"],
+                                      "email": "nobody@example.com"})
+    assert unknown.status_code == 400 and "No account has the email" in unknown.text
+    edit = client.post(f"{base}/{paul.id}/edit", data={"name": "Paul T.", "languages":
+                                                       ["en", "fr", "de"], "slots": slots})
+    assert edit.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Interpreter, paul.id).name == "Paul T."
+    paul_id = paul.id
+    assert client.post(f"{base}/{paul_id}/delete").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Interpreter, paul_id) is None
+    assert client.get(f"{base}/{ines.id}/plan").status_code == 200
+    assert client.get(f"/events/{event.id}/places").status_code == 200
+
+
+def test_interpreter_pages_refuse_participants_and_other_events(client, trip, make_event,
+                                                                organizer):
+    event, _c, ines = trip
+    other = make_event(name="Another evening")
+    login(client, "anna")
+    for url in (f"/events/{event.id}/interpreters", f"/events/{event.id}/places",
+                f"/events/{event.id}/interpreters/{ines.id}/plan"):
+        assert client.get(url).status_code == 403, url
+    client.post("/auth/logout")
+    login(client, "organizer")
+    assert client.get(f"/events/{other.id}/interpreters/{ines.id}/plan").status_code == 404
+    assert client.get(f"/events/{other.id}/interpreters/{ines.id}/edit").status_code == 404
+    assert client.get(f"/events/{event.id}/interpreting").status_code == 404  # not one
+
+
+def test_removing_working_slots_asks_and_notifies(client, trip, organizer):
+    event, c, ines = trip
+    meeting = agree(event, c["anna"], c["yann"])
+    edits.move(event, meeting, slot_at(event, "18:00"), None)
+    publishing.publish(event)
+    unit_of_work.commit()
+    login(client, "organizer")
+    url = f"/events/{event.id}/interpreters/{ines.id}/edit"
+    later = [str(s.id) for s in event.slots[1:]]
+    form = {"name": ines.name, "languages": ines.languages, "slots": later}
+    asked = client.post(url, data=form)
+    assert asked.status_code == 409 and "Feinwerk Enz GmbH – Optronique SAS" in asked.text
+    db.session.expire_all()
+    assert db.session.get(MeetingRequest, meeting.id).interpreter_id == ines.id  # unsaved
+    done = client.post(url, data=form | {"confirm": "yes"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    meeting = db.session.get(MeetingRequest, meeting.id)
+    assert meeting.slot_id is None and meeting.unscheduled_code == "interpreter_off"
+    told = db.session.scalars(db.select(Notification).filter_by(
+        kind="meeting_unscheduled", request_id=meeting.id)).all()
+    assert len(told) == 2  # one member of each company
+
+
+def test_removing_a_table_with_meetings_asks_refuses_locked_and_notifies(client, trip,
+                                                                         organizer):
+    event, c, _ines = trip
+    meeting = agree(event, c["anna"], c["bert"])
+    edits.move(event, meeting, slot_at(event, "18:00"), table(event, "T3"))
+    locked = agree(event, c["yann"], c["zoe"])
+    edits.move(event, locked, slot_at(event, "18:20"), table(event, "T3"))
+    edits.set_locked(event, locked, True)
+    publishing.publish(event)
+    unit_of_work.commit()
+    data = events.EventData(name=event.name, venue=event.venue, city=event.city,
+                            timezone=event.timezone, description="",
+                            windows=_windows(event), tables=parse_tables("T1-T2"))
+    changes = events.update_event(event, data, confirmed=False)
+    assert changes.needs_confirmation and {m.id for m in changes.affected} == {meeting.id,
+                                                                              locked.id}
+    with pytest.raises(events.EventError, match="locked meeting"):
+        events.update_event(event, data, confirmed=True)
+    db.session.rollback()
+    edits.set_locked(event, locked, False)
+    unit_of_work.commit()
+    events.update_event(event, data, confirmed=True)
+    unit_of_work.commit()
+    db.session.expire_all()
+    for m in (meeting, locked):
+        m = db.session.get(MeetingRequest, m.id)
+        assert m.slot_id is None and m.unscheduled_code == "table_removed"
+        assert "T3" in m.why_unscheduled
+    told = db.session.scalars(db.select(Notification).filter_by(
+        kind="meeting_unscheduled")).all()
+    assert len(told) == 4
+
+
+def test_table_removal_asks_on_the_edit_page(client, trip):
+    event, c, _ines = trip
+    meeting = agree(event, c["anna"], c["bert"])
+    edits.move(event, meeting, slot_at(event, "18:00"), table(event, "T3"))
+    unit_of_work.commit()
+    login(client, "organizer")
+    page = client.get(f"/organizer/events/{event.id}/edit")
+    form = _form_fields(page.text)
+    form["tables"] = "T1\nT2"
+    asked = client.post(f"/organizer/events/{event.id}/edit", data=form)
+    assert asked.status_code == 409
+    assert "Feinwerk Enz GmbH – Weißgerber Optik GmbH" in asked.text
+    db.session.expire_all()
+    assert db.session.get(MeetingRequest, meeting.id).table_id is not None
+    assert client.post(f"/organizer/events/{event.id}/edit",
+                       data=form | {"confirm": "yes"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(MeetingRequest, meeting.id).table_id is None
+
+
+def test_pages_show_interpreters(client, trip, organizer, make_user, monkeypatch):
+    event, c, ines = trip
+    account = make_user("ines@example.com", name="Ines")
+    data = interpreters.InterpreterData(ines.name, ines.languages, [s.id for s in event.slots],
+                                        "ines@example.com")
+    interpreters.save_interpreter(event, data, ines, organizer, True)
+    meeting = agree(event, c["anna"], c["yann"])
+    edits.move(event, meeting, slot_at(event, "18:00"), None)
+    unit_of_work.commit()
+    login(client, "organizer")
+    grid = client.get(f"/events/{event.id}/schedule")
+    assert f'data-interpreter-row="{ines.id}"' in grid.text and "slot-fill" in grid.text
+    assert "Ines Dolmetsch" in client.get(f"/events/{event.id}/schedule/print/tables").text
+    dashboard = client.get(f"/organizer/events/{event.id}/dashboard")
+    assert 'id="interpreter-load"' in dashboard.text and "1 of 9 slots" in dashboard.text
+    plan = client.get(f"/events/{event.id}/interpreters/{ines.id}/plan")
+    assert "Feinwerk Enz GmbH" in plan.text and "Optronique SAS" in plan.text
+    every = client.get(f"/events/{event.id}/interpreters/plans")
+    assert every.status_code == 200 and f'data-plan="{ines.id}"' in every.text
+    client.post("/auth/logout")
+    login(client, "ines")
+    assert 'id="interpreting"' in client.get(f"/events/{event.id}").text
+    own = client.get(f"/events/{event.id}/interpreting")
+    assert own.status_code == 200 and "Optronique SAS" not in own.text  # not published yet
+    assert client.get(f"/events/{event.id}/interpreting.ics").status_code == 404
+    publishing.publish(event)
+    unit_of_work.commit()
+    own = client.get(f"/events/{event.id}/interpreting")
+    assert "Optronique SAS" in own.text
+    ics = client.get(f"/events/{event.id}/interpreting.ics")
+    assert ics.status_code == 200 and b"Interpreting: Feinwerk Enz GmbH" in ics.data
+    client.post("/auth/logout")
+    login(client, "anna")
+    agenda = client.get(f"/events/{event.id}/agenda")
+    assert "Interpreter: Ines Dolmetsch" in agenda.text
+    monkeypatch.setattr(dates, "event_now", lambda _event: datetime(2026, 11, 19, 17, 50))
+    assert "Interpreter: Ines Dolmetsch" in client.get(f"/events/{event.id}/now").text
+    assert b"Interpreter: Ines Dolmetsch" in client.get(f"/events/{event.id}/agenda.ics").data
+    assert client.get(f"/events/{event.id}/interpreting").status_code == 404
+    assert account.id != c["anna"].id
+
+
+def test_request_can_ask_for_an_interpreter(client, trip):
+    event, c, _ines = trip
+    login(client, "anna")
+    response = client.post(f"/events/{event.id}/companies/{c['cleo'].id}/request",
+                           data={"note": "Lenses", "interpreter": "y"})
+    assert response.status_code == 302
+    sent = db.session.scalar(db.select(MeetingRequest).filter_by(recipient_id=c["cleo"].id))
+    assert sent.interpreter_wanted
+    assert 'id="interpreter-wanted"' in client.get(response.location).text
+
+
+def test_organizer_marks_interpreter_wanted(client, trip):
+    event, c, _ines = trip
+    meeting = agree(event, c["yann"], c["cleo"])
+    login(client, "organizer")
+    url = f"/events/{event.id}/schedule/meetings/{meeting.id}/interpreter"
+    assert client.post(url, data={"wanted": "1"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(MeetingRequest, meeting.id).interpreter_wanted
+
+
+def _windows(event):
+    from matchmaker.events.definition import Window, parse_breaks
+    return [Window(w.day, w.start, w.end, w.slot_minutes,
+                   parse_breaks(", ".join(f"{a}-{b}" for a, b in w.breaks), w.slot_minutes))
+            for w in event.windows]
+
+
+def _form_fields(html: str) -> dict:
+    """The edit form's fields as the page fills them (inputs, selects, textareas)."""
+    import re
+    from html import unescape
+    fields = {}
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
+        fields[name] = unescape(value)
+    for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>\n?(.*?)</textarea>', html,
+                                  re.S):
+        fields[name] = unescape(value)
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option[^>]*selected[^>]*value="([^"]*)"', body) or re.search(
+            r'<option[^>]*value="([^"]*)"[^>]*selected', body)
+        if chosen:
+            fields[name] = unescape(chosen.group(1))
+    fields.pop("confirm", None)
+    return fields
+
+
+def test_a_place_that_breaks_a_locked_meeting_is_refused(trip, organizer):
+    event, c, _ines = trip
+    meeting = agree(event, c["anna"], c["bert"])
+    edits.move(event, meeting, slot_at(event, "18:00"), table(event, "T3"))
+    edits.set_locked(event, meeting, True)
+    with pytest.raises(ScheduleError, match="locked meeting of Feinwerk Enz GmbH"):
+        interpreters.reserve(event, table(event, "T3"), c["cleo"], organizer)
+    with pytest.raises(ScheduleError, match="Unlock or move it first"):
+        interpreters.reserve(event, table(event, "T1"), c["anna"], organizer)
+    interpreters.reserve(event, table(event, "T3"), c["anna"], organizer)  # its own: fine
+    assert table(event, "T3").reserved_for_id == c["anna"].id
+
+
+def test_swap_keeps_interpreters_within_the_rules(trip, organizer):
+    event, c, ines = trip
+    first = agree(event, c["anna"], c["yann"])
+    second = agree(event, c["bert"], c["cleo"])
+    edits.move(event, first, slot_at(event, "18:00"), None)
+    edits.move(event, second, slot_at(event, "18:20"), None)
+    edits.swap(event, first, second)
+    assert first.slot_id == slot_at(event, "18:20").id and first.interpreter_id == ines.id
+    assert second.slot_id == slot_at(event, "18:00").id and second.interpreter_id == ines.id
+    check_rules(event)
