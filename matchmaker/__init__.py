@@ -80,12 +80,13 @@ def _register_blueprints(app: Flask) -> None:
                       meetings_bp, notifications_bp, suggestions_bp, schedule_bp, dashboard_bp):
         app.register_blueprint(blueprint)
     from .audit.views import bp as audit_bp
+    from .badges.views import bp as badges_bp
     from .dayof.views import bp as dayof_bp
     from .exchange.views import bp as exchange_bp
     from .privacy.views import bp as privacy_bp
     from .pwa.views import bp as pwa_bp
 
-    for blueprint in (exchange_bp, audit_bp, privacy_bp, dayof_bp, pwa_bp):
+    for blueprint in (exchange_bp, audit_bp, privacy_bp, dayof_bp, pwa_bp, badges_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
