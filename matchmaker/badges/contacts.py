@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 import vobject
@@ -163,9 +164,16 @@ def _row(card: ContactCard) -> dict[str, str]:
             "scanned_at": card.contact.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")}
 
 
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9 ().\-/]*")
+
+
 def _cell(value: str) -> str:
-    """Spreadsheets run a cell that starts with = + - @ as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """Spreadsheets run a cell that starts with = + - @ as a formula (CSV injection); a phone
+    number such as +33 1 23 45 67 89 holds nothing to run and stays as it is."""
+    if value[:1] in ("=", "@", "\t", "\r") or (value[:1] in ("+", "-")
+                                               and not PLAIN_NUMBER.fullmatch(value)):
+        return "'" + value
+    return value
 
 
 def contacts_csv(cards: list[ContactCard]) -> str:

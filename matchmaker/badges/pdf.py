@@ -34,7 +34,7 @@ class BadgeFace:
 
 class BadgePdf(FPDF):
     def __init__(self, layout: str):
-        super().__init__(unit="mm", format="A6" if layout == "a6" else "A4")
+        super().__init__(unit="mm", format=(105, 148) if layout == "a6" else "A4")
         self.layout = layout
         self.set_auto_page_break(False)
         self.set_margin(0)

@@ -46,7 +46,7 @@
   function writeQueue(items) {
     localStorage.setItem(queueKey, JSON.stringify(items));
     queueLine.textContent = items.length ?
-      root.dataset.textWaiting.replace("%(n)s", items.length) : "";
+      root.dataset.textWaiting.replace("{n}", items.length) : "";
     root.dataset.waiting = String(items.length);
   }
 
