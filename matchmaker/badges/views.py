@@ -123,7 +123,7 @@ def offline_list(event_id: int):
     return response
 
 
-@bp.route("/organizer/events/<int:event_id>/scan", methods=["POST"])
+@bp.route("/organizer/events/<int:event_id>/scan/check-in", methods=["POST"])
 @organizers_only
 def organizer_check_in(event_id: int):
     event = get_or_404(Event, event_id)
@@ -179,7 +179,7 @@ def participant_scan(event_id: int):
                                                             event_id=event_id), list_url="")
 
 
-@bp.route("/events/<int:event_id>/contacts", methods=["POST"])
+@bp.route("/events/<int:event_id>/contacts/scan", methods=["POST"])
 @login_required
 def capture(event_id: int):
     viewer = _attending_viewer(event_id)

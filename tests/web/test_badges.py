@@ -150,25 +150,26 @@ def test_scan_checks_in_once_and_refuses_revoked_and_foreign_badges(app, client,
         foreign = issue(other)["stranger"]
     login(client, "organizer")
     url = f"/organizer/events/{event.id}/scan"
+    post = f"{url}/check-in"
     assert client.get(url).status_code == 200
-    answer = client.post(url, data={"token": f"http://localhost/b/{tokens['anna']}"},
+    answer = client.post(post, data={"token": f"http://localhost/b/{tokens['anna']}"},
                          headers=JSON)
     assert answer.status_code == 200
     assert answer.json == {"ok": True, "status": "checked_in", "name": "Anna",
                            "company": "Feinwerk Enz GmbH",
                            "message": "Anna (Feinwerk Enz GmbH) is checked in."}
-    again = client.post(url, data={"token": tokens["anna"]}, headers=JSON)  # a second door
+    again = client.post(post, data={"token": tokens["anna"]}, headers=JSON)  # a second door
     assert again.json["status"] == "already"
     assert db.session.scalar(db.select(db.func.count(CheckIn.id))) == 1
 
-    refused = client.post(url, data={"token": foreign}, headers=JSON)
+    refused = client.post(post, data={"token": foreign}, headers=JSON)
     assert refused.status_code == 422 and "another event" in refused.json["message"]
-    refused = client.post(url, data={"token": "x" * 24}, headers=JSON)
+    refused = client.post(post, data={"token": "x" * 24}, headers=JSON)
     assert refused.status_code == 422 and "not a badge of ours" in refused.json["message"]
     with app.test_request_context():
         services.reissue(event, world["users"]["yann"], organizer)
         db.session.commit()
-    refused = client.post(url, data={"token": tokens["yann"]})  # the form without JavaScript
+    refused = client.post(post, data={"token": tokens["yann"]})  # the form without JavaScript
     assert refused.status_code == 303
     assert "revoked" in client.get(url).get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(CheckIn.id))) == 1
@@ -230,17 +231,17 @@ def test_contact_capture_shares_only_chosen_fields_and_is_idempotent(app, client
 
     login(client, "anna")
     url = f"/events/{event.id}/contacts"
-    answer = client.post(url, data={"token": tokens["yann"], "note": "Thermal cameras"},
+    answer = client.post(f"{url}/scan", data={"token": tokens["yann"], "note": "Thermal cameras"},
                          headers=JSON)
     assert answer.json["status"] == "new"
     assert answer.json["shared"] == {"Email": "yann@example.com"}  # not the phone
-    again = client.post(url, data={"token": tokens["yann"], "note": "Call in January",
+    again = client.post(f"{url}/scan", data={"token": tokens["yann"], "note": "Call in January",
                                    "follow_up": "y"}, headers=JSON)
     assert again.json["status"] == "updated"
     contacts = db.session.scalars(db.select(Contact)).all()
     assert len(contacts) == 1 and contacts[0].note == "Call in January" and \
         contacts[0].follow_up
-    own = client.post(url, data={"token": tokens["anna"]}, headers=JSON)
+    own = client.post(f"{url}/scan", data={"token": tokens["anna"]}, headers=JSON)
     assert own.status_code == 422 and "your own badge" in own.json["message"]
 
     page = client.get(url).get_data(as_text=True)
@@ -266,7 +267,7 @@ def test_exports_vcard_and_csv(app, client, world):
     with app.test_request_context():
         tokens = issue(event)
     login(client, "anna")
-    client.post(f"/events/{event.id}/contacts", data={"token": tokens["yann"],
+    client.post(f"/events/{event.id}/contacts/scan", data={"token": tokens["yann"],
                                                       "note": "=HYPERLINK(\"x\")"})
     card = vobject.readOne(client.get(f"/events/{event.id}/contacts.vcf").get_data(as_text=True))
     assert card.fn.value == "Yann" and card.org.value == ["Optronique SAS"]
