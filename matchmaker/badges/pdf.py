@@ -30,6 +30,7 @@ class BadgeFace:
     country: str
     group: str
     url: str
+    code: str  # the token, printed under the QR code to be typed when no camera works
 
 
 class BadgePdf(FPDF):
@@ -78,24 +79,30 @@ def _line(pdf: BadgePdf, x: float, width: float, text: str, size: float, bold=Fa
 
 
 def _draw(pdf: BadgePdf, face: BadgeFace, x: float, y: float, w: float, h: float) -> None:
+    """A tall badge (A6) has the QR code under the text; a wide one (the A4 sheet's eighths)
+    has it at the bottom right, the name and company above it across the whole width."""
     pad = 6
     pdf.set_draw_color(200)
     pdf.rect(x, y, w, h)  # the line to cut along
     tall = h > w
     qr = min(w, h) * (0.5 if tall else 0.42)
-    text_width = w - 2 * pad if tall else w - 3 * pad - qr
+    wide, beside = w - 2 * pad, (w - 2 * pad if tall else w - 3 * pad - qr)
     pdf.set_y(y + pad)
-    _line(pdf, x + pad, text_width, face.event, 8, grey=True)
+    _line(pdf, x + pad, wide, face.event, 8, grey=True)
     pdf.ln(2)
-    _line(pdf, x + pad, text_width, face.name, 20 if tall else 16, bold=True)
+    _line(pdf, x + pad, wide, face.name, 20 if tall else 16, bold=True)
     pdf.ln(1)
-    _line(pdf, x + pad, text_width, face.company, 13 if tall else 11)
-    _line(pdf, x + pad, text_width, face.country, 10, grey=True)
+    _line(pdf, x + pad, wide, face.company, 13 if tall else 11)
+    _line(pdf, x + pad, beside, face.country, 10, grey=True)
     if face.group:
-        _line(pdf, x + pad, text_width, face.group, 10, grey=True)
+        _line(pdf, x + pad, beside, face.group, 10, grey=True)
     qr_x = x + (w - qr) / 2 if tall else x + w - pad - qr
-    qr_y = y + h - pad - qr
+    qr_y = y + h - pad - qr - 3
     pdf.image(_qr_png(face.url), qr_x, qr_y, qr, qr)
+    pdf.font(7)
+    pdf.set_text_color(60)
+    pdf.set_xy(qr_x - 10, qr_y + qr)
+    pdf.cell(qr + 20, 3.5, face.code, align="C")
 
 
 def badges_pdf(faces: list[BadgeFace], layout: str = "a6") -> bytes:

@@ -49,7 +49,7 @@ def _faces(event: Event, holders) -> list[pdf.BadgeFace]:
                           country=country_name(h.registration.company.country),
                           group=h.registration.group.name if h.registration.group else "",
                           url=url_for("badges.open_badge", token=services.token_for(h.badge),
-                                      _external=True))
+                                      _external=True), code=services.token_for(h.badge))
             for h in holders]
 
 

@@ -54,6 +54,7 @@
     var items = readQueue();
     items.push(scan);
     writeQueue(items);
+    form.reset();  // ready for the next person in the line
   }
 
   // Sends one scan; resolves to the server's JSON answer, or null when it did not get one

@@ -129,7 +129,8 @@ def test_pdf_carries_the_names_and_a_badge_url(app, world):
 
     with app.test_request_context():
         face = pdf.BadgeFace("Milipol", "Zoë Åström-Łukasiewicz", "Zéphyr Drones SAS",
-                             "France", "Delegation Pforzheim", "https://x.example/b/" + "a" * 24)
+                             "France", "Delegation Pforzheim", "https://x.example/b/" + "a" * 24,
+                             "a" * 24)
         body = pdf.badges_pdf([face] * 9, "a4")
     import pypdfium2
 
@@ -138,6 +139,7 @@ def test_pdf_carries_the_names_and_a_badge_url(app, world):
     assert len(document) == 2  # eight per sheet
     text = document[0].get_textpage().get_text_range()
     assert "Zoë Åström-Łukasiewicz" in text and "Delegation Pforzheim" in text
+    assert "a" * 24 in text  # the code to type when no camera works
 
 
 # --- check-in by scanning ------------------------------------------------------------------
