@@ -283,3 +283,17 @@ def test_exports_vcard_and_csv(app, client, world):
     assert rows[0]["note"].startswith("'=")  # no formula when opened in a spreadsheet
     page = client.get(f"/events/{event.id}/contacts").get_data(as_text=True)
     assert "1 meeting with this company" in page and "1 held" in page
+
+
+def test_the_demo_event_has_badges_and_contacts(runner, db, client, app):
+    from matchmaker.models import Event
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    event = db.session.scalar(db.select(Event))
+    assert db.session.scalar(db.select(db.func.count(Badge.id))) >= 35
+    client.post("/auth/login", data={
+        "email": "sabine.lindenmaier@lindenmaier-oberflaechentechnik.example",
+        "password": app.config["DEMO_PASSWORD"]})
+    page = client.get(f"/events/{event.id}/contacts").get_data(as_text=True)
+    assert "Optronique de l&#39;Iroise SAS" in page  # she kept them, they kept her (German)
+    assert "Wer meinen Kontakt gespeichert hat" in page and page.count("Optronique de l&#39;Iroise SAS") >= 2
