@@ -297,3 +297,20 @@ def test_the_demo_event_has_badges_and_contacts(runner, db, client, app):
     page = client.get(f"/events/{event.id}/contacts").get_data(as_text=True)
     assert "Optronique de l&#39;Iroise SAS" in page  # she kept them, they kept her (German)
     assert "Wer meinen Kontakt gespeichert hat" in page and page.count("Optronique de l&#39;Iroise SAS") >= 2
+
+
+def test_my_data_tells_contacts_both_ways(app, client, world):
+    event = world["event"]
+    with app.test_request_context():
+        tokens = issue(event)
+    login(client, "anna")
+    client.post(f"/events/{event.id}/contacts/scan", data={"token": tokens["yann"],
+                                                           "note": "Optics"})
+    client.post("/auth/logout")
+    login(client, "yann")
+    import json
+
+    document = json.loads(client.post("/account/data.json").data)
+    assert document["kept_your_contact"][0]["company"] == "Feinwerk Enz GmbH"
+    assert document["badges"][0]["revoked_at"] is None
+    assert "Optics" not in str(document)  # Anna's note is hers
