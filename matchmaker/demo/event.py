@@ -170,7 +170,8 @@ SCANNED_CONTACTS = [
 def _badges_and_contacts(event: Event, registrations: list[Registration]) -> None:
     """Badges for every approved attendee, most companies sharing their email (some their
     phone and website too), and a few contacts kept by scanning badges."""
-    from ..badges import contacts, services as badges
+    from ..badges import contacts
+    from ..badges import services as badges
 
     for k, registration in enumerate(r for r in registrations if r.is_approved):
         registration.company.shared_contact_fields = (["email", "phone", "website"]
