@@ -134,3 +134,19 @@ def test_participant_keeps_a_contact_by_scanning_a_badge(live_server, browser, s
     widths = phone.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1]
     phone.context.close()
+
+
+def test_badge_pages_pass_axe(live_server, page, axe, fair):
+    event, companies = fair
+    log_in(page, live_server, "organizer@example.com")
+    problems = {}
+    for url in (f"/organizer/events/{event.id}/badges", f"/organizer/events/{event.id}/scan"):
+        page.goto(live_server + url)
+        problems[url] = axe(page)
+    page.context.clear_cookies()
+    log_in(page, live_server, "anna@example.com")
+    for url in (f"/events/{event.id}/contacts", f"/events/{event.id}/scan",
+                f"/companies/{companies['anna'].id}/contact-sharing"):
+        page.goto(live_server + url)
+        problems[url] = axe(page)
+    assert {url: found for url, found in problems.items() if found} == {}
