@@ -115,16 +115,28 @@ def test_participant_keeps_a_contact_by_scanning_a_badge(live_server, browser, s
     phone.goto(f"{live_server}/events/{event.id}/contacts")
     expect(phone.get_by_text(translated(lang, "No contacts yet"))).to_be_visible()
     phone.get_by_role("link", name=translated(lang, "Scan a badge")).first.click()
+    result = phone.locator("[data-scanner-result]")
+    phone.context.set_offline(True)  # scanned in the crowd, no network: it waits on the phone
     phone.get_by_label(translated(lang, "Badge code")).fill(yann_code)
+    phone.get_by_label(translated(lang, "Note")).fill("Thermal cores")
+    phone.get_by_role("button", name=translated(lang, "Keep this contact")).click()
+    expect(result).to_have_text(translated(
+        lang, "No network: kept on this phone, sent when the network is back."))
+    expect(phone.locator("[data-scanner-queue]")).to_have_text(
+        translated(lang, "Waiting to send: %(n)s", n="1"))
+    phone.context.set_offline(False)
+    expect(result).to_have_text(translated(lang, "All scans are sent."))
+
+    phone.get_by_label(translated(lang, "Badge code")).fill(yann_code)  # again, with more
     phone.get_by_label(translated(lang, "Note")).fill("Thermal cores, samples in January")
     phone.get_by_label(translated(lang, "Follow up after the event")).check()
     phone.get_by_role("button", name=translated(lang, "Keep this contact")).click()
-    result = phone.locator("[data-scanner-result]")
-    expect(result).to_contain_text(translated(lang, "%(name)s (%(company)s) is in your contacts.",
-                                              name="Yann", company="Optronique SAS"))
+    expect(result).to_contain_text(translated(
+        lang, "%(name)s was in your contacts already; the note is updated.", name="Yann"))
     expect(result).to_contain_text("yann@example.com")  # the one field Optronique shares
     screenshot("contact-scan", of=phone)
     phone.get_by_role("link", name=translated(lang, "My contacts")).last.click()
+    expect(phone.locator(".contact-card")).to_have_count(1)  # two scans, one contact
     card = phone.locator(".contact-card")
     expect(card).to_contain_text("Optronique SAS")
     expect(card).to_contain_text(translated(lang, "Follow up"))
