@@ -96,6 +96,12 @@ def test_printed_badge_is_decoded_and_checks_the_attendee_in(live_server, page, 
     page.goto(f"{live_server}/organizer/events/{event.id}/day-of")
     expect(page.locator("[data-stat=checked-in]")).to_have_text("2 / 2")
 
+    kept = "Object.keys(localStorage).filter(k => k.startsWith('matchmaker.badge'))"
+    assert page.evaluate(kept)  # the attendee list (and the empty queue) live on the phone
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('form[action=\"/auth/logout\"]').submit()")
+    assert page.evaluate(kept) == []  # logout clears them (Clear-Site-Data: "storage")
+
 
 @pytest.mark.parametrize("lang", ["en", "de", "fr"])
 def test_participant_keeps_a_contact_by_scanning_a_badge(live_server, browser, screenshot,
