@@ -90,7 +90,7 @@ def issue_badges(event: Event, only: User | None = None, issue: bool = True) -> 
             holders.append(Holder(user, registration, badge))
     if issue:
         for user_id, badge in active.items():
-            if user_id not in attending:
+            if user_id not in attending and only is None:  # one's own badge touches no other
                 badge.revoked_at = utcnow()
         db.session.flush()
     return sorted(holders, key=lambda h: (h.registration.company.name.lower(),
