@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
                       meetings_bp, notifications_bp, suggestions_bp, schedule_bp, dashboard_bp):
         app.register_blueprint(blueprint)
     from .audit.views import bp as audit_bp
+    from .badges.views import bp as badges_bp
     from .dayof.views import bp as dayof_bp
     from .exchange.views import bp as exchange_bp
     from .privacy.views import bp as privacy_bp
@@ -89,7 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from .schedule.interpreter_views import bp as interpreters_bp
 
     for blueprint in (exchange_bp, audit_bp, privacy_bp, dayof_bp, pwa_bp, teams_bp, vetting_bp,
-                      interpreters_bp):
+                      interpreters_bp, badges_bp):
         app.register_blueprint(blueprint)
     from .report.views import bp as report_bp
     from .survey.views import bp as survey_bp

@@ -122,13 +122,14 @@ def check_in(event: Event, user: User, registration: Registration, actor: User) 
                                                          user_id=user.id)) is not None:
         return False
     db.session.add(CheckIn(event_id=event.id, user_id=user.id, checked_in_by_id=actor.id))
-    audit.record("attendee_checked_in", actor, target=user, event=event,
-                 details={"company": registration.company.name})
-    try:
+    try:  # written before the audit entry, whose queries would flush it outside this try
         db.session.flush()
     except IntegrityError:  # a colleague at the other door was a moment faster
         db.session.rollback()
         return False
+    audit.record("attendee_checked_in", actor, target=user, event=event,
+                 details={"company": registration.company.name})
+    db.session.flush()
     return True
 
 

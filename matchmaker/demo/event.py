@@ -114,6 +114,7 @@ def seed_demo_event() -> str:
     _add_interpreters_and_booths(event, by_name, organizer)
     run = _publish_schedule(event, organizer)
     _check_in_early_arrivals(event, registrations, organizer)
+    _badges_and_contacts(event, registrations)
     approved = sum(r.is_approved for r in registrations)
     waiting = len(PENDING_COMPANIES) + len(QUESTIONS)
     return (f"{EVENT_NAME} ({approved} approved, {waiting} awaiting approval or answers; "
@@ -238,6 +239,32 @@ def _check_in_early_arrivals(event: Event, registrations: list[Registration],
     arrived = [r for r in registrations if r.is_approved and r.attendees][:EARLY_ARRIVALS]
     for registration in arrived:
         dayof.check_in(event, registration.attendees[0], registration, organizer)
+
+
+# (who scanned, whose badge, note, follow up): the first is a printed demo login.
+SCANNED_CONTACTS = [
+    ("Optronique de l'Iroise SAS", "Lindenmaier Oberflächentechnik GmbH",
+     "Met at the bar: hard anodising for the new housings, samples in January.", True),
+    ("Optronique de l'Iroise SAS", "Trautwein Präzisionsteile GmbH",
+     "Lens mounts: send drawings of the 40 mm series.", False),
+    ("Lindenmaier Oberflächentechnik GmbH", "Optronique de l'Iroise SAS", "", False),
+]
+
+
+def _badges_and_contacts(event: Event, registrations: list[Registration]) -> None:
+    """Badges for every approved attendee, most companies sharing their email (some their
+    phone and website too), and a few contacts kept by scanning badges."""
+    from ..badges import contacts
+    from ..badges import services as badges
+
+    for k, registration in enumerate(r for r in registrations if r.is_approved):
+        registration.company.shared_contact_fields = (["email", "phone", "website"]
+                                                      if k % 2 == 0 else ["email"])
+    holders = {h.registration.company.name: h for h in badges.issue_badges(event)}
+    for owner, person, note, follow_up in SCANNED_CONTACTS:
+        if owner in holders and person in holders:
+            contacts.capture(event, holders[owner].user, badges.token_for(holders[person].badge),
+                             note, follow_up)
 
 
 def _set_phases(event: Event) -> None:

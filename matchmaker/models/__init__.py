@@ -12,6 +12,11 @@ from .accounts import (  # noqa: F401
 from .audit import (  # noqa: F401
     AuditEntry,
 )
+from .badges import (  # noqa: F401
+    SHAREABLE_CONTACT_FIELDS,
+    Badge,
+    Contact,
+)
 from .base import (  # noqa: F401
     new_session_token,
     utcnow,

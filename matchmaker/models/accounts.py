@@ -105,6 +105,10 @@ class Company(db.Model):
     dual_use_items: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     military_items: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     export_licences: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # What people who scan its attendees' badges see (models.badges.SHAREABLE_CONTACT_FIELDS);
+    # nothing beyond the badge until the company chooses.
+    shared_contact_fields: Mapped[list[str]] = mapped_column(sa.JSON, default=list,
+                                                             server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -13,8 +13,10 @@ from ..extensions import db
 from ..mail import send_email
 from ..models import (
     AuditEntry,
+    Badge,
     CheckIn,
     Company,
+    Contact,
     Event,
     MeetingRating,
     MeetingRequest,
@@ -68,6 +70,7 @@ def data_document(user: User) -> dict:
             "seeks": company.seeks, "tags": company.tags,
             "dual_use_items": company.dual_use_items, "military_items": company.military_items,
             "export_licences": company.export_licences,
+            "shared_contact_fields": company.shared_contact_fields,
             "created_at": _iso(company.created_at), "updated_at": _iso(company.updated_at)}
         registrations = db.session.scalars(db.select(Registration).filter_by(
             company_id=company.id)).all()
@@ -113,6 +116,24 @@ def data_document(user: User) -> dict:
         for name, at in db.session.execute(
             db.select(Event.name, CheckIn.checked_in_at).join(Event, Event.id == CheckIn.event_id)
             .where(CheckIn.user_id == user.id).order_by(CheckIn.id))]
+    document["badges"] = [
+        {"event": name, "issued_at": _iso(issued), "revoked_at": _iso(revoked)}
+        for name, issued, revoked in db.session.execute(
+            db.select(Event.name, Badge.created_at, Badge.revoked_at)
+            .join(Event, Event.id == Badge.event_id).where(Badge.user_id == user.id)
+            .order_by(Badge.id))]
+    document["contacts_kept"] = [
+        {"event": c.event_id, "name": c.person.name,
+         "company": c.person.company.name if c.person.company else None, "note": c.note,
+         "follow_up": c.follow_up, "kept_at": _iso(c.created_at)}
+        for c in db.session.scalars(db.select(Contact).filter_by(owner_id=user.id)
+                                    .order_by(Contact.id))]
+    document["kept_your_contact"] = [
+        {"event": c.event_id, "name": c.owner.name,
+         "company": c.owner.company.name if c.owner.company else None,
+         "kept_at": _iso(c.created_at)}
+        for c in db.session.scalars(db.select(Contact).filter_by(person_id=user.id)
+                                    .order_by(Contact.id))]
     document["actions_logged"] = [
         {"action": e.action, "at": _iso(e.created_at), "target": e.target_label,
          "details": e.details}

@@ -260,8 +260,9 @@
   window.addEventListener("online", backOnline);
   setInterval(backOnline, 2000);
 
-  // On a phone the event's tabs scroll sideways: start with the open tab in view.
-  document.querySelectorAll(".event-nav").forEach(function (nav) {
+  // On a phone the event's tabs (and the pills under them) scroll sideways: start with the
+  // open one in view.
+  document.querySelectorAll(".event-nav, .schedule-nav").forEach(function (nav) {
     var open = nav.querySelector(".nav-link.active");
     if (open && nav.scrollWidth > nav.clientWidth) {
       nav.scrollLeft = open.parentElement.offsetLeft - (nav.clientWidth - open.offsetWidth) / 2;

@@ -6,7 +6,8 @@
 
 var STATIC_CACHE = "mm-static-v1";
 var USER_PREFIX = "mm-u";
-var KEPT_PAGE = /^\/events\/\d+\/(now|agenda|companies\/\d+)$/;
+// ... and the badge scanners (static/js/scan.js), which keep working offline for the evening.
+var KEPT_PAGE = /^\/events\/\d+\/(now|agenda|companies\/\d+|scan|contacts)$|^\/organizer\/events\/\d+\/scan$/;
 var queue = Promise.resolve();
 
 self.addEventListener("install", function () { self.skipWaiting(); });

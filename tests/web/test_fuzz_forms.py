@@ -33,6 +33,7 @@ from matchmaker.events import groups
 from matchmaker.exchange import services as exchange
 from matchmaker.models import (
     AuditEntry,
+    Contact,
     EventMember,
     Invitation,
     Notification,
@@ -148,6 +149,8 @@ def world(app, db, client, make_event, make_participant, make_user, organizer):
     survey_token = survey_links.token_for(invitation)
     interpreter, _change = interpreters.save_interpreter(event, interpreters.InterpreterData(
         "Ines Dolmetsch", ["de", "fr"], [s.id for s in event.slots]), None, organizer, True)
+    contact = Contact(event_id=event.id, owner_id=visitor.id, person_id=partner_user.id)
+    db.session.add(contact)  # the visitor scanned the partner's badge
     db.session.commit()
     notice = db.session.scalar(db.select(Notification).filter_by(user_id=visitor.id))
     values = {"group_id": group.id, "event_id": event.id, "company_id": partner.id,
@@ -156,9 +159,11 @@ def world(app, db, client, make_event, make_participant, make_user, organizer):
               "item_id": _program_item_id(db, event), "kind": KINDS[0], "token": upload.token,
               "member_id": member.id, "invitation_id": team_invitation.id,
               "registration_id": _registration_id(db, partner), "phase": "requests_open",
-              "interpreter_id": interpreter.id}
+              "interpreter_id": interpreter.id,
+              "contact_id": contact.id}
     overrides = {
         "companies.": {"company_id": own.id},
+        "badges.sharing": {"company_id": own.id},
         "schedule.": {"request_id": meeting.id},
         "exchange.export": {"what": "companies", "fmt": "csv"},
         "vetting.export_applicants": {"fmt": "csv"},
