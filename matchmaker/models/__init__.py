@@ -35,6 +35,9 @@ from .exchange import (  # noqa: F401
     ImportMapping,
     ImportUpload,
 )
+from .idempotency import (  # noqa: F401
+    IdempotencyKey,
+)
 from .matching import (  # noqa: F401
     CompanyEmbedding,
     NotInterested,
@@ -51,6 +54,7 @@ from .meetings import (  # noqa: F401
 from .schedule import (  # noqa: F401
     CheckIn,
     MeetingBooking,
+    MeetingNote,
     MeetingRating,
     ScheduleRun,
     ScheduleRunStatus,

@@ -55,3 +55,16 @@ class RatingForm(FlaskForm):
     comment = TextAreaField(_l("Comment (only the organizer sees it)"),
                             validators=[Optional(), Length(max=1000)])
     submit = SubmitField(_l("Save rating"))
+
+
+class HeldForm(FlaskForm):
+    """The participant's answer: "1" it took place, "0" it did not, "" take it back."""
+
+    held = RadioField(_l("Did the meeting take place?"), choices=[
+        ("1", _l("Held")), ("0", _l("Not held")), ("", _l("Not said"))],
+        validators=[Optional()], default="")
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(_l("My note"), validators=[Length(max=2000)],
+                         description=_l("Only your company sees it."))

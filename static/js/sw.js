@@ -6,7 +6,7 @@
 
 var STATIC_CACHE = "mm-static-v1";
 var USER_PREFIX = "mm-u";
-var KEPT_PAGE = /^\/events\/\d+\/(now|agenda|companies\/\d+)$/;
+var KEPT_PAGE = /^\/events\/\d+(\/(now|agenda|tables|companies\/\d+))?$/;
 var queue = Promise.resolve();
 
 self.addEventListener("install", function () { self.skipWaiting(); });
