@@ -61,7 +61,8 @@ class HeldForm(FlaskForm):
     """The participant's answer: "1" it took place, "0" it did not, "" take it back."""
 
     held = RadioField(_l("Did the meeting take place?"), choices=[
-        ("1", _l("Held")), ("0", _l("Not held")), ("", _l("Not said"))],
+        SelectChoice("1", _l("Held")), SelectChoice("0", _l("Not held")),
+        SelectChoice("", _l("Not said"))],
         validators=[Optional()], default="")
 
 
