@@ -1,16 +1,23 @@
 // The phone app's service worker: pages a participant needs on the fair floor (Now/Next, the
-// agenda, counterparts' cards) stay readable offline. Their copies live in a cache named after
+// agenda, counterparts' cards, the table plan, the event page with the programme) stay
+// readable offline. Actions taken offline are not its business: static/js/outbox.js queues
+// them in the page (POSTs pass through here untouched). Their copies live in a cache named after
 // the logged-in user ("mm-u" + key, given by the page); another user's key deletes them, and
 // logout clears all site storage (Clear-Site-Data). Nothing here loads from another origin.
 "use strict";
 
-var STATIC_CACHE = "mm-static-v1";
+var STATIC_CACHE = "mm-static-v2";  // a new name drops the old copies (activate)
 var USER_PREFIX = "mm-u";
 var KEPT_PAGE = /^\/events\/\d+(\/(now|agenda|tables|companies\/\d+))?$/;
 var queue = Promise.resolve();
 
 self.addEventListener("install", function () { self.skipWaiting(); });
-self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (n) { return n.indexOf("mm-static-") === 0 && n !== STATIC_CACHE; })
+      .map(function (n) { return caches.delete(n); }));
+  }).then(function () { return self.clients.claim(); }));
+});
 
 function userCache() {
   return caches.keys().then(function (names) {
