@@ -167,7 +167,7 @@ def test_what_changed_table_plan_and_programme_offline(live_server, phone, eveni
     before, after = moved.split("XX")
     changes = phone.locator("[data-changes]")
     expect(changes).to_contain_text(before)
-    expect(changes).to_contain_text(re.compile(r"19:20\s*–\s*19:40 · T4"))
+    expect(changes).to_contain_text(re.compile(r"19:20\s*–\s*19:40( Uhr)? · T4"))
     shot(phone, "agenda-changed", lang)
     phone.goto(f"{live_server}/events/{event.id}/now")  # told once: the next page is quiet
     expect(phone.locator("[data-changes]")).to_be_hidden()
