@@ -73,6 +73,7 @@ def seed_demo_event() -> str:
                                   available_slots=list(event.slots)) for c in companies]
     db.session.add_all(registrations)
     db.session.flush()
+    _give_directions(event)
     _add_groups(event, registrations, organizer)
     _vet(event, registrations, organizer)
     by_name = {c.name: c for c in companies}
@@ -87,6 +88,12 @@ def seed_demo_event() -> str:
     approved = sum(r.is_approved for r in registrations)
     return (f"{EVENT_NAME} ({approved} approved, {len(PENDING_COMPANIES)} awaiting approval; "
             f"{run.scheduled} meetings scheduled and published)")
+
+
+def _give_directions(event: Event) -> None:
+    """Where each table stands, for the phone's table plan: ten tables to a row."""
+    for number, table in enumerate(sorted(event.tables, key=lambda t: t.position)):
+        table.note = f"Hall 5 lounge, row {'ABC'[min(number // 10, 2)]}, table {number % 10 + 1}"
 
 
 def _add_groups(event: Event, registrations: list[Registration], organizer: User) -> None:
