@@ -34,16 +34,28 @@ function setUser(key) {
   }).then(function () { return caches.open(mine); });
 }
 
+// Linked pages are fetched again only when their copy is older than this: every page
+// links the agenda, the cards, the plan, and a slow network must not fetch them all each time
+// (a page the person opens comes fresh from the network anyway).
+var PAGE_FRESH_MS = 10 * 60 * 1000;
+
 function keep(urls) {
   return userCache().then(function (cache) {
     if (!cache) { return null; }
     return Promise.all(urls.map(function (url) {
-      return fetch(url, { credentials: "same-origin" }).then(function (response) {
-        if (response.ok && !response.redirected) { return cache.put(url, response); }
-        return null;
-      }).catch(function () { return null; });
+      return cache.match(url).then(function (hit) {
+        if (hit && !isStale(hit, PAGE_FRESH_MS)) { return null; }
+        return fetchAndKeep(cache, url);
+      });
     }));
   });
+}
+
+function fetchAndKeep(cache, url) {
+  return fetch(url, { credentials: "same-origin" }).then(function (response) {
+    if (response.ok && !response.redirected) { return cache.put(url, response); }
+    return null;
+  }).catch(function () { return null; });
 }
 
 function keepAssets(urls) {
@@ -72,6 +84,28 @@ self.addEventListener("message", function (event) {
   event.waitUntil(queue);
 });
 
+var STATIC_FRESH_MS = 60 * 60 * 1000;
+
+// When the server sent it (the first Date header: a static file may carry two, joined).
+function isStale(response, maxAge) {
+  var found = /\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT/.exec(response.headers.get("date") || "");
+  var date = found ? Date.parse(found[0]) : NaN;
+  return !date || Date.now() - date > (maxAge || STATIC_FRESH_MS);
+}
+
+var revalidating = {};  // url → the fetch under way: one per file, however many <use> ask
+
+function fetchStatic(cache, request) {
+  var url = request.url.split("#")[0];
+  if (!revalidating[url]) {
+    revalidating[url] = fetch(request).then(function (response) {
+      if (response.ok) { cache.put(request, response.clone()); }
+      return response;
+    }).finally(function () { delete revalidating[url]; });
+  }
+  return revalidating[url].then(function (response) { return response.clone(); });
+}
+
 function isStatic(url) {
   return url.pathname.indexOf("/static/") === 0 || url.pathname.indexOf("/bootstrap/static/") === 0;
 }
@@ -95,12 +129,14 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) { return; }
   if (isStatic(url)) {
+    // The kept copy at once; asked for again in the background at most once an hour, so
+    // that a slow fair-floor network is not spent on styles every page (a deploy reaches
+    // the phone within the hour, or at once when STATIC_CACHE is renamed).
     event.respondWith(caches.open(STATIC_CACHE).then(function (cache) {
       return cache.match(request).then(function (hit) {
-        var fresh = fetch(request).then(function (response) {
-          if (response.ok) { cache.put(request, response.clone()); }
-          return response;
-        });
+        if (hit && !isStale(hit)) { return hit; }
+        var fresh = fetchStatic(cache, request);
+        if (hit) { fresh.catch(function () { return null; }); }
         return hit || fresh;
       });
     }));
