@@ -111,11 +111,14 @@ def test_now_next_weight_and_time(browser, live_server, evening, lang):
             .concat(performance.getEntriesByType('resource'))
             .map(e => [e.name, e.transferSize, e.encodedBodySize])""")
         moved = sum(transfer for _name, transfer, _body in entries)
+        painted = page.evaluate("""(performance.getEntriesByName('first-contentful-paint')[0]
+            || {startTime: NaN}).startTime""") / 1000
         print(f"\n{visit}: {len(entries)} requests, {moved / 1024:.1f} KiB over the network "
               f"(Resource Timing); on the wire (CDP, page and service worker, headers "
               f"included) {on_screen / 1024:.1f} KiB until the load event and "
-              f"{background / 1024:.1f} KiB in the background after it; Now/Next shown "
-              f"(DOMContentLoaded) after {readable:.2f} s, load event after {seconds:.2f} s")
+              f"{background / 1024:.1f} KiB in the background after it; first text painted "
+              f"after {painted:.2f} s, Now/Next parsed (DOMContentLoaded) after "
+              f"{readable:.2f} s, load event after {seconds:.2f} s")
         for name, transfer, _body in sorted(entries, key=lambda e: -e[1])[:4]:
             print(f"  {transfer / 1024:7.1f} KiB  {name.replace(live_server, '')}")
         if not visit.startswith("first"):

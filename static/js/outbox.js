@@ -209,6 +209,13 @@
   };
 
   if (!userKey) { return; }  // not logged in: nothing to send (the API stays, for scripts)
+  // Another person logged in on this phone (their session ran out without a logout): what
+  // the previous one left here (queued actions, agenda snapshots) goes, unsent and unread.
+  Object.keys(localStorage).forEach(function (name) {
+    if (/^mm-(outbox|agenda)-/.test(name) && name.indexOf("-" + userKey) === -1) {
+      localStorage.removeItem(name);
+    }
+  });
   listeners.push(showCount);
   showCount(load().length);
   showRefused();
