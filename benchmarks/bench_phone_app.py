@@ -85,6 +85,7 @@ def test_now_next_weight_and_time(browser, live_server, evening, lang):
     url = f"{live_server}/events/{event.id}/now"
     wire = []  # bytes on the wire, the page's and its service worker's, headers included
     cdp.on("Network.loadingFinished", lambda e: wire.append(e["encodedDataLength"]))
+    worker = None  # the service worker's network, once the first visit has installed it
     for visit in ("first visit (cold: empty cache, no service worker)",
                   "repeat visit (warm: HTTP cache and service worker)",
                   "repeat visit, HTTP cache emptied (service worker's copies only)",
