@@ -84,10 +84,18 @@
       if (r.type === "opaqueredirect" || (r.status >= 200 && r.status < 300)) { return "sent"; }
       if (r.status === 400 && r.headers.get("X-CSRF-Failed")) { return "csrf"; }
       if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) {
-        return "refused";
+        return r.text().then(function (html) { item.reason = reasonIn(html); return "refused"; },
+                             function () { return "refused"; });
       }
       throw new Error("retry later");
     });
+  }
+
+  // The server's words for a refusal: the page's error message (a flash, or the error page).
+  function reasonIn(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var found = doc.querySelector("main .alert-danger") || doc.querySelector("main .lead");
+    return found ? found.textContent.trim().slice(0, 300) : "";
   }
 
   function remove(key) { save(load().filter(function (i) { return i.key !== key; })); }
@@ -95,7 +103,7 @@
   function refuse(item) {
     remove(item.key);
     var refused = JSON.parse(sessionStorage.getItem(STORE + "-refused") || "[]");
-    refused.push(item.label || item.url);
+    refused.push((item.label || item.url) + (item.reason ? ": " + item.reason : ""));
     sessionStorage.setItem(STORE + "-refused", JSON.stringify(refused));
     showRefused();
   }
