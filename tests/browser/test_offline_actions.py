@@ -16,7 +16,7 @@ from matchmaker.schedule import edits
 from tests.browser import test_phone_layout as layout
 from tests.browser.conftest import PHONE, SCREENSHOTS, log_in, new_context
 from tests.conftest import translated
-from tests.web.test_schedule import slot_at, table
+from tests.web.test_schedule import agree, slot_at, table
 
 pytestmark = pytest.mark.browser
 
@@ -171,3 +171,45 @@ def test_what_changed_table_plan_and_programme_offline(live_server, phone, eveni
     shot(phone, "agenda-changed", lang)
     phone.goto(f"{live_server}/events/{event.id}/now")  # told once: the next page is quiet
     expect(phone.locator("[data-changes]")).to_be_hidden()
+
+
+@pytest.mark.parametrize("lang", ["en"])
+def test_reopening_the_app_tells_of_a_new_and_a_cancelled_meeting(live_server, phone, evening,
+                                                                  lang, make_participant,
+                                                                  organizer):
+    event, companies, first = evening
+    opened_online(phone, live_server, event, lang)
+    second = db.session.scalars(db.select(MeetingRequest).filter(
+        MeetingRequest.event_id == event.id, MeetingRequest.id != first.id)).one()
+    edits.cancel(event, second, organizer, "The drones stay in the hangar.")
+    _u, newcomer = make_participant("nina", event, name="Nordlicht Sensorik GmbH")
+    added = agree(event, newcomer, companies["anna"])
+    edits.move(event, added, slot_at(event, "20:00"), table(event, "T3"))
+    unit_of_work.commit()
+    phone.goto(f"{live_server}/events/{event.id}/now")  # later, the app opened again
+    changes = phone.locator("[data-changes]")
+    expect(changes).to_contain_text(
+        "Your meeting with Zéphyr Drones Systèmes Aéroportés SAS is no longer on your agenda.")
+    expect(changes).to_contain_text(re.compile(
+        r"New meeting with Nordlicht Sensorik GmbH: 20:00\s*–\s*20:20 · T3\."))
+    # Logout leaves nothing of it on the phone: snapshots, queue and copies all go.
+    assert phone.evaluate("Object.keys(localStorage).some(k => k.startsWith('mm-agenda-'))")
+    phone.locator("form[action$='/auth/logout']").evaluate("form => form.requestSubmit()")
+    phone.wait_for_url(live_server + "/")
+    assert phone.evaluate("localStorage.length") == 0 and phone.evaluate("caches.keys()") == []
+
+
+@pytest.mark.parametrize("lang", ["en"])
+def test_logging_out_with_actions_waiting_asks_first(live_server, phone, evening, lang):
+    event, companies, first = evening
+    opened_online(phone, live_server, event, lang)
+    phone.context.set_offline(True)
+    phone.locator(f"[data-meeting='{first.id}']").get_by_role(
+        "button", name="Held", exact=True).click()
+    expect(phone.locator("[data-outbox-count]")).to_contain_text("Waiting to send (1)")
+    asked = []
+    phone.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    phone.locator("form[action$='/auth/logout']").evaluate("form => form.requestSubmit()")
+    expect(phone.locator("[data-outbox-count]")).to_contain_text("Waiting to send (1)")
+    assert asked == ["Actions waiting to send: 1. Logging out deletes them from this phone. "
+                     "Log out anyway?"]
