@@ -283,6 +283,21 @@
   window.addEventListener("online", backOnline);
   setInterval(backOnline, 2000);
 
+  // The table plan: typing "t12" keeps the tables whose name or directions say so.
+  document.querySelectorAll("[data-table-filter-box]").forEach(function (box) {
+    var input = box.querySelector("[data-table-filter]");
+    box.classList.remove("d-none");
+    input.addEventListener("input", function () {
+      var words = input.value.toLowerCase().trim().split(/\s+/).filter(Boolean);
+      document.querySelectorAll("[data-table-text]").forEach(function (item) {
+        var text = item.getAttribute("data-table-text");
+        item.classList.toggle("d-none", !words.every(function (w) {
+          return text.split(/[\s,]+/).some(function (t) { return t.indexOf(w) === 0; });
+        }));
+      });
+    });
+  });
+
   // On a phone the event's tabs scroll sideways: start with the open tab in view.
   document.querySelectorAll(".event-nav").forEach(function (nav) {
     var open = nav.querySelector(".nav-link.active");
