@@ -169,3 +169,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(event_zone_label, "zone_label")
     app.add_template_global(format_time_range)
     app.add_template_global(with_zone)
+    app.add_template_global(lambda event: event_now(event), "event_now")  # tests patch it

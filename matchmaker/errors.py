@@ -37,8 +37,10 @@ def _render(code: int, detail: str | None = None, event_id: int | None = None):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return _render(400, str(_l("The form has expired. Please reload the page and try "
-                                   "again.")))
+        page, code = _render(400, str(_l("The form has expired. Please reload the page and "
+                                         "try again.")))
+        # The outbox (static/js/outbox.js) fetches a fresh token and sends again on this mark.
+        return page, code, {"X-CSRF-Failed": "1"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

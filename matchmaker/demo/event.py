@@ -99,6 +99,7 @@ def seed_demo_event() -> str:
                                   available_slots=list(event.slots)) for c in companies]
     db.session.add_all(registrations)
     db.session.flush()
+    _give_directions(event)
     _add_groups(event, registrations, organizer)
     _vet(event, registrations, organizer)
     by_name = {c.name: c for c in companies}
@@ -142,6 +143,12 @@ def seed_demo_team() -> list[tuple[str, str]]:
         logins.append((role.replace("_", "-"), email))
     db.session.flush()
     return logins
+
+
+def _give_directions(event: Event) -> None:
+    """Where each table stands, for the phone's table plan: ten tables to a row."""
+    for number, table in enumerate(sorted(event.tables, key=lambda t: t.position)):
+        table.note = f"Hall 5 lounge, row {'ABC'[min(number // 10, 2)]}, table {number % 10 + 1}"
 
 
 def _add_groups(event: Event, registrations: list[Registration], organizer: User) -> None:

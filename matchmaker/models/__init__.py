@@ -43,6 +43,9 @@ from .exchange import (  # noqa: F401
     ImportMapping,
     ImportUpload,
 )
+from .idempotency import (  # noqa: F401
+    IdempotencyKey,
+)
 from .matching import (  # noqa: F401
     CompanyEmbedding,
     NotInterested,
@@ -60,6 +63,7 @@ from .schedule import (  # noqa: F401
     CheckIn,
     Interpreter,
     MeetingBooking,
+    MeetingNote,
     MeetingRating,
     ScheduleRun,
     ScheduleRunStatus,

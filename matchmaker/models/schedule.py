@@ -145,3 +145,23 @@ class Interpreter(db.Model):
     user: Mapped[User | None] = relationship()
     slots: Mapped[list[Slot]] = relationship(secondary=interpreter_slots,
                                              order_by="Slot.starts_at", passive_deletes=True)
+
+
+class MeetingNote(db.Model):
+    """One side's own record of a meeting, from its phone: whether it took place (None: not
+    said) and a note. Private to that company: neither the counterpart nor the organizer sees
+    it; colleagues on the same registration share it, as they share the agenda."""
+
+    __tablename__ = "meeting_notes"
+    __table_args__ = (sa.UniqueConstraint("request_id", "company_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting_requests.id", ondelete="CASCADE"), index=True
+    )
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"))
+    held: Mapped[bool | None]
+    note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    updated_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,10 +4,12 @@ scope covers every page."""
 
 import hashlib
 import hmac
+import time
 
 from flask import Blueprint, current_app, jsonify, send_from_directory, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 
 bp = Blueprint("pwa", __name__)
 
@@ -33,9 +35,23 @@ def service_worker():
     return response
 
 
+@bp.route("/app/csrf-token")
+@login_required
+def csrf_token():
+    """A fresh CSRF token for the outbox (static/js/outbox.js): actions queued offline are
+    sent hours later, when the token in the page they were taken on has expired. Same origin
+    only (no CORS), never cached; a logged-out phone is sent to the login like any page."""
+    response = jsonify(token=generate_csrf())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.app_context_processor
 def offline_helpers():
-    return {"offline_key": lambda: cache_key(current_user)}
+    return {"offline_key": lambda: cache_key(current_user),
+            # When the page was made (real time, ms): the phone tells a fresh page from an
+            # offline copy by it (static/js/app.js, "what changed").
+            "rendered_ms": lambda: int(time.time() * 1000)}
 
 
 def cache_key(user) -> str:

@@ -10,6 +10,7 @@ from itertools import groupby
 
 from flask_babel import lazy_gettext as _l
 
+from .. import dates
 from ..access import Viewer
 from ..events.services import program_for
 from ..extensions import db
@@ -114,3 +115,13 @@ def now_next(agenda: Agenda, now: datetime) -> NowNext:
     later = [e for e in coming if e is not upcoming and e is not current
              and e.starts_at.date() == (upcoming or current or e).starts_at.date()]
     return NowNext(now, current, upcoming, later, current is None and not coming)
+
+
+def snapshot(agenda: Agenda) -> dict[str, dict[str, str]]:
+    """The agenda's meetings as the phone remembers them between visits (meeting id → whom,
+    when and where, in the reader's words), to tell the person what changed since
+    (``static/js/app.js``). Only what the page itself shows."""
+    return {str(e.meeting.id): {
+        "company": e.meeting.other_side(agenda.company.id).name,
+        "when": f"{dates.format_time_range(e.starts_at, e.ends_at)} · {e.meeting.table.name}"}
+        for e in agenda.entries if e.meeting is not None}

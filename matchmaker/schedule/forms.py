@@ -124,3 +124,17 @@ class PlaceForm(FlaskForm):
 
 class MarkInterpreterForm(FlaskForm):
     wanted = HiddenField(default="1")
+
+
+class HeldForm(FlaskForm):
+    """The participant's answer: "1" it took place, "0" it did not, "" take it back."""
+
+    held = RadioField(_l("Did the meeting take place?"), choices=[
+        SelectChoice("1", _l("Held")), SelectChoice("0", _l("Not held")),
+        SelectChoice("", _l("Not said"))],
+        validators=[Optional()], default="")
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(_l("My note"), validators=[Length(max=2000)],
+                         description=_l("Only your company sees it."))

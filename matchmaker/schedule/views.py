@@ -14,7 +14,9 @@ from flask_login import current_user, login_required
 
 from .. import access, dates, phases
 from ..access import Capability, event_staff
+from ..idempotency import idempotent
 from ..models import Company, Event, MeetingTable, Slot
+from ..security import safe_next
 from ..web import db_int, get_or_404, render_form
 from . import (
     agendas,
@@ -25,6 +27,7 @@ from . import (
     generation,
     interpreters,
     live,
+    notes,
     publishing,
     queries,
     runs,
@@ -33,7 +36,15 @@ from . import (
     ratings as rating_service,
 )
 from .engine_adapter import event_interpreters
-from .forms import GenerateForm, MoveForm, RatingForm, ReasonForm, SwapForm
+from .forms import (
+    GenerateForm,
+    HeldForm,
+    MoveForm,
+    NoteForm,
+    RatingForm,
+    ReasonForm,
+    SwapForm,
+)
 
 bp = Blueprint("schedule", __name__)
 
@@ -283,10 +294,27 @@ def now_next(event_id: int):
     viewer = access.participant_viewer(event_id)
     if not viewer.is_participant:
         return _back_to_grid(event_id)
+    return _render_now(viewer)
+
+
+def _render_now(viewer):
     event = viewer.event
     agenda = agendas.agenda(event, viewer.registration.company, agendas.sees_times(viewer))
+    now = dates.event_now(event)
+    earlier = [e for e in agenda.entries if e.meeting is not None and e.ends_at <= now
+               and e.starts_at.date() == now.date()]
     return render_template("schedule/now.html", event=event, viewer=viewer, agenda=agenda,
-                           screen=agendas.now_next(agenda, dates.event_now(event)))
+                           screen=agendas.now_next(agenda, now), earlier=earlier,
+                           **_own_extras(viewer, agenda))
+
+
+def _own_extras(viewer, agenda) -> dict:
+    """What the phone pages add for the viewer's own meetings: its notes, the forms that keep
+    them (sent through the outbox when offline) and the snapshot for "what changed"."""
+    return {"meeting_notes": notes.notes_of(agenda.company.id, agenda.meetings
+                                            + agenda.unscheduled),
+            "held_form": HeldForm, "note_form": NoteForm, "as_of": dates.event_now(viewer.event),
+            "snapshot": agendas.snapshot(agenda)}
 
 
 def _render_agenda(viewer, company: Company):
@@ -295,10 +323,80 @@ def _render_agenda(viewer, company: Company):
     rateable = queries.is_published(event) and rating_service.event_is_over(event)
     ratings = {m.id: rating_service.rating_of(m, company.id) for m in agenda.meetings} \
         if rateable else {}
+    own = company.id == viewer.company_id
     return render_template("schedule/agenda.html", event=event, viewer=viewer, agenda=agenda,
-                           own=company.id == viewer.company_id, rateable=rateable,
+                           own=own, rateable=rateable,
                            ratings=ratings, rating_form=RatingForm,
-                           published=queries.is_published(event))
+                           published=queries.is_published(event),
+                           **(_own_extras(viewer, agenda) if own else {}))
+
+
+@bp.route("/events/<int:event_id>/tables")
+@login_required
+def tables(event_id: int):
+    """Where is table T12? The event's tables and meeting points with where they stand, and
+    the viewer's meetings at each; kept offline with the agenda."""
+    viewer = access.participant_viewer(event_id)
+    if not viewer.is_participant:
+        return redirect(url_for("schedule.print_tables", event_id=event_id))
+    event = viewer.event
+    agenda = agendas.agenda(event, viewer.registration.company, agendas.sees_times(viewer))
+    mine: dict[int, list] = {}
+    for entry in agenda.entries:
+        if entry.meeting is not None:
+            mine.setdefault(entry.meeting.table_id, []).append(entry)
+    return render_template("schedule/tables.html", event=event, viewer=viewer, agenda=agenda,
+                           tables=sorted(event.tables, key=lambda t: (t.position, t.name)),
+                           mine=mine, as_of=dates.event_now(event))
+
+
+def _back_to_phone(event_id: int, meeting_id: int):
+    default = url_for("schedule.agenda", event_id=event_id) + f"#meeting-{meeting_id}"
+    return redirect(safe_next(default), 303)
+
+
+def _refused(viewer, message: str, status: int):
+    flash(message, "danger")
+    return _render_now(viewer), status
+
+
+@bp.route("/events/<int:event_id>/agenda/meetings/<int:request_id>/held", methods=["POST"])
+@login_required
+@idempotent
+def held(event_id: int, request_id: int):
+    """The participant's side: the meeting took place, or did not (often sent from the
+    outbox, later than it was tapped: the same answer twice changes nothing)."""
+    viewer, meeting = _own_meeting(event_id, request_id)
+    form = HeldForm()
+    if not form.validate_on_submit():
+        return _refused(viewer, _("Choose held or not held."), 400)
+    answer = {"1": True, "0": False}.get(form.held.data)
+    try:
+        notes.mark_held(viewer, meeting, answer)
+    except errors.ScheduleError as error:
+        return _refused(viewer, str(error), 409)
+    other = meeting.other_side(viewer.company_id).name
+    flash(_("Noted: your meeting with %(company)s took place.", company=other) if answer
+          else _("Noted: your meeting with %(company)s did not take place.", company=other)
+          if answer is False else _("Your answer is taken back."), "success")
+    return _back_to_phone(event_id, meeting.id)
+
+
+@bp.route("/events/<int:event_id>/agenda/meetings/<int:request_id>/note", methods=["POST"])
+@login_required
+@idempotent
+def note(event_id: int, request_id: int):
+    viewer, meeting = _own_meeting(event_id, request_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _refused(viewer, " ".join(str(e) for e in form.note.errors)
+                        or _("The note could not be saved."), 400)
+    try:
+        notes.save_note(viewer, meeting, form.note.data or "")
+    except errors.ScheduleError as error:
+        return _refused(viewer, str(error), 409)
+    flash(_("Your note is saved."), "success")
+    return _back_to_phone(event_id, meeting.id)
 
 
 def _own_meeting(event_id: int, request_id: int):

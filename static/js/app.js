@@ -203,13 +203,12 @@
   showOffline();
   window.addEventListener("offline", showOffline);
 
-  function meetingsIn(root) {
-    var found = {};
-    root.querySelectorAll("[data-meeting]").forEach(function (el) {
-      found[el.dataset.meeting] = { company: el.dataset.company, when: el.dataset.when };
-    });
-    return found;
-  }
+  // What changed: each fresh page with an agenda snapshot (data-agenda-snapshot, the user's
+  // meetings: whom, when, where) is compared with the one remembered from the last fresh page,
+  // then remembered in its place. Copies from the offline cache carry the snapshot they were
+  // saved with (no newer than the remembered one) and are not compared. Kept per user (the
+  // offline key) and cleared with all site storage at logout.
+  var SNAPSHOTS = "mm-agenda-" + body.dataset.offlineKey + "-";
 
   function changesBetween(before, after, box) {
     function say(template, meeting) {
@@ -226,6 +225,35 @@
     return lines;
   }
 
+  // The changes since the remembered snapshot (null: nothing to compare), remembering this one.
+  function compareAndRemember(root, box) {
+    var el = root.querySelector("[data-agenda-snapshot]");
+    if (!el || !body.dataset.offlineKey) { return null; }
+    var store = SNAPSHOTS + el.dataset.agendaSnapshot;
+    var fresh = { rendered: Number(el.dataset.rendered), meetings: JSON.parse(el.dataset.meetings) };
+    var before = null;
+    try { before = JSON.parse(localStorage.getItem(store) || "null"); } catch (e) { before = null; }
+    if (before && before.rendered >= fresh.rendered) { return null; }
+    localStorage.setItem(store, JSON.stringify(fresh));
+    return before ? changesBetween(before.meetings, fresh.meetings, box) : null;
+  }
+
+  function tell(box, lines) {
+    box.replaceChildren();
+    lines.forEach(function (line) {
+      var item = document.createElement("div");
+      item.textContent = line;
+      box.appendChild(item);
+    });
+    box.classList.remove("d-none");
+  }
+
+  var firstBox = document.querySelector("[data-changes]");
+  if (firstBox) {
+    var sinceLastTime = compareAndRemember(document, firstBox);
+    if (sinceLastTime && sinceLastTime.length) { tell(firstBox, sinceLastTime); }
+  }
+
   // The network often comes back in fits: a failed refresh is tried again a few times.
   function refresh(triesLeft) {
     var box = document.querySelector("[data-changes]");
@@ -235,18 +263,13 @@
       return response.text();
     }).then(function (html) {
       var fresh = new DOMParser().parseFromString(html, "text/html");
-      var lines = changesBetween(meetingsIn(document), meetingsIn(fresh), box);
+      var lines = compareAndRemember(fresh, box) || [];
       var main = document.querySelector("main");
       main.replaceChildren.apply(main, Array.from(fresh.querySelector("main").childNodes));
       box = document.querySelector("[data-changes]");
       asOf = document.querySelector("[data-as-of]");
-      box.replaceChildren();
-      (lines.length ? lines : [box.dataset.same]).forEach(function (line) {
-        var item = document.createElement("div");
-        item.textContent = line;
-        box.appendChild(item);
-      });
-      box.classList.remove("d-none");
+      tell(box, lines.length ? lines : [box.dataset.same]);
+      if (window.Outbox) { window.Outbox.wire(main); }
     }).catch(function () {  // still unreachable: the offline copy stays
       if (triesLeft > 0) { setTimeout(function () { refresh(triesLeft - 1); }, 1500); }
     });
@@ -259,6 +282,21 @@
   window.addEventListener("offline", function () { offline = true; });
   window.addEventListener("online", backOnline);
   setInterval(backOnline, 2000);
+
+  // The table plan: typing "t12" keeps the tables whose name or directions say so.
+  document.querySelectorAll("[data-table-filter-box]").forEach(function (box) {
+    var input = box.querySelector("[data-table-filter]");
+    box.classList.remove("d-none");
+    input.addEventListener("input", function () {
+      var words = input.value.toLowerCase().trim().split(/\s+/).filter(Boolean);
+      document.querySelectorAll("[data-table-text]").forEach(function (item) {
+        var text = item.getAttribute("data-table-text");
+        item.classList.toggle("d-none", !words.every(function (w) {
+          return text.split(/[\s,]+/).some(function (t) { return t.indexOf(w) === 0; });
+        }));
+      });
+    });
+  });
 
   // On a phone the event's tabs (and the pills under them) scroll sideways: start with the
   // open one in view.
