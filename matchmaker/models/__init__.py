@@ -35,6 +35,11 @@ from .exchange import (  # noqa: F401
     ImportMapping,
     ImportUpload,
 )
+from .market import (  # noqa: F401
+    KnownPartner,
+    Opportunity,
+    OpportunityKind,
+)
 from .matching import (  # noqa: F401
     CompanyEmbedding,
     NotInterested,
