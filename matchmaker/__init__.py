@@ -82,10 +82,11 @@ def _register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit_bp
     from .dayof.views import bp as dayof_bp
     from .exchange.views import bp as exchange_bp
+    from .market.views import bp as market_bp
     from .privacy.views import bp as privacy_bp
     from .pwa.views import bp as pwa_bp
 
-    for blueprint in (exchange_bp, audit_bp, privacy_bp, dayof_bp, pwa_bp):
+    for blueprint in (exchange_bp, audit_bp, privacy_bp, dayof_bp, pwa_bp, market_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

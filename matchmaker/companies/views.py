@@ -4,6 +4,8 @@ from flask_login import current_user, login_required
 
 from ..engine.taxonomy import load_taxonomy
 from ..i18n import current_language
+from ..market.forms import ConfirmForm
+from ..market.services import today
 from ..models import Company
 from ..web import get_or_404, render_form
 from . import services
@@ -107,4 +109,5 @@ def add_member(company_id: int):
 
 def _render_company(company: Company, member_form: AddMemberForm):
     return render_template("companies/show.html", company=company, member_form=member_form,
-                           taxonomy=load_taxonomy(), lang=current_language())
+                           taxonomy=load_taxonomy(), lang=current_language(),
+                           confirm_form=ConfirmForm(), today=today())

@@ -1,0 +1,223 @@
+"""Offers and requests (the marketplace): a company's own items, who sees them, the
+marketplace's search across languages, known partners."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from matchmaker.models import KnownPartner, Opportunity, RegistrationStatus
+
+OPTRONICS = dict(
+    country="FR", languages=["fr", "en"], tags=["du.6", "ml.15"],
+    description="Fabricant de caméras thermiques pour la surveillance.",
+    offers="Caméras thermiques infrarouges et optronique de surveillance.",
+    seeks="Boîtiers en aluminium anodisé dur et usinage de précision.",
+)
+ANODISING = dict(
+    country="DE", languages=["de"], tags=["du.2"],
+    description="Oberflächentechnik aus Pforzheim.",
+    offers="Hartanodisieren von Aluminiumgehäusen, Präzisionsbearbeitung.",
+    seeks="Kunden aus der Optronik und Wärmebildkameras.",
+)
+
+
+def item(company, kind="offer", title="Caméras thermiques pour drones", text="", tags=(),
+         expires_on=None, **extra):
+    from matchmaker.extensions import db
+
+    found = Opportunity(company=company, kind=kind, title=title, text=text, tags=list(tags),
+                        expires_on=expires_on, **extra)
+    db.session.add(found)
+    db.session.flush()
+    return found
+
+
+def form(**changes):
+    data = {"kind": "offer", "title": "Hard-anodised aluminium housings",
+            "text": "Series of 50 to 5,000, EN 9100.", "tags": ["du.2"], "expires_on": ""}
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def event(make_event):
+    return make_event()
+
+
+@pytest.fixture
+def optro(make_participant, event):
+    return make_participant("optro", event, locale="fr", **OPTRONICS)[1]
+
+
+@pytest.fixture
+def galva(make_participant, event):
+    return make_participant("galva", event, **ANODISING)[1]
+
+
+# ---- a company's own items -----------------------------------------------------------------
+
+
+def test_a_company_publishes_edits_and_deletes_its_items(client, auth, db, galva):
+    auth.login("galva@example.com")
+    page = client.get(f"/companies/{galva.id}").get_data(as_text=True)
+    assert "No offers or requests yet" in page
+    response = client.post(f"/companies/{galva.id}/opportunities/new", data=form(),
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Your offer is published." in page
+    assert "Hard-anodised aluminium housings" in page
+    found = db.session.scalar(db.select(Opportunity))
+    assert found.company_id == galva.id and found.tags == ["du.2"]
+    response = client.post(f"/companies/{galva.id}/opportunities/{found.id}/edit",
+                           data=form(kind="request", title="Wärmebildkamera-Gehäuse",
+                                     military_items="y"), follow_redirects=True)
+    assert "Your changes are saved." in response.get_data(as_text=True)
+    db.session.refresh(found)
+    assert (found.kind, found.title, found.military_items) == ("request",
+                                                               "Wärmebildkamera-Gehäuse", True)
+    response = client.post(f"/companies/{galva.id}/opportunities/{found.id}/delete",
+                           follow_redirects=True)
+    assert "is deleted" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(Opportunity)) is None
+
+
+def test_invalid_items_are_refused_with_messages(client, auth, db, galva):
+    auth.login("galva@example.com")
+    url = f"/companies/{galva.id}/opportunities/new"
+    response = client.post(url, data=form(title=""))
+    assert response.status_code == 400
+    assert "This field is required." in response.get_data(as_text=True)
+    yesterday = (date.today() - timedelta(days=2)).isoformat()
+    response = client.post(url, data=form(expires_on=yesterday))
+    assert response.status_code == 400 and "This date is in the past." in response.get_data(
+        as_text=True)
+    assert client.post(url, data=form(kind="barter")).status_code == 400
+    assert client.post(url, data=form(tags=["no.such.tag"])).status_code == 400
+    assert client.post(url, data=form(expires_on="31.02.2027")).status_code == 400
+    assert db.session.scalar(db.select(Opportunity)) is None
+
+
+def test_another_companys_items_answer_404(client, auth, db, optro, galva):
+    theirs = item(optro)
+    auth.login("galva@example.com")
+    for url in (f"/companies/{optro.id}/opportunities/new",
+                f"/companies/{optro.id}/opportunities/{theirs.id}/edit",
+                f"/companies/{galva.id}/opportunities/{theirs.id}/edit"):
+        assert client.get(url).status_code == 404
+    for url in (f"/companies/{optro.id}/opportunities/{theirs.id}/delete",
+                f"/companies/{galva.id}/opportunities/{theirs.id}/delete",
+                f"/companies/{optro.id}/opportunities/new"):
+        assert client.post(url, data=form()).status_code == 404
+    assert db.session.get(Opportunity, theirs.id) is not None
+
+
+# ---- who sees them ---------------------------------------------------------------------------
+
+
+def test_items_show_on_the_company_page_but_expired_ones_do_not(client, auth, event, optro,
+                                                                 galva):
+    item(optro, title="Caméras thermiques pour drones", dual_use_items=True)
+    item(optro, title="Vieille offre expirée", expires_on=date(2020, 1, 1))
+    auth.login("galva@example.com")
+    page = client.get(f"/events/{event.id}/companies/{optro.id}").get_data(as_text=True)
+    assert "Caméras thermiques pour drones" in page
+    assert "Dual-use items (Annex I)" in page
+    assert "Vieille offre expirée" not in page
+    market = client.get(f"/events/{event.id}/marketplace").get_data(as_text=True)
+    assert "Caméras thermiques pour drones" in market and "Vieille offre" not in market
+    auth.logout()
+    auth.login("optro@example.com")  # its own page still lists it, marked expired
+    own = client.get(f"/companies/{optro.id}").get_data(as_text=True)
+    assert "Vieille offre expirée" in own
+
+
+def test_unapproved_companies_items_are_invisible(client, auth, event, make_participant, galva):
+    _, pending = make_participant("pending", event, status=RegistrationStatus.PENDING)
+    _, rejected = make_participant("rejected", event, status=RegistrationStatus.REJECTED)
+    item(pending, title="Pending secret offer")
+    item(rejected, title="Rejected secret offer")
+    auth.login("galva@example.com")
+    page = client.get(f"/events/{event.id}/marketplace?q=secret").get_data(as_text=True)
+    assert "secret offer" not in page
+    assert client.get(f"/events/{event.id}/companies/{pending.id}").status_code == 404
+    auth.logout()
+    auth.login("pending@example.com")  # awaiting approval: told to wait
+    assert client.get(f"/events/{event.id}/marketplace").status_code == 403
+
+
+def test_the_group_matrix_decides_whose_items_are_listed(client, auth, db, event, organizer,
+                                                         make_participant):
+    from matchmaker.events import groups
+
+    buyers = groups.add_group(event, groups.GroupData(name="Buyers"), organizer)
+    sellers = groups.add_group(event, groups.GroupData(name="Sellers"), organizer)
+    hidden = groups.add_group(event, groups.GroupData(name="Others"), organizer)
+    groups.set_matrix(event, {(buyers.id, sellers.id)}, organizer, confirmed=True)
+    make_participant("buyer", event, group=buyers)
+    _, seller = make_participant("seller", event, group=sellers)
+    _, other = make_participant("other", event, group=hidden)
+    item(seller, title="Seller offer")
+    item(other, title="Other group offer")
+    auth.login("buyer@example.com")
+    page = client.get(f"/events/{event.id}/marketplace").get_data(as_text=True)
+    assert "Seller offer" in page and "Other group offer" not in page
+
+
+def test_another_events_marketplace_answers_404(client, auth, make_event, galva):
+    other = make_event(name="Another fair")
+    auth.login("galva@example.com")
+    assert client.get(f"/events/{other.id}/marketplace").status_code == 404
+
+
+# ---- search across languages ---------------------------------------------------------------
+
+
+def test_the_marketplace_finds_french_items_for_an_english_query(client, auth, event, optro,
+                                                                  galva):
+    item(optro, title="Caméras thermiques pour drones", tags=["ml.15"])
+    item(galva, kind="request", title="Kunden für Oberflächentechnik")
+    auth.login("galva@example.com")
+    page = client.get(f"/events/{event.id}/marketplace?q=thermal").get_data(as_text=True)
+    assert "Caméras thermiques pour drones" in page
+    assert "Kunden für Oberflächentechnik" not in page
+    page = client.get(f"/events/{event.id}/marketplace?kind=request").get_data(as_text=True)
+    assert "Kunden für Oberflächentechnik" in page and "Caméras thermiques" not in page
+    page = client.get(f"/events/{event.id}/marketplace?tag=ml.15").get_data(as_text=True)
+    assert "Caméras thermiques" in page and "Kunden für" not in page
+    page = client.get(f"/events/{event.id}/marketplace?q=zzzqqq").get_data(as_text=True)
+    assert "Nothing matches" in page
+    assert client.get(f"/events/{event.id}/marketplace?kind=x&tag=y&q="
+                      + "a" * 300).status_code == 200
+    assert client.get(f"/events/{event.id}/marketplace?tag=%00&q=" + "a" * 5000).status_code \
+        == 400
+
+
+def test_the_directory_finds_the_french_company_for_thermal(client, auth, event, optro, galva,
+                                                            make_participant):
+    make_participant("turner", event, country="DE", languages=["de"], tags=["ml.16"],
+                     description="Drehteile.", offers="CNC-Drehen von Titan.",
+                     seeks="Kunden aus der Luftfahrt.")
+    auth.login("turner@example.com")
+    page = client.get(f"/events/{event.id}/companies?q=thermal").get_data(as_text=True)
+    assert "Optro SAS" in page
+    page = client.get(f"/events/{event.id}/companies?q=Galva").get_data(as_text=True)
+    assert "Galva SAS" in page and "Optro SAS" not in page
+
+
+# ---- known partners -------------------------------------------------------------------------
+
+
+def test_a_company_marks_a_partner_as_known_and_undoes_it(client, auth, db, event, optro,
+                                                          galva):
+    auth.login("galva@example.com")
+    url = f"/events/{event.id}/companies/{optro.id}"
+    assert "We already know them" in client.get(url).get_data(as_text=True)
+    page = client.post(url + "/known", follow_redirects=True).get_data(as_text=True)
+    assert "Known partner" in page
+    client.post(url + "/known")  # twice: still one mark
+    assert db.session.scalar(db.select(db.func.count(KnownPartner.id))) == 1
+    page = client.post(url + "/known/undo", follow_redirects=True).get_data(as_text=True)
+    assert "We already know them" in page
+    assert client.post(f"/events/{event.id}/companies/{galva.id}/known").status_code == 404
