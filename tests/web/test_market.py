@@ -221,3 +221,89 @@ def test_a_company_marks_a_partner_as_known_and_undoes_it(client, auth, db, even
     page = client.post(url + "/known/undo", follow_redirects=True).get_data(as_text=True)
     assert "We already know them" in page
     assert client.post(f"/events/{event.id}/companies/{galva.id}/known").status_code == 404
+
+
+# ---- suggestions: items, known partners, learning, the cap ----------------------------------
+
+
+def test_suggestions_quote_the_items_that_meet(client, auth, event, optro, galva):
+    item(optro, kind="request", title="Boîtiers en aluminium anodisé dur",
+         text="Boîtiers usinés et anodisés pour caméras thermiques.", tags=["du.2"])
+    item(galva, kind="offer", title="Hartanodisierte Aluminiumgehäuse",
+         text="Gehäuse aus eloxiertem Aluminium, hartanodisiert.", tags=["du.2"])
+    auth.login("galva@example.com")
+    page = client.get(f"/events/{event.id}/suggestions").get_data(as_text=True)
+    quoted = ("Their request «Boîtiers en aluminium anodisé dur» meets your offer "
+              "«Hartanodisierte Aluminiumgehäuse»")
+    assert "Your offers and requests meet theirs" in page
+    assert quoted in page.replace("&#34;", '"')
+    auth.logout()
+    auth.login("optro@example.com")  # in French for the French reader
+    page = client.get(f"/events/{event.id}/suggestions").get_data(as_text=True)
+    assert ("Votre demande « Boîtiers en aluminium anodisé dur » rencontre leur offre "
+            "« Hartanodisierte Aluminiumgehäuse »") in page
+
+
+def test_known_partners_are_shown_as_known_not_suggested(client, auth, db, event, optro,
+                                                         galva):
+    auth.login("galva@example.com")
+    client.post(f"/events/{event.id}/companies/{optro.id}/known")
+    page = client.get(f"/events/{event.id}/suggestions").get_data(as_text=True)
+    assert "Partners you already know" in page and "Known partner" in page
+    assert f'id="suggestion-{optro.id}"' not in page
+    auth.logout()
+    auth.login("optro@example.com")  # the other side: not suggested, and not told why
+    page = client.get(f"/events/{event.id}/suggestions").get_data(as_text=True)
+    assert f'id="suggestion-{galva.id}"' not in page
+    assert "Partners you already know" not in page
+
+
+def test_the_engine_learns_from_the_events_feedback(app, db, event, optro, galva,
+                                                    make_participant, monkeypatch):
+    from matchmaker.models import MeetingRating, MeetingRequest, NotInterested
+    from matchmaker.suggestions import services
+
+    _, third = make_participant("third", event)
+    accepted = MeetingRequest(event_id=event.id, sender_id=galva.id, recipient_id=optro.id,
+                              status="accepted", day_status="held")
+    declined = MeetingRequest(event_id=event.id, sender_id=third.id, recipient_id=optro.id,
+                              status="declined")
+    db.session.add_all([accepted, declined, NotInterested(event_id=event.id,
+                                                          company_id=galva.id,
+                                                          other_company_id=third.id)])
+    db.session.flush()
+    db.session.add(MeetingRating(request_id=accepted.id, company_id=galva.id, rating=5))
+    db.session.flush()
+    signals = services.event_signals(event.id)
+    assert signals.requests == [(str(galva.id), str(optro.id), "accepted"),
+                                (str(third.id), str(optro.id), "declined")]
+    assert signals.meetings == [(str(galva.id), str(optro.id), 5.0)]
+    assert signals.not_interested == [(str(galva.id), str(third.id))]
+    seen = []
+    monkeypatch.setattr("matchmaker.engine.matching.Matcher.learn",
+                        lambda self, s: seen.append(s) or self)
+    services._cache.clear()
+    services.fitted_event(event.id)
+    assert seen == [signals]
+    first = services.fitted_event(event.id)
+    db.session.add(MeetingRating(request_id=accepted.id, company_id=optro.id, rating=2))
+    db.session.flush()
+    assert services.fitted_event(event.id) is not first  # new feedback: learnt again
+
+
+def test_no_company_is_suggested_to_more_than_the_cap(app, db, event, make_participant):
+    from matchmaker.suggestions import services
+
+    app.config["SUGGESTION_CAP"] = 2
+    make_participant("hub", event, **OPTRONICS)  # what every other company seeks
+    for n in range(6):
+        make_participant(f"seeker{n}", event, country="DE", languages=["de"], tags=["du.2"],
+                         description=f"Werkstatt {n}.", offers=f"Hartanodisieren, Los {n}.",
+                         seeks="Wärmebildkameras und Optronik für Überwachung.")
+    fitted = services.fitted_event(event.id)
+    appearances = [cid for listed in fitted.listed.values() for cid in listed]
+    assert max(appearances.count(c) for c in set(appearances)) <= 2
+    hub = next(c for c in fitted.company_ids if str(c) in fitted.over_cap)
+    lists = [services.suggestions_for(event.id, c, 10, "en") for c in sorted(fitted.company_ids)
+             if c != hub]
+    assert sum(hub in [s.company.id for s in found] for found in lists) <= 2
