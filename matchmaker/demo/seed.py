@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Company, Role
 from ..security import hash_password
 from .event import seed_demo_event
+from .market import seed_demo_market
 
 STAFF = (
     ("admin@matchmaker.example", "Alex Admin", Role.ADMIN, "en"),
@@ -80,4 +81,5 @@ def seed_demo() -> SeedSummary:
     for entry in companies[:1] + [c for c in companies if c["country"] == "FR"][:1]:
         summary.logins.append(("participant", entry["contact"]["email"]))
     summary.created_event = seed_demo_event()
+    seed_demo_market({entry["key"]: entry["name"] for entry in companies})
     return summary

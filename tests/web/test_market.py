@@ -307,3 +307,23 @@ def test_no_company_is_suggested_to_more_than_the_cap(app, db, event, make_parti
     lists = [services.suggestions_for(event.id, c, 10, "en") for c in sorted(fitted.company_ids)
              if c != hub]
     assert sum(hub in [s.company.id for s in found] for found in lists) <= 2
+
+
+def test_the_demo_has_offers_requests_and_known_partners(runner, db, client, app):
+    from matchmaker.models import Event
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    count = db.session.scalar(db.select(db.func.count(Opportunity.id)))
+    assert count >= 20
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert db.session.scalar(db.select(db.func.count(Opportunity.id))) == count  # once
+    assert db.session.scalar(db.select(db.func.count(KnownPartner.id))) == 2
+    event = db.session.scalar(db.select(Event))
+    client.post("/auth/login", data={
+        "email": "sabine.lindenmaier@lindenmaier-oberflaechentechnik.example",
+        "password": app.config["DEMO_PASSWORD"]})
+    page = client.get(f"/events/{event.id}/marketplace?q=thermal").get_data(as_text=True)
+    assert "Caméras thermiques pour la surveillance côtière" in page
+    suggestions = client.get(f"/events/{event.id}/suggestions").get_data(as_text=True)
+    assert "Your offers and requests meet theirs" in suggestions
+    assert "«Boîtiers en aluminium anodisé dur noir»" in suggestions
