@@ -50,7 +50,7 @@ def _editor(form: OpportunityForm, company: Company, item=None):
 
 @bp.route("/companies/<int:company_id>/opportunities/new", methods=["GET", "POST"])
 @login_required
-def new_item(company_id: int):
+def item_new(company_id: int):
     company = _own_company(company_id)
     form = OpportunityForm()
     if request.method == "GET" and request.args.get("kind") in {k.value for k in OpportunityKind}:
@@ -62,12 +62,12 @@ def new_item(company_id: int):
     return _editor(form, company)
 
 
-@bp.route("/companies/<int:company_id>/opportunities/<int:item_id>/edit",
+@bp.route("/companies/<int:company_id>/opportunities/<int:opportunity_id>/edit",
           methods=["GET", "POST"])
 @login_required
-def edit_item(company_id: int, item_id: int):
+def item_edit(company_id: int, opportunity_id: int):
     company = _own_company(company_id)
-    item = _own_item(company, item_id)
+    item = _own_item(company, opportunity_id)
     form = OpportunityForm(obj=item)
     if form.validate_on_submit() and _save(form, lambda d: services.update_item(item, d)):
         flash(_("Your changes are saved."), "success")
@@ -75,11 +75,11 @@ def edit_item(company_id: int, item_id: int):
     return _editor(form, company, item)
 
 
-@bp.route("/companies/<int:company_id>/opportunities/<int:item_id>/delete", methods=["POST"])
+@bp.route("/companies/<int:company_id>/opportunities/<int:opportunity_id>/delete", methods=["POST"])
 @login_required
-def delete_item(company_id: int, item_id: int):
+def item_delete(company_id: int, opportunity_id: int):
     company = _own_company(company_id)
-    item = _own_item(company, item_id)
+    item = _own_item(company, opportunity_id)
     if ConfirmForm().validate_on_submit():
         title = item.title
         services.delete_item(item)

@@ -31,7 +31,7 @@ from wtforms.validators import URL, Email, Length, NumberRange, Optional, Regexp
 from matchmaker.dashboard.reminders import KINDS
 from matchmaker.events import groups
 from matchmaker.exchange import services as exchange
-from matchmaker.models import AuditEntry, Notification, Role
+from matchmaker.models import AuditEntry, Notification, Opportunity, Role
 from matchmaker.schedule import edits
 from matchmaker.web import IdConverter
 from tests.conftest import PASSWORD, make_app
@@ -120,14 +120,18 @@ def world(app, db, client, make_event, make_participant, make_user, organizer):
     upload = exchange.store_upload(event, organizer, "companies.csv",
                                    b"company,country,email\nAcme SAS,FR,a@acme.example\n")
     group = groups.add_group(event, groups.GroupData("Everyone"), organizer)  # meets itself
+    offer = Opportunity(company=own, kind="offer", title="Anodising")
+    db.session.add(offer)
     db.session.commit()
     notice = db.session.scalar(db.select(Notification).filter_by(user_id=visitor.id))
     values = {"group_id": group.id, "event_id": event.id, "company_id": partner.id,
               "user_id": partner_user.id, "request_id": notice.request_id,
               "notification_id": notice.id,
-              "item_id": _program_item_id(db, event), "kind": KINDS[0], "token": upload.token}
+              "item_id": _program_item_id(db, event), "kind": KINDS[0], "token": upload.token,
+              "opportunity_id": offer.id}
     overrides = {
         "companies.": {"company_id": own.id},
+        "market.item_": {"company_id": own.id},
         "schedule.": {"request_id": meeting.id},
         "exchange.export": {"what": "companies", "fmt": "csv"},
         "auth.reset_password": {"token": lambda: _reset_token(visitor)},  # one per post

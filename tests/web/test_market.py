@@ -325,5 +325,5 @@ def test_the_demo_has_offers_requests_and_known_partners(runner, db, client, app
     page = client.get(f"/events/{event.id}/marketplace?q=thermal").get_data(as_text=True)
     assert "Caméras thermiques pour la surveillance côtière" in page
     suggestions = client.get(f"/events/{event.id}/suggestions").get_data(as_text=True)
-    assert "Your offers and requests meet theirs" in suggestions
+    assert "Ihre Angebote und Gesuche treffen auf ihre" in suggestions  # Sabine reads German
     assert "«Boîtiers en aluminium anodisé dur noir»" in suggestions
