@@ -327,3 +327,49 @@ def test_the_demo_has_offers_requests_and_known_partners(runner, db, client, app
     suggestions = client.get(f"/events/{event.id}/suggestions").get_data(as_text=True)
     assert "Ihre Angebote und Gesuche treffen auf ihre" in suggestions  # Sabine reads German
     assert "«Boîtiers en aluminium anodisé dur noir»" in suggestions
+
+
+# ---- interchange ----------------------------------------------------------------------------
+
+
+def test_items_and_known_partners_go_out_and_come_back_in_the_profiles_format(
+        client, auth, db, event, make_event, optro, galva):
+    import io
+    import json
+
+    item(optro, kind="request", title="Boîtiers anodisés", text="Noirs.", tags=["du.2"])
+    item(optro, title="Ancienne offre", expires_on=date(2020, 1, 1))
+    db.session.add(KnownPartner(company_id=optro.id, other_company_id=galva.id))
+    db.session.flush()
+    auth.login("organizer@example.com")
+    document = json.loads(client.post(
+        f"/organizer/events/{event.id}/export/profiles.json").data)
+    optro_doc = next(c for c in document["companies"] if c["name"] == "Optro SAS")
+    assert optro_doc["opportunities"] == [{"id": optro_doc["opportunities"][0]["id"],
+                                           "kind": "request", "title": "Boîtiers anodisés",
+                                           "text": "Noirs.", "tags": ["du.2"]}]
+    assert optro_doc["known"] == [f"c{galva.id}"]
+    sheet = client.post(f"/organizer/events/{event.id}/export/opportunities.json").data
+    assert [r["title"] for r in json.loads(sheet)["opportunities"]] == ["Boîtiers anodisés"]
+
+    other = make_event(name="Next fair")
+    document["companies"][0]["opportunities"] = [
+        {"id": "x1", "kind": "offer", "title": "Caméras thermiques", "text": "", "tags": []}]
+    optro_doc["opportunities"][0]["text"] = "Noirs et mats."
+
+    def post(doc):
+        raw = json.dumps(doc).encode()
+        return client.post(f"/organizer/events/{other.id}/import-profiles",
+                           data={"file": (io.BytesIO(raw), "p.json"), "approve": "y"},
+                           content_type="multipart/form-data")
+
+    assert post(document).status_code == 302
+    assert post(document).status_code == 302  # again: updates, no copies
+    titles = sorted(db.session.scalars(db.select(Opportunity.title)))
+    assert titles.count("Boîtiers anodisés") == 1 and "Caméras thermiques" in titles
+    assert db.session.scalar(db.select(Opportunity.text).filter_by(
+        title="Boîtiers anodisés")) == "Noirs et mats."
+    assert db.session.scalar(db.select(db.func.count(KnownPartner.id))) == 1
+    document["companies"][0]["opportunities"] = [{"id": "x", "kind": "barter", "title": "X"}]
+    refused = post(document)
+    assert refused.status_code == 400 and "offer" in refused.get_data(as_text=True)
