@@ -44,11 +44,11 @@ from ..models import (
     MeetingRating,
     MeetingRequest,
     NotInterested,
-    Opportunity as Item,
     Registration,
     RequestStatus,
     utcnow,
 )
+from ..models import Opportunity as Item  # the engine's Opportunity is the other one
 from ..pairing import pairing_of
 from .embeddings import encoder_enabled, item_vector, stored_vectors, vectors_of
 
