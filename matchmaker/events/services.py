@@ -11,8 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from .. import access, audit
-from ..engine.matching import Document, search
-from ..engine.taxonomy import load_taxonomy
+from ..engine.matching import Document
 from ..extensions import db
 from ..models import (
     Company,
@@ -32,7 +31,8 @@ from ..models import (
     utcnow,
 )
 from ..notifications.services import notify, notify_registration
-from ..suggestions.embeddings import company_vector, query_vectors
+from ..suggestions.embeddings import company_vector
+from ..suggestions.search import find
 from ..unit_of_work import ServiceError
 from .definition import DefinitionError, Window, all_slots, format_breaks, format_tables
 
@@ -424,9 +424,8 @@ def _searched(select, q: str) -> list[Company]:
     by_id = {str(c.id): c for c in companies}
     documents = [Document(str(c.id), f"{c.name}. {c.city}. {c.description}\n{c.offers}\n"
                           f"{c.seeks}", tuple(c.tags)) for c in companies]
-    vectors = query_vectors(q, [company_vector(c) for c in companies])
-    hits = [by_id[h.id] for h in search(q, documents, load_taxonomy(), vectors,
-                                        limit=len(documents))]
+    hits = [by_id[h.id] for h in find(q, documents, [company_vector(c) for c in companies],
+                                      limit=len(documents))]
     folded = q.casefold()
     named = [c for c in companies if folded in c.name.casefold()]
     return list(dict.fromkeys([*named, *hits]))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import contains_eager
 
 from .. import access
 from ..dates import event_now
-from ..engine.matching import Document, search
+from ..engine.matching import Document
 from ..engine.taxonomy import load_taxonomy
 from ..extensions import db
 from ..models import (
@@ -29,7 +29,8 @@ from ..models import (
     User,
     utcnow,
 )
-from ..suggestions.embeddings import item_vector, query_vectors, refresh_item_vectors
+from ..suggestions.embeddings import item_vector, refresh_item_vectors
+from ..suggestions.search import find
 from ..unit_of_work import ServiceError
 
 #: Items a company may publish: enough for a catalogue, few enough to stay readable.
@@ -161,8 +162,7 @@ def marketplace(viewer: access.Viewer, query: MarketQuery,
     by_id = {str(i.id): i for i in items}
     documents = [Document(str(i.id), f"{i.search_text} {i.company.name}", tuple(i.tags))
                  for i in items]
-    vectors = query_vectors(query.q, [item_vector(i) for i in items])
-    hits = search(query.q, documents, load_taxonomy(), vectors, limit=SEARCH_LIMIT)
+    hits = find(query.q, documents, [item_vector(i) for i in items], limit=SEARCH_LIMIT)
     return [MarketItem(by_id[h.id], h.score, by_id[h.id].company_id == mine) for h in hits]
 
 
