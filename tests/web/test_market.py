@@ -373,3 +373,13 @@ def test_items_and_known_partners_go_out_and_come_back_in_the_profiles_format(
     document["companies"][0]["opportunities"] = [{"id": "x", "kind": "barter", "title": "X"}]
     refused = post(document)
     assert refused.status_code == 400 and "offer" in refused.get_data(as_text=True)
+
+
+def test_organizers_browse_the_marketplace_without_a_company(client, auth, event, optro):
+    item(optro, title="Caméras thermiques pour drones")
+    auth.login("organizer@example.com")
+    page = client.get(f"/events/{event.id}/marketplace").get_data(as_text=True)
+    assert "Caméras thermiques pour drones" in page
+    assert "Publish an offer or request" not in page
+    assert "We already know them" not in client.get(
+        f"/events/{event.id}/companies/{optro.id}").get_data(as_text=True)
