@@ -26,6 +26,7 @@ from ..models import (
     Opportunity,
     OpportunityKind,
     Registration,
+    RegistrationStatus,
     User,
     utcnow,
 )
@@ -140,7 +141,7 @@ def market_items(viewer: access.Viewer, groups: set[int] | None) -> list[Opportu
               .join(Company, Company.id == Opportunity.company_id)
               .join(Registration, Registration.company_id == Company.id)
               .where(Registration.event_id == viewer.event.id,
-                     Registration.status == "approved")
+                     Registration.status == RegistrationStatus.APPROVED.value)
               .options(contains_eager(Opportunity.company))
               .order_by(Opportunity.created_at.desc(), Opportunity.id.desc()))
     if groups is not None:
