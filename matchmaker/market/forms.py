@@ -34,7 +34,9 @@ class OpportunityForm(FlaskForm):
     tags = SelectMultipleField(
         _l("Capability tags"), validators=[Optional(), Length(
             max=MAX_ITEM_TAGS, message=_l("Choose at most %(max)d tags."))],
-        render_kw={"size": 8})
+        render_kw={"size": 8},
+        description=_l("Up to %(max)d; hold Ctrl (⌘ on a Mac) to choose several. Tags connect "
+                       "your item with partners writing in other languages.", max=MAX_ITEM_TAGS))
     dual_use_items = BooleanField(_l("Concerns dual-use items (EU Regulation 2021/821, "
                                      "Annex I)"))
     military_items = BooleanField(_l("Concerns items of the EU Common Military List"))
