@@ -83,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from .badges.views import bp as badges_bp
     from .dayof.views import bp as dayof_bp
     from .exchange.views import bp as exchange_bp
+    from .market.views import bp as market_bp
     from .privacy.views import bp as privacy_bp
     from .pwa.views import bp as pwa_bp
     from .teams.views import bp as teams_bp
@@ -90,7 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from .schedule.interpreter_views import bp as interpreters_bp
 
     for blueprint in (exchange_bp, audit_bp, privacy_bp, dayof_bp, pwa_bp, teams_bp, vetting_bp,
-                      interpreters_bp, badges_bp):
+                      interpreters_bp, badges_bp, market_bp):
         app.register_blueprint(blueprint)
     from .report.views import bp as report_bp
     from .survey.views import bp as survey_bp

@@ -58,6 +58,9 @@ class Defaults:
     # The multilingual sentence encoder, when installed (the "embeddings" extra); False: TF-IDF
     # and tags only.
     USE_ENCODER = True
+    # How many companies' suggestion lists one company may appear in, so that requests spread
+    # rather than all going to the best-described few; None: twice a list's length.
+    SUGGESTION_CAP = None
 
     JOBS = "thread"  # "rq" with several app servers, "sync" inline (tests); see jobs.py
     # A schedule run stamps a heartbeat this often while it works; one silent for the timeout

@@ -5,6 +5,8 @@ from flask_login import current_user, login_required
 from .. import access
 from ..engine.taxonomy import load_taxonomy
 from ..i18n import current_language
+from ..market.forms import ConfirmForm
+from ..market.services import today
 from ..models import Company
 from ..web import get_or_404, render_form
 from . import services
@@ -113,4 +115,5 @@ def add_member(company_id: int):
 def _render_company(company: Company, member_form: AddMemberForm):
     return render_template("companies/show.html", company=company, member_form=member_form,
                            taxonomy=load_taxonomy(), lang=current_language(),
-                           may_edit=access.may_edit_company(current_user, company))
+                           may_edit=access.may_edit_company(current_user, company),
+                           confirm_form=ConfirmForm(), today=today())

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Company, Role
 from ..security import hash_password
 from .event import seed_demo_event, seed_demo_team
+from .market import seed_demo_market
 from .past_trip import seed_past_trip
 
 STAFF = (
@@ -98,4 +99,5 @@ def seed_demo() -> SeedSummary:
     summary.created_event = seed_demo_event()
     summary.logins += seed_demo_team()
     summary.created_past_event = seed_past_trip()
+    seed_demo_market({entry["key"]: entry["name"] for entry in companies})
     return summary

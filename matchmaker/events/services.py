@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from .. import access, audit, dates, phases
+from ..engine.matching import Document
 from ..extensions import db
 from ..models import (
     Company,
@@ -35,6 +36,8 @@ from ..models import (
     utcnow,
 )
 from ..notifications.services import notify, notify_meeting_change, notify_registration
+from ..suggestions.embeddings import company_vector
+from ..suggestions.search import find
 from ..unit_of_work import ServiceError
 from .definition import DefinitionError, Window, all_slots, format_breaks, format_tables
 
@@ -574,16 +577,15 @@ class DirectoryQuery:
 def directory(event: Event, query: DirectoryQuery, viewer_company_id: int | None,
               groups: set[int] | None = None):
     """A page of approved participants matching the query, the viewer's own company left out;
-    only companies of ``groups`` when given (the groups the viewer may meet or is shown)."""
+    only companies of ``groups`` when given (the groups the viewer may meet or is shown).
+
+    Words are searched across languages by the matching engine ("thermal" finds "caméras
+    thermiques"), best first; a company whose name contains the words comes first."""
     select = access.approved_companies_query(event.id)
     if viewer_company_id is not None:
         select = select.where(Company.id != viewer_company_id)
     if groups is not None:
         select = select.where(Registration.group_id.in_(groups))
-    for word in query.q.split()[:8]:
-        pattern = f"%{word.lower()}%"
-        select = select.where(db.or_(*(db.func.lower(column).like(pattern) for column in (
-            Company.name, Company.description, Company.offers, Company.seeks, Company.city))))
     if query.tag:
         select = select.where(Company.id.in_(
             db.select(CompanyTag.company_id).filter_by(tag_id=query.tag)))
@@ -593,7 +595,39 @@ def directory(event: Event, query: DirectoryQuery, viewer_company_id: int | None
         # JSON lists are stored as text on both SQLite and PostgreSQL: '["de", "en"]'.
         select = select.where(db.cast(Company.languages, db.String).like(f'%"{query.language}"%'))
     select = select.order_by(*SORTS.get(query.sort, SORTS["name"]))
+    if query.q:
+        return ListPage(_searched(select, query.q), query.page, PAGE_SIZE)
     return db.paginate(select, page=query.page, per_page=PAGE_SIZE, error_out=False)
+
+
+def _searched(select, q: str) -> list[Company]:
+    companies = list(db.session.scalars(select.options(
+        selectinload(Company.embedding), selectinload(Company.tag_links))))
+    by_id = {str(c.id): c for c in companies}
+    documents = [Document(str(c.id), f"{c.name}. {c.city}. {c.description}\n{c.offers}\n"
+                          f"{c.seeks}", tuple(c.tags)) for c in companies]
+    hits = [by_id[h.id] for h in find(q, documents, [company_vector(c) for c in companies],
+                                      limit=len(documents))]
+    folded = q.casefold()
+    named = [c for c in companies if folded in c.name.casefold()]
+    return list(dict.fromkeys([*named, *hits]))
+
+
+class ListPage:
+    """A page of an already ranked list, with what the directory's pager reads of
+    Flask-SQLAlchemy's pagination."""
+
+    def __init__(self, items: list, page: int, per_page: int):
+        self.total = len(items)
+        self.pages = max(1, -(-self.total // per_page))
+        self.page = min(max(1, page), self.pages)
+        self.items = items[(self.page - 1) * per_page:self.page * per_page]
+        self.has_prev, self.has_next = self.page > 1, self.page < self.pages
+        self.prev_num = self.page - 1 if self.has_prev else None
+        self.next_num = self.page + 1 if self.has_next else None
+
+    def iter_pages(self):
+        return iter(range(1, self.pages + 1))
 
 
 def directory_facets(event: Event, groups: set[int] | None = None) -> tuple[list[str],

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .. import access, dates
 from ..extensions import db
-from ..models import Company, Event, MeetingRequest, RequestStatus
+from ..models import Company, Event, KnownPartner, MeetingRequest, Opportunity, RequestStatus
 from ..pairing import Pairing, pairing_of
 
 
@@ -49,6 +49,21 @@ def companies_sheet(event: Event) -> Sheet:
                      c.dual_use_items, c.military_items, c.export_licences, c.description,
                      c.offers, c.seeks, contacts, _group_name(pairing, c.id)])
     return Sheet("Companies", headers, rows)
+
+
+def _live_items(company: Company, event: Event) -> list[Opportunity]:
+    on = dates.event_now(event).date()
+    return [i for i in company.opportunities if not i.expired(on)]
+
+
+def opportunities_sheet(event: Event) -> Sheet:
+    """The offers and requests of the approved companies, not expired by the event's clock."""
+    headers = ["id", "company_id", "company", "kind", "title", "text", "tags",
+               "dual_use_items", "military_items", "expires_on"]
+    rows = [[i.id, c.id, c.name, i.kind, i.title, i.text, ", ".join(i.tags), i.dual_use_items,
+             i.military_items, i.expires_on.isoformat() if i.expires_on else ""]
+            for c in approved_companies(event) for i in _live_items(c, event)]
+    return Sheet("Opportunities", headers, rows)
 
 
 def _requests(event: Event, statuses=None) -> list[MeetingRequest]:
@@ -114,7 +129,8 @@ def table_sheets(event: Event) -> list[Sheet]:
     return [_schedule_sheet(f"Table {name}", event, by_table[name]) for name in names]
 
 
-SHEETS = {"companies": companies_sheet, "requests": requests_sheet, "schedule": schedule_sheet}
+SHEETS = {"companies": companies_sheet, "requests": requests_sheet, "schedule": schedule_sheet,
+          "opportunities": opportunities_sheet}
 
 
 # --- writers -------------------------------------------------------------------------------
@@ -190,11 +206,25 @@ def profiles_document(event: Event) -> dict:
     """The approved companies in the profiles interchange format (DESIGN.md), with the
     event's groups and who may meet whom when it has groups."""
     pairing = pairing_of(event.id)
+    approved = approved_companies(event)
+    ids = {c.id for c in approved}
+    known: dict[int, list[str]] = {}
+    for a, b in db.session.execute(db.select(KnownPartner.company_id,
+                                             KnownPartner.other_company_id)
+                                   .where(KnownPartner.company_id.in_(ids))
+                                   .order_by(KnownPartner.id)):
+        if b in ids:
+            known.setdefault(a, []).append(f"c{b}")
     companies = [{"id": f"c{c.id}", "name": c.name, "country": c.country,
                   "languages": list(c.languages), "description": c.description,
                   "offers": c.offers, "seeks": c.seeks, "tags": c.tags}
                  | ({"group": f"g{pairing.group_of[c.id]}"} if pairing.active else {})
-                 for c in approved_companies(event)]
+                 | ({"known": known[c.id]} if c.id in known else {})
+                 | ({"opportunities": [{"id": f"o{i.id}", "kind": i.kind, "title": i.title,
+                                        "text": i.text, "tags": list(i.tags)}
+                                       for i in items]}
+                    if (items := _live_items(c, event)) else {})
+                 for c in approved]
     if not pairing.active:
         return {"companies": companies}
     return {"groups": [{"id": f"g{g.id}", "name": g.name} for g in pairing.groups.values()],

@@ -19,6 +19,8 @@ from ..models import (
     Event,
     ImportMapping,
     ImportUpload,
+    KnownPartner,
+    Opportunity,
     ParticipantGroup,
     Registration,
     RegistrationStatus,
@@ -140,6 +142,36 @@ def run_import(upload: ImportUpload, event: Event, actor: User, approve: bool) -
     return summary
 
 
+def _profile_items(company: Company, profile) -> list[Opportunity]:
+    """A profile's offers and requests onto its company, matched by kind and title: an
+    import again updates them instead of adding copies; items it does not name stay."""
+    existing = {(i.kind, i.title.casefold()): i for i in company.opportunities}
+    saved = []
+    for item in profile.opportunities:
+        found = existing.get((item.kind.value, item.title.strip().casefold()))
+        if found is None:
+            found = Opportunity(company=company, kind=item.kind.value)
+            db.session.add(found)
+        found.title, found.text, found.tags = item.title.strip(), item.text, list(item.tags)
+        saved.append(found)
+    db.session.flush()
+    return saved
+
+
+def _profile_known(profiles: list, companies: list[Company]) -> None:
+    """``known`` names other companies of the same document by their id there."""
+    by_id = {p.id: c for p, c in zip(profiles, companies, strict=True)}
+    for profile, company in zip(profiles, companies, strict=True):
+        for other_id in profile.known:
+            other = by_id.get(other_id)
+            if other is None or other.id == company.id:
+                continue
+            if db.session.scalar(db.select(KnownPartner.id).filter_by(
+                    company_id=company.id, other_company_id=other.id)) is None:
+                db.session.add(KnownPartner(company_id=company.id, other_company_id=other.id))
+    db.session.flush()
+
+
 def _company_for(clean: dict, summary: Summary) -> Company:
     company = db.session.scalar(db.select(Company).where(
         db.func.lower(Company.name) == clean["name"].lower()))
@@ -201,10 +233,11 @@ def _contact(company: Company, clean: dict, summary: Summary, invited: list[User
     return user
 
 
-def _refresh(companies: list[Company]) -> None:
-    from ..suggestions.embeddings import refresh_embeddings
+def _refresh(companies: list[Company], items: list[Opportunity] = ()) -> None:
+    from ..suggestions.embeddings import refresh_embeddings, refresh_item_vectors
 
     refresh_embeddings(companies)
+    refresh_item_vectors(list(items))
 
 
 # --- profiles interchange format -----------------------------------------------------------
@@ -257,6 +290,11 @@ def import_profiles(event: Event, actor: User, filename: str, raw, approve: bool
             problems.append(f"companies[{i}] ({profile.name}): " + str(
                 _l("unknown country “%(value)s”", value=profile.country)) + (
                 f" — {_l('did you mean %(code)s?', code=guess)}" if guess else ""))
+        for item in profile.opportunities:
+            if len(item.title) > 160 or len(item.text) > 3000:
+                problems.append(f"companies[{i}] ({profile.name}): " + str(_l(
+                    "the offer or request “%(value)s” is too long (title 160, text 3,000 "
+                    "characters).", value=item.title[:60])))
         rows.append({"name": profile.name.strip()[:160], "country": code,
                      "description": profile.description, "offers": profile.offers,
                      "seeks": profile.seeks, "languages": list(profile.languages),
@@ -270,11 +308,47 @@ def import_profiles(event: Event, actor: User, filename: str, raw, approve: bool
             company = _company_for(clean, summary)
             touched.append(company)
             _registration(event, company, approve, actor, summary, clean.pop("group_id"))
+        items = [item for profile, company in zip(profiles, touched, strict=True)
+                 for item in _profile_items(company, profile)]
+        _profile_known(profiles, touched)
         audit.record("import", actor, target=filename, event=event,
                      details={"format": "profiles", "companies": len(rows)})
         db.session.flush()
     except Exception:
         db.session.rollback()
         raise
-    _refresh(touched)
+    _refresh(touched, items)
+    from ..suggestions.embeddings import refresh_item_vectors
+
+    refresh_item_vectors(items)
     return summary
+
+
+def _profile_items(company: Company, profile) -> list[Opportunity]:
+    """A profile's offers and requests onto its company, matched by kind and title: an
+    import again updates them instead of adding copies; items it does not name stay."""
+    existing = {(i.kind, i.title.casefold()): i for i in company.opportunities}
+    saved = []
+    for item in profile.opportunities:
+        found = existing.get((item.kind.value, item.title.strip().casefold()))
+        if found is None:
+            found = Opportunity(company=company, kind=item.kind.value)
+            db.session.add(found)
+        found.title, found.text, found.tags = item.title.strip(), item.text, list(item.tags)
+        saved.append(found)
+    db.session.flush()
+    return saved
+
+
+def _profile_known(profiles: list, companies: list[Company]) -> None:
+    """``known`` names other companies of the same document by their id there."""
+    by_id = {p.id: c for p, c in zip(profiles, companies, strict=True)}
+    for profile, company in zip(profiles, companies, strict=True):
+        for other_id in profile.known:
+            other = by_id.get(other_id)
+            if other is None or other.id == company.id:
+                continue
+            if db.session.scalar(db.select(KnownPartner.id).filter_by(
+                    company_id=company.id, other_company_id=other.id)) is None:
+                db.session.add(KnownPartner(company_id=company.id, other_company_id=other.id))
+    db.session.flush()

@@ -6,6 +6,8 @@ from .. import access, phases
 from ..engine.taxonomy import load_taxonomy
 from ..extensions import db
 from ..i18n import current_language
+from ..market import services as market
+from ..market.forms import ConfirmForm
 from ..models import User
 from ..pairing import pairing_of
 from . import services
@@ -43,7 +45,11 @@ def _render_company(viewer: access.Viewer, shown, form: RequestForm, status: int
                            open_request=open_request, may_meet=access.may_meet(viewer, shown.id),
                            requests_closed=phases.refusal(viewer.event, "send"),
                            group_name=group.name if group else "", taxonomy=load_taxonomy(),
-                           lang=current_language()), status
+                           lang=current_language(),
+                           items=market.live_items(shown, market.event_today(viewer.event)),
+                           known=viewer.is_participant and shown.id in market.known_ids(
+                               viewer.company_id),
+                           confirm_form=ConfirmForm()), status
 
 
 @bp.app_context_processor

@@ -46,6 +46,11 @@ from .exchange import (  # noqa: F401
 from .idempotency import (  # noqa: F401
     IdempotencyKey,
 )
+from .market import (  # noqa: F401
+    KnownPartner,
+    Opportunity,
+    OpportunityKind,
+)
 from .matching import (  # noqa: F401
     CompanyEmbedding,
     NotInterested,

@@ -14,6 +14,7 @@ from ..extensions import db
 from .base import LabeledEnum, new_session_token, utcnow
 
 if TYPE_CHECKING:  # relationships name these; SQLAlchemy resolves them by name
+    from .market import Opportunity
     from .matching import CompanyEmbedding
 
 
@@ -118,6 +119,10 @@ class Company(db.Model):
     )
     embedding: Mapped[CompanyEmbedding | None] = relationship(
         back_populates="company", cascade="all, delete-orphan", passive_deletes=True
+    )
+    opportunities: Mapped[list[Opportunity]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="(Opportunity.kind, Opportunity.title, Opportunity.id)",
     )
 
     @property

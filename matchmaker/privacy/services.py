@@ -71,7 +71,12 @@ def data_document(user: User) -> dict:
             "dual_use_items": company.dual_use_items, "military_items": company.military_items,
             "export_licences": company.export_licences,
             "shared_contact_fields": company.shared_contact_fields,
-            "created_at": _iso(company.created_at), "updated_at": _iso(company.updated_at)}
+            "created_at": _iso(company.created_at), "updated_at": _iso(company.updated_at),
+            "opportunities": [
+                {"kind": i.kind, "title": i.title, "text": i.text, "tags": i.tags,
+                 "dual_use_items": i.dual_use_items, "military_items": i.military_items,
+                 "expires_on": i.expires_on.isoformat() if i.expires_on else None}
+                for i in company.opportunities]}
         registrations = db.session.scalars(db.select(Registration).filter_by(
             company_id=company.id)).all()
         attending = set(db.session.scalars(db.select(registration_attendees.c.registration_id)

@@ -12,7 +12,7 @@ from .forms import ConfirmForm
 
 bp = Blueprint("suggestions", __name__)
 
-SUGGESTIONS_SHOWN = 10
+SUGGESTIONS_SHOWN = services.LISTED
 MATRIX_TOP_K = 5
 
 
@@ -29,9 +29,10 @@ def _participant(event_id: int) -> access.Viewer:
 @login_required
 def index(event_id: int):
     viewer = _participant(event_id)
-    contacts = services.suggestions_for(event_id, viewer.company_id, SUGGESTIONS_SHOWN,
-                                        current_language())
-    return render_template("suggestions/index.html", event=viewer.event, contacts=contacts,
+    found = services.suggestions_with_items(event_id, viewer.company_id, SUGGESTIONS_SHOWN,
+                                            current_language())
+    return render_template("suggestions/index.html", event=viewer.event,
+                           contacts=found.contacts, item_matches=found.items,
                            hidden=services.hidden_companies(event_id, viewer.company_id),
                            form=ConfirmForm())
 

@@ -37,6 +37,7 @@ from matchmaker.models import (
     EventMember,
     Invitation,
     Notification,
+    Opportunity,
     Registration,
     Role,
     SurveyInvitation,
@@ -151,6 +152,8 @@ def world(app, db, client, make_event, make_participant, make_user, organizer):
         "Ines Dolmetsch", ["de", "fr"], [s.id for s in event.slots]), None, organizer, True)
     contact = Contact(event_id=event.id, owner_id=visitor.id, person_id=partner_user.id)
     db.session.add(contact)  # the visitor scanned the partner's badge
+    offer = Opportunity(company=own, kind="offer", title="Anodising")
+    db.session.add(offer)
     db.session.commit()
     notice = db.session.scalar(db.select(Notification).filter_by(user_id=visitor.id))
     values = {"group_id": group.id, "event_id": event.id, "company_id": partner.id,
@@ -160,10 +163,11 @@ def world(app, db, client, make_event, make_participant, make_user, organizer):
               "member_id": member.id, "invitation_id": team_invitation.id,
               "registration_id": _registration_id(db, partner), "phase": "requests_open",
               "interpreter_id": interpreter.id,
-              "contact_id": contact.id}
+              "contact_id": contact.id, "opportunity_id": offer.id}
     overrides = {
         "companies.": {"company_id": own.id},
         "badges.sharing": {"company_id": own.id},
+        "market.item_": {"company_id": own.id},
         "schedule.": {"request_id": meeting.id},
         "exchange.export": {"what": "companies", "fmt": "csv"},
         "vetting.export_applicants": {"fmt": "csv"},

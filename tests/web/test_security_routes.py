@@ -113,8 +113,14 @@ def world(make_event, make_participant, make_user, client):
     client.post(f"/events/{other_event.id}/companies/{partner.id}/request",
                 data={"note": "Between two others."})
     client.post("/auth/logout")
+    from matchmaker.extensions import db
+    from matchmaker.models import Opportunity
+
+    foreign_item = Opportunity(company=stranger, kind="offer", title="Not yours")
+    db.session.add(foreign_item)
+    db.session.flush()
     return dict(own_event=own_event, other_event=other_event, own=own, stranger=stranger,
-                partner=partner, hidden=hidden)
+                partner=partner, hidden=hidden, foreign_item=foreign_item)
 
 
 def required_capability(app, rule):
@@ -218,7 +224,8 @@ def test_participants_cannot_reach_other_events_or_hidden_companies(app, client,
     foreign_notice = db.session.scalar(db.select(Notification))
     own_event, other_event = world["own_event"].id, world["other_event"].id
     foreign = {"request_id": foreign_request.id, "meeting_id": foreign_request.id,
-               "notification_id": foreign_notice.id}
+               "notification_id": foreign_notice.id,
+               "opportunity_id": world["foreign_item"].id}
     # (the URL's values, the arguments among them that point at something not the visitor's)
     probes = [
         ({"event_id": other_event, "company_id": world["stranger"].id}, {"event_id"}),
