@@ -29,13 +29,14 @@ def seed_demo_market(keys: dict[str, str]) -> int:
         if owner is None or owner.opportunities:
             continue
         for n, entry in enumerate(items):
-            added.append(Opportunity(
+            item = Opportunity(
                 company=owner, kind=entry["kind"], title=entry["title"], text=entry["text"],
                 tags=entry["tags"], dual_use_items=entry.get("dual_use_items", False),
                 military_items=entry.get("military_items", False),
                 # One item per company runs out in a few months, as real ones do.
-                expires_on=(utcnow() + timedelta(days=120)).date() if n == 1 else None))
-    db.session.add_all(added)
+                expires_on=(utcnow() + timedelta(days=120)).date() if n == 1 else None)
+            db.session.add(item)  # now: the next company's check autoflushes
+            added.append(item)
     for a, b in data["known"]:
         if a in company and b in company and db.session.scalar(db.select(KnownPartner.id)
                 .filter_by(company_id=company[a].id, other_company_id=company[b].id)) is None:

@@ -30,12 +30,15 @@ from ..models import (
     MeetingRating,
     MeetingRequest,
     Outcome,
+    Registration,
     RequestStatus,
     Survey,
     SurveyInvitation,
+    TeamRole,
 )
 from ..pairing import pairing_of
 from ..survey.services import HELD, meeting_outcomes
+from ..teams import services as team
 
 ACCEPTED = RequestStatus.ACCEPTED.value
 
@@ -106,11 +109,24 @@ def by_group(event: Event) -> dict[int, str] | None:
             in pairing.group_of.items()}
 
 
+def by_co_organizer(event: Event) -> dict[int, str] | None:
+    """Who recruited whom: the team member responsible for each company (by hand, group or
+    country rule); None for an event whose team has no co-organizer."""
+    members = team.members_of(event)
+    if not any(m.role == TeamRole.CO_ORGANIZER for m in members):
+        return None
+    names = {m.user_id: m.user.name or m.user.email for m in members}
+    nobody = str(_l("Nobody in particular"))
+    registrations = db.session.scalars(db.select(Registration).filter_by(event_id=event.id))
+    return {r.company_id: names.get(team.responsible_for(r, members), nobody)
+            for r in registrations}
+
+
 # (key, title, column heading, function); a function answering None means the event has no
-# such breakdown. Event teams add ("co_organizer", _l("By co-organizer"), _l("Co-organizer"),
-# by_co_organizer) here: a function from the event to {company id: co-organizer's name}.
+# such breakdown.
 BREAKDOWNS: list[tuple[str, object, object, Callable[[Event], dict[int, str] | None]]] = [
     ("group", _l("By participant group"), _l("Group"), by_group),
+    ("co_organizer", _l("By co-organizer"), _l("Co-organizer"), by_co_organizer),
 ]
 
 

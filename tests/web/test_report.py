@@ -140,8 +140,9 @@ def test_an_event_without_meetings_gets_an_empty_report(client, auth, make_event
 def test_participants_and_strangers_cannot_see_the_report(client, auth, answered_trip):
     assert client.get(f"/organizer/events/{answered_trip.id}/report").status_code == 302
     auth.login("alice@example.com")
-    assert client.get(f"/organizer/events/{answered_trip.id}/report").status_code == 403
-    assert client.post(f"/organizer/events/{answered_trip.id}/report.pdf").status_code == 403
+    # Not on the event's team: the staff pages do not exist for her.
+    assert client.get(f"/organizer/events/{answered_trip.id}/report").status_code == 404
+    assert client.post(f"/organizer/events/{answered_trip.id}/report.pdf").status_code == 404
 
 
 def test_the_demo_has_a_past_trip_with_a_full_report(runner, db, client, app):
@@ -162,3 +163,21 @@ def test_the_demo_has_a_past_trip_with_a_full_report(runner, db, client, app):
     page = client.get(f"/organizer/events/{past.id}/report").get_data(as_text=True)
     assert "Delegation Pforzheim" in page and "Gerne wieder!" in page
     assert client.get(f"/organizer/events/{past.id}/survey").status_code == 200
+
+
+def test_figures_per_co_organizer(app, db, answered_trip, make_user):
+    """Who recruited whom: a co-organizer responsible for Alice's company by hand."""
+    from matchmaker.models import Company, EventMember, Registration
+
+    cora = make_user("cora@example.com", name="Cora Kern")
+    db.session.add(EventMember(event_id=answered_trip.id, user_id=cora.id, role="co_organizer",
+                               countries=[], group_ids=[]))
+    alice = db.session.scalar(db.select(Registration).join(Company).filter(
+        Registration.event_id == answered_trip.id, Company.name.like("Alice%")))
+    alice.responsible_id = cora.id
+    db.session.flush()
+    with app.test_request_context():
+        report = trip_report(answered_trip)
+    rows = {row.name: row for row in report.breakdowns[1].rows}
+    assert set(rows) == {"Cora Kern", "Nobody in particular"}
+    assert rows["Cora Kern"].companies == 1 and rows["Nobody in particular"].companies == 4
