@@ -98,7 +98,7 @@ class Board:
     def free_table(self, slot: Slot, ignoring: frozenset[int] = frozenset(),
                    meeting: MeetingRequest | None = None) -> MeetingTable | None:
         """The table a meeting would take in ``slot``: its company's reserved place when it has
-        one, else the first common table nobody sits at."""
+        one, else its own table when free there, else the first common table nobody sits at."""
         others = [s for i, s in self.seats.items() if i not in ignoring]
         if meeting is not None:
             return self._table_for(meeting, str(slot.id), others)
@@ -114,6 +114,10 @@ class Board:
                 return self.built.tables[name]
         if own:  # its place is taken: name it, so the rule's words say so
             return self.built.tables[own[0]]
+        current = meeting.table.name if meeting.table is not None else None
+        if current in self.built.tables and current not in taken \
+                and current not in set(places.values()):
+            return self.built.tables[current]  # a bumped meeting keeps its table when it can
         return self._first_common(slot, others)
 
     def _first_common(self, slot: str, others: list[Seat]) -> MeetingTable | None:
