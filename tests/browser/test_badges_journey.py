@@ -121,6 +121,7 @@ def test_participant_keeps_a_contact_by_scanning_a_badge(live_server, browser, s
     phone.goto(f"{live_server}/events/{event.id}/contacts")
     expect(phone.get_by_text(translated(lang, "No contacts yet"))).to_be_visible()
     phone.get_by_role("link", name=translated(lang, "Scan a badge")).first.click()
+    phone.wait_for_load_state("load")  # scan.js has wired the form before the network goes
     result = phone.locator("[data-scanner-result]")
     phone.context.set_offline(True)  # scanned in the crowd, no network: it waits on the phone
     phone.get_by_label(translated(lang, "Badge code")).fill(yann_code)
