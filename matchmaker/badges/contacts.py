@@ -161,7 +161,7 @@ def _row(card: ContactCard) -> dict[str, str]:
             **{f: card.shared.get(f, "") for f in SHAREABLE_CONTACT_FIELDS},
             "note": card.contact.note, "follow_up": "yes" if card.contact.follow_up else "no",
             "meetings_held": str(len(card.held)),
-            "scanned_at": card.contact.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")}
+            "scanned_at": card.contact.created_at.replace(microsecond=0).isoformat() + "Z"}
 
 
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9 ().\-/]*")
