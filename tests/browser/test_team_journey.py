@@ -81,7 +81,7 @@ def test_owner_invites_a_co_organizer_who_vets_only_theirs(live_server, page, br
     screenshot("accept", of=invitee)
     invitee.get_by_role("button", name=t("Accept and set password")).click()
     invitee.wait_for_url(f"{live_server}/events/{event.id}")
-    expect(invitee.get_by_role("link", name=t("Registrations"))).to_be_visible()
+    expect(invitee.get_by_role("link", name=t("Registrations"), exact=True)).to_be_visible()
     expect(invitee.get_by_role("link", name=t("Team"), exact=True)).to_have_count(0)
 
     # The link worked once.
