@@ -86,9 +86,9 @@ def _register_blueprints(app: Flask) -> None:
     from .market.views import bp as market_bp
     from .privacy.views import bp as privacy_bp
     from .pwa.views import bp as pwa_bp
+    from .schedule.interpreter_views import bp as interpreters_bp
     from .teams.views import bp as teams_bp
     from .vetting.views import bp as vetting_bp
-    from .schedule.interpreter_views import bp as interpreters_bp
 
     for blueprint in (exchange_bp, audit_bp, privacy_bp, dayof_bp, pwa_bp, teams_bp, vetting_bp,
                       interpreters_bp, badges_bp, market_bp):

@@ -6,10 +6,20 @@ from functools import cache
 
 from babel import Locale
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from .engine.taxonomy import load_taxonomy
 from .i18n import current_language
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
 
 # Territory codes Babel knows that are not countries a company can be registered in.
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "XK"}

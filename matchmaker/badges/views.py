@@ -16,8 +16,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..access import Capability, event_staff
 from .. import access, audit
+from ..access import Capability, event_staff
 from ..choices import country_name
 from ..extensions import db
 from ..models import Badge, Company, Event, User

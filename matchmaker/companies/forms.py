@@ -12,17 +12,18 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..choices import MAX_TAGS, TOO_MANY_TAGS, country_choices, language_choices, tag_choices
+from ..choices import (
+    MAX_TAGS,
+    TOO_MANY_TAGS,
+    CheckboxesField,
+    country_choices,
+    language_choices,
+    tag_choices,
+)
 from ..models import CERTIFICATIONS, COMPANY_SIZES
 
 NO_CHOICE = SelectChoice("", "—")
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class CompanyForm(FlaskForm):

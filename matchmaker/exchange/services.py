@@ -322,33 +322,3 @@ def import_profiles(event: Event, actor: User, filename: str, raw, approve: bool
 
     refresh_item_vectors(items)
     return summary
-
-
-def _profile_items(company: Company, profile) -> list[Opportunity]:
-    """A profile's offers and requests onto its company, matched by kind and title: an
-    import again updates them instead of adding copies; items it does not name stay."""
-    existing = {(i.kind, i.title.casefold()): i for i in company.opportunities}
-    saved = []
-    for item in profile.opportunities:
-        found = existing.get((item.kind.value, item.title.strip().casefold()))
-        if found is None:
-            found = Opportunity(company=company, kind=item.kind.value)
-            db.session.add(found)
-        found.title, found.text, found.tags = item.title.strip(), item.text, list(item.tags)
-        saved.append(found)
-    db.session.flush()
-    return saved
-
-
-def _profile_known(profiles: list, companies: list[Company]) -> None:
-    """``known`` names other companies of the same document by their id there."""
-    by_id = {p.id: c for p, c in zip(profiles, companies, strict=True)}
-    for profile, company in zip(profiles, companies, strict=True):
-        for other_id in profile.known:
-            other = by_id.get(other_id)
-            if other is None or other.id == company.id:
-                continue
-            if db.session.scalar(db.select(KnownPartner.id).filter_by(
-                    company_id=company.id, other_company_id=other.id)) is None:
-                db.session.add(KnownPartner(company_id=company.id, other_company_id=other.id))
-    db.session.flush()

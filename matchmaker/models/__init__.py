@@ -74,14 +74,14 @@ from .schedule import (  # noqa: F401
     ScheduleRunStatus,
     interpreter_slots,
 )
-from .teams import (  # noqa: F401
-    EventMember,
-    Invitation,
-    TeamRole,
-)
 from .survey import (  # noqa: F401
     Outcome,
     Survey,
     SurveyAnswer,
     SurveyInvitation,
+)
+from .teams import (  # noqa: F401
+    EventMember,
+    Invitation,
+    TeamRole,
 )

@@ -22,8 +22,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ..choices import CheckboxesField
 from ..events.definition import DefinitionError, Window, parse_breaks, parse_tables
-from ..events.forms import CheckboxesField
 from ..models import RegistrationStatus
 from ..phases import LABELS as PHASE_LABELS
 from ..phases import ORDER as PHASE_ORDER

@@ -9,9 +9,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from .. import access, audit
+from ..access import Capability, event_staff
 from ..dashboard.views import CHART_CSP
 from ..models import Event, utcnow
-from ..access import Capability, event_staff
 from ..security import talisman
 from ..web import get_or_404
 from . import charts, pdf

@@ -6,7 +6,6 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -20,10 +19,9 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import dates
-from ..choices import language_choices
+from ..choices import CheckboxesField, language_choices
 from .runs import TIME_LIMITS
 
 
@@ -78,11 +76,6 @@ class RatingForm(FlaskForm):
     comment = TextAreaField(_l("Comment (only the organizer sees it)"),
                             validators=[Optional(), Length(max=1000)])
     submit = SubmitField(_l("Save rating"))
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class InterpreterForm(FlaskForm):

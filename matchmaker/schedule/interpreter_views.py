@@ -5,8 +5,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..access import Capability, event_staff
 from .. import access
+from ..access import Capability, event_staff
 from ..models import Company, Interpreter, MeetingTable
 from ..web import get_or_404, render_form
 from . import calendar, interpreters, queries

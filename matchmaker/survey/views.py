@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import NotFound
 
-from ..access import Capability, event_staff
 from .. import access, dates
+from ..access import Capability, event_staff
 from ..models import Event
 from ..web import get_or_404
 from . import links, services

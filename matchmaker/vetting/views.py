@@ -9,8 +9,8 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
 
-from ..access import Capability, event_staff
 from .. import access, audit
+from ..access import Capability, event_staff
 from ..events import services as events
 from ..exchange import exports
 from ..exchange.screening import screen

@@ -192,7 +192,6 @@ def _invitation_token(event_id: int, inviter_id: int) -> str:
 
 
 def _registration_id(db, company) -> int:
-    from matchmaker.models import Registration
 
     return db.session.scalar(db.select(Registration.id).filter_by(company_id=company.id))
 
