@@ -1,6 +1,6 @@
 """Jinja filters for values the database stores as codes."""
 
-from flask import Flask
+from flask import Flask, get_flashed_messages, request
 
 from . import dates
 from .choices import country_name, language_name
@@ -24,6 +24,16 @@ def plain_text(value) -> str:
     return str.__str__(str(value))
 
 
+def page_flashes() -> list[tuple[str, str]]:
+    """(category, message) to show on this page, if the person navigated to it. A page fetched
+    in the background (the service worker keeping the agenda for offline use, a page refreshing
+    itself) leaves them for the page the person opens next, where they would otherwise be missing.
+    Browsers send Sec-Fetch-Mode on secure origins, which a service worker needs anyway."""
+    if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":
+        return []
+    return get_flashed_messages(with_categories=True)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["taxonomy"] = load_taxonomy()
     app.add_template_filter(tag_order)
@@ -32,6 +42,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(country_name)
     app.add_template_filter(language_name)
     app.add_template_global(_on_a_team, "on_a_team")
+    app.add_template_global(page_flashes)
     dates.init_app(app)
 
 

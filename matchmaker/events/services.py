@@ -4,7 +4,7 @@ The only place in the events feature that commits."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -644,9 +644,18 @@ def directory_facets(event: Event, groups: set[int] | None = None) -> tuple[list
 
 
 def upcoming_events(user: User | None = None) -> list[Event]:
-    """Every event; for an organizer (who is no admin) only the events on whose team they are:
-    the organizer role means "may create events", not "may see everyone's"."""
-    query = db.select(Event).order_by(Event.created_at.desc())
+    """Every event, the coming ones first (soonest first; undated ones, still being set up, with
+    them), then the past ones (latest first). For an organizer (who is no admin) only the
+    events on whose team they are: the organizer role means "may create events", not "may see
+    everyone's"."""
+    query = (db.select(Event).options(selectinload(Event.windows))
+             .order_by(Event.created_at.desc()))
     if user is not None and user.role == "organizer":
         query = query.where(Event.id.in_(access.staff_event_ids(user)))
-    return list(db.session.scalars(query))
+    events = list(db.session.scalars(query))
+    past = [event for event in events
+            if event.days and event.days[-1] < dates.event_now(event).date()]
+    coming = [event for event in events if event not in past]
+    coming.sort(key=lambda event: event.days[0] if event.days else date.max)
+    past.sort(key=lambda event: event.days[-1], reverse=True)
+    return coming + past

@@ -93,7 +93,9 @@ PHONE = {"width": 360, "height": 740}
 
 def new_context(browser, lang="en", viewport=None, **options):
     """A fresh browser profile (cookies of its own) speaking ``lang``; a desktop window unless
-    ``viewport`` says otherwise (PHONE)."""
+    ``viewport`` says otherwise (PHONE). It prefers reduced motion, so Bootstrap's transitions are
+    off: axe and screenshots see a settled page, not a button halfway into its hover colours."""
+    options.setdefault("reduced_motion", "reduce")
     return browser.new_context(locale=BROWSER_LOCALES[lang],
                                viewport=viewport or {"width": 1280, "height": 900}, **options)
 

@@ -4,6 +4,7 @@ from datetime import date, datetime, time
 
 import pytest
 
+from matchmaker import dates
 from matchmaker.events.definition import (
     DefinitionError,
     Window,
@@ -116,6 +117,25 @@ def test_two_windows_on_two_days(client, as_organizer, db):
     event = db.session.scalar(db.select(Event))
     assert len(event.slots) == 9 + 4
     assert event.days == [date(2026, 11, 19), date(2026, 11, 20)]
+
+
+def test_coming_events_are_listed_soonest_first_and_past_ones_after(
+        client, make_event, make_participant, auth, monkeypatch):
+    def evening(day):
+        return Window(day, time(18), time(20), 20, ())
+
+    names = ["Past trip 2025", "Spring fair", "Winter evening", "Last month"]
+    for name, day in zip(names, [date(2025, 11, 19), date(2027, 3, 2), date(2026, 12, 9),
+                                 date(2026, 11, 19)], strict=True):
+        make_event(name=name, windows=(evening(day),))
+    make_participant("alice")
+    monkeypatch.setattr(dates, "event_now", lambda _event: datetime(2026, 12, 4, 9))
+    auth.login("alice@example.com")
+    for url in ("/", "/events/"):
+        page = client.get(url).get_data(as_text=True)
+        places = [page.index(name) for name in
+                  ("Winter evening", "Spring fair", "Last month", "Past trip 2025")]
+        assert places == sorted(places), url
 
 
 def test_participants_cannot_create_or_edit_events(client, make_participant, make_event, auth):

@@ -134,3 +134,21 @@ def test_flash_messages_never_render_as_html(app, client, auth, make_user):
     page = client.get("/").get_data(as_text=True)
     assert "&lt;b&gt;Mallory&lt;/b&gt;" in page
     assert "<b>Mallory</b>" not in page
+
+
+def test_a_page_fetched_in_the_background_leaves_the_flash_for_the_next_page(app, client):
+    # The service worker keeps pages for offline use while the person moves on: its fetches
+    # must not take the message the next page is to show ("This invitation link is used").
+    from flask import flash
+
+    @app.route("/test-flash")
+    def flash_once():
+        flash("The invitation link is used.", "warning")
+        return "ok"
+
+    client.get("/test-flash")
+    background = client.get("/", headers={"Sec-Fetch-Mode": "cors"}).get_data(as_text=True)
+    assert "The invitation link is used." not in background
+    shown = client.get("/", headers={"Sec-Fetch-Mode": "navigate"}).get_data(as_text=True)
+    assert "The invitation link is used." in shown
+    assert "The invitation link is used." not in client.get("/").get_data(as_text=True)
