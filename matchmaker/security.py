@@ -87,6 +87,12 @@ def load_user(session_token: str) -> User | None:
     return db.session.scalar(db.select(User).filter_by(session_token=session_token))
 
 
+# The cookie session is rewritten whenever seen_at changes, so it changes at most once a minute:
+# a background request that set the cookie from the session it read when it began would undo
+# what a request finishing meanwhile wrote there (a flash message, a login).
+SEEN_AT_RESOLUTION = 60
+
+
 def mark_session_start() -> None:
     """Called at login: the absolute and idle timeouts count from here."""
     session["auth_at"] = session["seen_at"] = time.time()
@@ -106,8 +112,16 @@ def _end_stale_session():
         flash(_l("Your session has expired. Please log in again."), "info")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET"
                                 else None))
-    session["seen_at"] = now
+    if now - seen >= SEEN_AT_RESOLUTION and _is_the_persons_doing():
+        session["seen_at"] = now
     return None
+
+
+def _is_the_persons_doing() -> bool:
+    """A page the person opened or an action they took; not a page read in the background (the
+    service worker keeping the agenda for offline use). Only these keep a session alive."""
+    return request.method != "GET" or request.headers.get("Sec-Fetch-Mode",
+                                                          "navigate") == "navigate"
 
 
 def _no_store_when_logged_in(response):

@@ -25,11 +25,13 @@ def plain_text(value) -> str:
 
 
 def page_flashes() -> list[tuple[str, str]]:
-    """(category, message) to show on this page, if the person navigated to it. A page fetched
-    in the background (the service worker keeping the agenda for offline use, a page refreshing
-    itself) leaves them for the page the person opens next, where they would otherwise be missing.
-    Browsers send Sec-Fetch-Mode on secure origins, which a service worker needs anyway."""
-    if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":
+    """(category, message) to show on this page. A page read in the background (the service
+    worker keeping the agenda for offline use, a page refreshing itself: a GET that is no
+    navigation) leaves them for the page the person opens next, where they would otherwise be
+    missing; the answer to an action (a POST, even one sent by script) shows them. Browsers
+    send Sec-Fetch-Mode on secure origins, which a service worker needs anyway."""
+    if request.method == "GET" and request.headers.get("Sec-Fetch-Mode",
+                                                       "navigate") != "navigate":
         return []
     return get_flashed_messages(with_categories=True)
 

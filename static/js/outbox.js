@@ -1,15 +1,19 @@
-// The outbox: actions taken on the phone (a meeting held or not, a note; later badge scans
-// and captured contacts) are sent at once when the network is there and otherwise kept on the
+// The outbox: actions taken on the phone (a meeting held or not, a note, a badge scanned to
+// check someone in or to keep a contact) are sent at once when the network is there and otherwise kept on the
 // phone and sent when it comes back, each exactly once.
 //
 // API (window.Outbox):
-//   Outbox.send(url, formData, {label}) -> Promise of {state, status}
+//   Outbox.send(url, formData, {label, json, tellsRefusal}) -> Promise of {state, answer}
 //       Queues a POST of formData to url (same origin) and tries to deliver the queue.
-//       state: "sent" (the server took it; status = its HTTP status, 0 for a redirect),
+//       state: "sent" (the server took it),
 //              "queued" (no network or a server error: kept, retried later),
 //              "refused" (the server answered 4xx: dropped, told in the waiting bar),
 //              "login" (the session is gone: kept until the person logs in again).
 //       label: the action in the person's words, shown if the server refuses it.
+//       json: ask for JSON (Accept: application/json); answer is the server's JSON when it
+//             took or refused the action during this call (a badge scan shows it at once).
+//       tellsRefusal: the caller shows a refusal during this call itself (the waiting bar
+//             still tells refusals of actions sent later).
 //       Leave csrf_token out or in: the outbox always sends a fresh one.
 //   Outbox.count() -> the number of actions waiting.
 //   Outbox.flush() -> Promise; sends what waits (called on load, when the network returns,
@@ -40,6 +44,7 @@
   var TOKEN_URL = "/app/csrf-token";
   var listeners = [];
   var flushing = null;
+  var told = {};  // keys whose sender shows a refusal itself, while its send() waits
 
   function load() {
     try { return JSON.parse(localStorage.getItem(STORE) || "[]"); } catch (e) { return []; }
@@ -73,25 +78,38 @@
   }
 
   // One action: "sent", "refused", "csrf", or throws (no network, server error: kept).
+  // A JSON answer is kept on the item (item.answer) for the sender waiting on it.
   function deliver(item, token) {
     var data = new FormData();
     item.fields.forEach(function (pair) { data.append(pair[0], pair[1]); });
     data.append("csrf_token", token);
+    var headers = { "Idempotency-Key": item.key };
+    if (item.json) { headers.Accept = "application/json"; }
     return fetch(item.url, {
-      method: "POST", body: data, credentials: "same-origin", redirect: "manual",
-      headers: { "Idempotency-Key": item.key }
+      method: "POST", body: data, credentials: "same-origin", redirect: "manual", headers: headers
     }).then(function (r) {
-      if (r.type === "opaqueredirect" || (r.status >= 200 && r.status < 300)) { return "sent"; }
+      if (r.type === "opaqueredirect" || (r.status >= 200 && r.status < 300)) {
+        return readAnswer(item, r).then(function () { return "sent"; });
+      }
       if (r.status === 400 && r.headers.get("X-CSRF-Failed")) { return "csrf"; }
       if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) {
-        return r.text().then(function (html) { item.reason = reasonIn(html); return "refused"; },
-                             function () { return "refused"; });
+        return readAnswer(item, r).then(function () { return "refused"; });
       }
       throw new Error("retry later");
     });
   }
 
-  // The server's words for a refusal: the page's error message (a flash, or the error page).
+  // The server's words: its JSON, or for a refusal the page's error message (a flash, or the
+  // error page). Never fails: a body that cannot be read leaves the reason empty.
+  function readAnswer(item, response) {
+    var isJson = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+    var read = isJson ? response.json() : response.ok ? Promise.resolve(null) : response.text();
+    return read.then(function (body) {
+      if (isJson) { item.answer = body; item.reason = (body && body.message) || ""; }
+      else if (body) { item.reason = reasonIn(body); }
+    }, function () {});
+  }
+
   function reasonIn(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var found = doc.querySelector("main .alert-danger") || doc.querySelector("main .lead");
@@ -102,6 +120,7 @@
 
   function refuse(item) {
     remove(item.key);
+    if (told[item.key]) { return; }
     var refused = JSON.parse(sessionStorage.getItem(STORE + "-refused") || "[]");
     refused.push((item.label || item.url) + (item.reason ? ": " + item.reason : ""));
     sessionStorage.setItem(STORE + "-refused", JSON.stringify(refused));
@@ -122,7 +141,7 @@
           return freshToken().then(function (t) { token = t; return deliver(item, token); })
             .then(function (again) { return again === "csrf" ? "refused" : again; });
         }).then(function (outcome) {
-          results[item.key] = outcome;
+          results[item.key] = { state: outcome, answer: item.answer };
           if (outcome === "sent") { remove(item.key); return next(index); }
           refuse(item);
           return next(index);
@@ -147,15 +166,16 @@
   function send(url, formData, options) {
     var target = new URL(url, location.href);
     if (target.origin !== location.origin) { return Promise.reject(new Error("same origin only")); }
+    options = options || {};
     var item = { key: newKey(), url: target.pathname, fields: fields(formData),
-                 label: (options && options.label) || "", queuedAt: Date.now() };
+                 label: options.label || "", json: !!options.json, queuedAt: Date.now() };
     var items = load();
     items.push(item);
     save(items);
+    if (options.tellsRefusal) { told[item.key] = true; }
     return flush().then(function (results) {
-      var outcome = results[item.key];
-      if (outcome) { return { state: outcome }; }
-      return { state: results.login ? "login" : "queued" };
+      delete told[item.key];
+      return results[item.key] || { state: results.login ? "login" : "queued" };
     });
   }
 
@@ -220,7 +240,7 @@
   // Another person logged in on this phone (their session ran out without a logout): what
   // the previous one left here (queued actions, agenda snapshots) goes, unsent and unread.
   Object.keys(localStorage).forEach(function (name) {
-    if (/^mm-(outbox|agenda)-/.test(name) && name.indexOf("-" + userKey) === -1) {
+    if (/^mm-(outbox|agenda|attendees)-/.test(name) && name.indexOf("-" + userKey) === -1) {
       localStorage.removeItem(name);
     }
   });

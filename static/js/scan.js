@@ -3,28 +3,25 @@
    posted to the page's form URL. Two modes: "check-in" (organizers at the door) and "contact"
    (a participant keeps someone's contact).
 
-   Offline: the organizer's phone keeps the event's attendee list (hashes of the badge tokens,
-   never the tokens, with names) to say who it is at once, and every scan made without a
-   network waits in a queue in localStorage, sent when the network is back. The server is
-   idempotent (one check-in per person, one contact per pair), so sending twice is harmless.
-   This queue is the badge scanner's own ("badgeScanQueue"); the participants' general offline
-   action queue is another module. Logout clears both (Clear-Site-Data: "storage"). */
+   Sending is the outbox's (static/js/outbox.js), as for every action taken on the phone: a
+   scan made without a network waits there and is sent, exactly once, when the network is
+   back; the page's "waiting to send" bar counts it. Offline, the organizer's phone says at
+   once who it is from the attendee list it keeps (hashes of the badge tokens, never the
+   tokens, with names), and refuses a badge that is not on it. Logout clears both. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-scanner]");
   if (!root) { return; }
   var form = document.querySelector("[data-scanner-form]");
   var result = root.querySelector("[data-scanner-result]");
-  var queueLine = root.querySelector("[data-scanner-queue]");
   var video = root.querySelector("[data-scanner-video]");
   var view = root.querySelector("[data-scanner-view]");
   var startButton = root.querySelector("[data-scanner-start]");
   var stopButton = root.querySelector("[data-scanner-stop]");
   var mode = root.dataset.mode;
-  var queueKey = "matchmaker.badgeScanQueue." + root.dataset.queueKey;
-  var listKey = "matchmaker.badgeAttendees." + root.dataset.queueKey;
-  var csrf = form.querySelector("input[name=csrf_token]").value;
-  var stream = null, detector = null, canvas = null, lastText = "", lastAt = 0, sending = false;
+  var listKey = "mm-attendees-" + root.dataset.listKey;  // outbox.js drops other users' lists
+  var stream = null, detector = null, canvas = null, lastText = "", lastAt = 0;
+  var waiting = 0, inFlight = 0;  // actions in the outbox; scans whose answer this page awaits
 
   // --- what was read ---------------------------------------------------------------------
   function tokenOf(text) {
@@ -38,60 +35,12 @@
     result.textContent = message;
   }
 
-  // --- the queue -------------------------------------------------------------------------
-  function readQueue() {
-    try { return JSON.parse(localStorage.getItem(queueKey)) || []; } catch (e) { return []; }
-  }
-
-  function writeQueue(items) {
-    localStorage.setItem(queueKey, JSON.stringify(items));
-    queueLine.textContent = items.length ?
-      root.dataset.textWaiting.replace("{n}", items.length) : "";
-    root.dataset.waiting = String(items.length);
-  }
-
-  function enqueue(scan) {
-    var items = readQueue();
-    items.push(scan);
-    writeQueue(items);
-    form.reset();  // ready for the next person in the line
-  }
-
-  // Sends one scan; resolves to the server's JSON answer, or null when it did not get one
-  // (no network, logged out, server error): then the scan stays queued.
-  function send(scan) {
-    var data = new FormData();
-    data.append("csrf_token", csrf);
-    data.append("token", scan.text);
-    if (mode === "contact") {
-      data.append("note", scan.note || "");
-      if (scan.follow_up) { data.append("follow_up", "y"); }
+  function showAnswer(answer) {
+    var text = answer.message;
+    if (answer.shared) {
+      Object.keys(answer.shared).forEach(function (k) { text += " · " + k + ": " + answer.shared[k]; });
     }
-    return fetch(root.dataset.postUrl, {
-      method: "POST", body: data, credentials: "same-origin",
-      headers: {"Accept": "application/json", "X-CSRFToken": csrf}
-    }).then(function (response) {
-      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
-      return json && response.status < 500 ? response.json() : null;
-    }).catch(function () { return null; });
-  }
-
-  function flush() {
-    if (sending || !navigator.onLine) { return Promise.resolve(); }
-    var items = readQueue();
-    if (!items.length) { return Promise.resolve(); }
-    sending = true;
-    var left = [];
-    return items.reduce(function (chain, scan) {
-      return chain.then(function () {
-        return send(scan).then(function (answer) { if (!answer) { left.push(scan); } });
-      });
-    }, Promise.resolve()).then(function () {
-      sending = false;
-      writeQueue(left.concat(readQueue().slice(items.length)));
-      if (!left.length) { show(root.dataset.textSent, "info"); }
-      refreshList();
-    });
+    show(text, answer.ok ? (answer.status === "already" ? "info" : "success") : "danger");
   }
 
   // --- the attendee list kept for offline check-in ---------------------------------------
@@ -112,37 +61,53 @@
     });
   }
 
-  function offline(scan) {
-    var token = tokenOf(scan.text);
-    if (mode !== "check-in") {
-      enqueue(scan);
-      show(root.dataset.textQueued, "warning");
-      return Promise.resolve();
-    }
+  // Who the badge is by the kept list: {known, name} (known is false only when the list is
+  // there and the badge is not on it).
+  function lookUp(text) {
+    if (mode !== "check-in") { return Promise.resolve({known: true, name: ""}); }
+    var token = tokenOf(text);
     return hash(token || "").then(function (digest) {
       var list = [];
       try { list = JSON.parse(localStorage.getItem(listKey)) || []; } catch (e) { list = []; }
       var found = list.filter(function (a) { return a.hash === digest; })[0];
-      if (!token || (digest && list.length && !found)) {
-        show(root.dataset.textUnknownOffline, "danger");
-        return;
-      }
-      enqueue(scan);
-      show((found ? found.name + " (" + found.company + "): " : "") + root.dataset.textQueued, "warning");
+      return {known: !!token && !(digest && list.length && !found),
+              name: found ? found.name + " (" + found.company + "): " : ""};
     });
   }
 
+  // --- sending, through the outbox ---------------------------------------------------------
   function handle(scan) {
-    if (!navigator.onLine) { return offline(scan); }
-    return send(scan).then(function (answer) {
-      if (!answer) { return offline(scan); }
-      var text = answer.message;
-      if (answer.shared) {
-        Object.keys(answer.shared).forEach(function (k) { text += " · " + k + ": " + answer.shared[k]; });
+    var checked = navigator.onLine ? Promise.resolve({known: true}) : lookUp(scan.text);
+    return checked.then(function (badge) {
+      if (!badge.known) { show(root.dataset.textUnknownOffline, "danger"); return; }
+      var data = new FormData();
+      data.append("token", scan.text);
+      if (mode === "contact") {
+        data.append("note", scan.note || "");
+        if (scan.follow_up) { data.append("follow_up", "y"); }
       }
-      show(text, answer.ok ? (answer.status === "already" ? "info" : "success") : "danger");
-      if (answer.ok) { form.reset(); }
+      var label = root.dataset.textLabel.replace("{code}", "…" + String(scan.text).slice(-6));
+      inFlight += 1;
+      return window.Outbox.send(root.dataset.postUrl, data, {label: label, json: true, tellsRefusal: true})
+        .then(function (sent) { inFlight -= 1; return answered(scan, sent); });
+    });
+  }
+
+  function answered(scan, sent) {
+    if (sent.answer) {
+      showAnswer(sent.answer);
+      if (sent.answer.ok) { form.reset(); }
       refreshList();
+      return null;
+    }
+    if (sent.state === "refused" || sent.state === "sent") {  // no JSON: an error page, a replay
+      show(sent.state === "sent" ? root.dataset.textSent : root.dataset.textRefused,
+           sent.state === "sent" ? "info" : "danger");
+      return null;
+    }
+    form.reset();  // kept on the phone: ready for the next person in the line
+    return lookUp(scan.text).then(function (badge) {
+      show(badge.name + root.dataset.textQueued, "warning");
     });
   }
 
@@ -150,7 +115,7 @@
     event.preventDefault();
     var note = form.querySelector("[name=note]"), follow = form.querySelector("[name=follow_up]");
     handle({text: form.querySelector("[name=token]").value, note: note ? note.value : "",
-            follow_up: follow ? follow.checked : false, at: Date.now()});
+            follow_up: follow ? follow.checked : false});
   });
 
   // --- the camera ------------------------------------------------------------------------
@@ -189,8 +154,7 @@
         lastAt = Date.now();
         if (navigator.vibrate) { navigator.vibrate(80); }
         var note = form.querySelector("[name=note]"), follow = form.querySelector("[name=follow_up]");
-        handle({text: text, note: note ? note.value : "", follow_up: follow ? follow.checked : false,
-                at: Date.now()});
+        handle({text: text, note: note ? note.value : "", follow_up: follow ? follow.checked : false});
       }
     }).catch(function () {}).then(function () { setTimeout(tick, 250); });
   }
@@ -224,8 +188,13 @@
   startButton.addEventListener("click", start);
   stopButton.addEventListener("click", stop);
   stop();
-  writeQueue(readQueue());
-  window.addEventListener("online", flush);
-  flush();
+  // outbox.js loads after this page's scripts: listen once everything is in place.
+  document.addEventListener("DOMContentLoaded", function () {
+    window.Outbox.onChange(function (count) {  // what waited here went out: say so
+      if (waiting && !count && !inFlight) { show(root.dataset.textSent, "info"); refreshList(); }
+      waiting = count;
+    });
+    waiting = window.Outbox.count();
+  });
   refreshList();
 })();

@@ -69,6 +69,12 @@ def test_printed_badge_is_decoded_and_checks_the_attendee_in(live_server, page, 
                                            name="Anna",
                                            company="Feinwerk Enz Präzisionsmechanik GmbH"))
     fits(page, screenshot, "scan")
+    code_field.fill("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")  # a forged code: refused, not queued
+    check_in.click()
+    expect(result).to_have_text(translated(
+        lang, "This is not a badge of ours. Check the code or type it again."))
+    expect(page.locator("[data-outbox-count]")).to_be_hidden()
+    expect(page.locator("[data-outbox-refused]")).to_be_hidden()  # said once, by the scanner
     code_field.fill(codes[0])  # the colleague at the other door scans her too
     check_in.click()
     expect(result).to_have_text(translated(lang, "%(name)s was already checked in.",
@@ -86,18 +92,18 @@ def test_printed_badge_is_decoded_and_checks_the_attendee_in(live_server, page, 
     expect(result).to_contain_text("Yann (Optronique SAS)")
     expect(result).to_contain_text(translated(
         lang, "No network: kept on this phone, sent when the network is back."))
-    expect(page.locator("[data-scanner-queue]")).to_have_text(
-        translated(lang, "Waiting to send: %(n)s", n="1"))
+    waiting = page.locator("[data-outbox-count]")  # the outbox's bar, as for every action
+    expect(waiting).to_contain_text(translated(lang, "Waiting to send (%(n)s)") % {"n": 1})
     fits(page, screenshot, "scan-offline")
     page.context.set_offline(False)
     expect(result).to_have_text(translated(lang, "All scans are sent."))
-    expect(page.locator("[data-scanner-queue]")).to_have_text("")
+    expect(waiting).to_be_hidden()
 
     page.goto(f"{live_server}/organizer/events/{event.id}/day-of")
     expect(page.locator("[data-stat=checked-in]")).to_have_text("2 / 2")
 
-    kept = "Object.keys(localStorage).filter(k => k.startsWith('matchmaker.badge'))"
-    assert page.evaluate(kept)  # the attendee list (and the empty queue) live on the phone
+    kept = "Object.keys(localStorage).filter(k => k.startsWith('mm-'))"
+    assert page.evaluate(kept)  # the attendee list (and the empty outbox) live on the phone
     with page.expect_navigation():
         page.evaluate("document.querySelector('form[action=\"/auth/logout\"]').submit()")
     assert page.evaluate(kept) == []  # logout clears them (Clear-Site-Data: "storage")
@@ -129,8 +135,8 @@ def test_participant_keeps_a_contact_by_scanning_a_badge(live_server, browser, s
     phone.get_by_role("button", name=translated(lang, "Keep this contact")).click()
     expect(result).to_have_text(translated(
         lang, "No network: kept on this phone, sent when the network is back."))
-    expect(phone.locator("[data-scanner-queue]")).to_have_text(
-        translated(lang, "Waiting to send: %(n)s", n="1"))
+    expect(phone.locator("[data-outbox-count]")).to_contain_text(
+        translated(lang, "Waiting to send (%(n)s)") % {"n": 1})
     phone.context.set_offline(False)
     expect(result).to_have_text(translated(lang, "All scans are sent."))
 

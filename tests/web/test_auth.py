@@ -193,3 +193,18 @@ def test_login_starts_a_fresh_session(client, auth, make_user):
     auth.login()
     with client.session_transaction() as session:
         assert "planted" not in session
+
+
+def test_background_reads_leave_the_session_cookie_alone(client, auth, make_user):
+    # A page the service worker reads while the person moves on must not answer with the
+    # session it began with: that would undo what the person's next page wrote (a flash).
+    make_user()
+    auth.login()
+    client.get("/auth/password")  # the first page after login (it holds the CSRF token)
+    _age_session(client, seen_at=5 * 60)
+    background = client.get("/auth/password", headers={"Sec-Fetch-Mode": "cors"})
+    assert background.status_code == 200 and "Set-Cookie" not in background.headers
+    opened = client.get("/auth/password", headers={"Sec-Fetch-Mode": "navigate"})
+    assert "Set-Cookie" in opened.headers  # the person is active: the idle clock restarts
+    again = client.get("/auth/password", headers={"Sec-Fetch-Mode": "navigate"})
+    assert "Set-Cookie" not in again.headers  # within the minute: nothing to write

@@ -152,3 +152,18 @@ def test_a_page_fetched_in_the_background_leaves_the_flash_for_the_next_page(app
     shown = client.get("/", headers={"Sec-Fetch-Mode": "navigate"}).get_data(as_text=True)
     assert "The invitation link is used." in shown
     assert "The invitation link is used." not in client.get("/").get_data(as_text=True)
+
+
+def test_the_answer_to_an_action_sent_by_script_shows_its_flash(app, client):
+    # The outbox posts by fetch and reads the refusal from the page it gets back.
+    from flask import flash, render_template
+
+    @app.route("/test-refuse", methods=["POST"])
+    def refuse():
+        flash("The meeting has not begun.", "danger")
+        return render_template("main/index.html"), 409
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    answer = client.post("/test-refuse", headers={"Sec-Fetch-Mode": "cors"})
+    assert "The meeting has not begun." in answer.get_data(as_text=True)
+    assert "The meeting has not begun." not in client.get("/").get_data(as_text=True)
