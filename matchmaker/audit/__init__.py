@@ -18,6 +18,7 @@ ACTIONS = (
     "profile_created", "profile_edited", "export", "import", "schedule_published",
     "denied_parties_uploaded", "data_downloaded", "account_deleted", "company_deleted",
     "attendee_checked_in", "check_in_undone", "meeting_marked", "meeting_bumped",
+    "interpreter_reassigned", "meeting_taken_off",
     "group_added", "group_changed", "group_deleted", "group_matrix_changed", "group_assigned",
     "team_member_added", "team_member_removed", "team_role_changed", "team_invitation_sent",
     "team_invitation_revoked", "team_invitation_accepted", "responsibility_changed",

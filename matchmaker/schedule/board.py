@@ -126,6 +126,18 @@ class Board:
         return next((t for name, t in self.built.tables.items()
                      if name not in reserved and name not in taken), None)
 
+    def stand_in(self, meeting: MeetingRequest, leaving: Interpreter,
+                 extra: tuple[Seat, ...] = ()) -> Interpreter | None:
+        """Another interpreter for a scheduled meeting that ``leaving`` no longer serves, in
+        its own slot and at its own table: one who works then, is free then (``extra``: seats
+        taken in the same change) and may interpret it; None when nobody may."""
+        people = {p.id for p in self.built.instance.participants}
+        if not {meeting.sender.name, meeting.recipient.name} <= people:
+            return None
+        others = [s for i, s in self.seats.items() if i != meeting.id] + list(extra)
+        return self._first_who_may(meeting, str(meeting.slot_id), meeting.table.name, others,
+                                   [], search=True, skip={interpreter_key(leaving)})
+
     def _interpreter_for(self, meeting: MeetingRequest, slot: str, table: str,
                          others: list[Seat]) -> Interpreter | None:
         """The meeting's own interpreter if it may serve there, else the first who may; None
@@ -135,17 +147,25 @@ class Board:
         needed = needs_interpreter(people[a].languages, people[b].languages,
                                    meeting.interpreter_wanted)
         own = meeting.interpreter
-        candidates = ([own] if own is not None and own.event_id == self.event.id else [])
-        if needed:
+        first = [own] if own is not None and own.event_id == self.event.id else []
+        return self._first_who_may(meeting, slot, table, others, first, search=needed)
+
+    def _first_who_may(self, meeting: MeetingRequest, slot: str, table: str,
+                       others: list[Seat], first: list[Interpreter], search: bool,
+                       skip: set[str] | frozenset[str] = frozenset()) -> Interpreter | None:
+        """The first of ``first`` and then (``search``) of the event's other interpreters,
+        but those in ``skip``, whom the engine's interpreter rules let serve the meeting."""
+        candidates = list(first)
+        if search:
             # cheap filters first (busy then, not working then): large events have many
-            busy = {s.interpreter for s in others if s.slot == slot}
+            busy = {s.interpreter for s in others if s.slot == slot} | set(skip)
             engine = {i.id: i for i in self.built.instance.interpreters}
-            candidates += [i for key, i in self.built.interpreters.items() if i is not own
+            candidates += [i for key, i in self.built.interpreters.items() if i not in first
                            and key not in busy and (engine[key].available is None
                                                     or slot in engine[key].available)]
         for candidate in candidates:
-            found = breaches(self.built.instance, others, a, b, slot, table,
-                             interpreter_key(candidate),
+            found = breaches(self.built.instance, others, meeting.sender.name,
+                             meeting.recipient.name, slot, table, interpreter_key(candidate),
                              interpreter_asked=meeting.interpreter_wanted)
             if not any(f.code in INTERPRETER_RULES for f in found):
                 return candidate

@@ -3,6 +3,7 @@ interpreter's own agenda when they have an account."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from .. import access
@@ -65,20 +66,35 @@ def _save(viewer, form: InterpreterForm, interpreter: Interpreter | None):
         else:
             if saved is not None:
                 flash(_("%(name)s is saved.", name=saved.name), "success")
-                _flash_taken_off(change)
+                _flash_change(change)
                 return redirect(_list_url(event.id))
             form.confirm.data = "yes"
     status = 409 if change is not None and change.needs_confirmation else None
     page = render_form("schedule/interpreters.html", form, event=event, viewer=viewer,
-                       editing=interpreter, loads=interpreters.loads(event), change=change)
+                       editing=interpreter, loads=interpreters.loads(event), change=change,
+                       figures=change_figures(change))
     return (page[0], status) if status else page
 
 
-def _flash_taken_off(change) -> None:
-    if change is not None and change.affected:
-        flash(_("%(n)d meeting(s) lost their interpreter and are off the schedule; both "
-                "companies are told once the schedule is published.", n=len(change.affected)),
-              "warning")
+def change_figures(change: interpreters.InterpreterChange | None) -> list[str]:
+    """What an interpreter change does, in both figures: for the confirmation and the flash
+    after saving alike."""
+    if change is None or not change.affected:
+        return []
+    names = ", ".join(change.stand_in_names)
+    return [ngettext("%(num)d meeting gets another interpreter",
+                     "%(num)d meetings get another interpreter", len(change.reassigned))
+            + (f" ({names})" if names else ""),
+            ngettext("%(num)d meeting comes off the schedule",
+                     "%(num)d meetings come off the schedule", len(change.taken_off))]
+
+
+def _flash_change(change) -> None:
+    figures = change_figures(change)
+    if figures:
+        flash("; ".join(figures) + ". " + _("Once the schedule is published, both companies "
+                                            "of each meeting are told."),
+              "warning" if change.taken_off else "info")
 
 
 @bp.route("/events/<int:event_id>/interpreters/<int:interpreter_id>/delete", methods=["POST"])
@@ -99,9 +115,9 @@ def delete(event_id: int, interpreter_id: int):
     if change.needs_confirmation and form.confirm.data != "yes":
         return render_template("schedule/interpreter_delete.html", event=viewer.event,
                                viewer=viewer, interpreter=interpreter, change=change,
-                               form=form), 409
+                               figures=change_figures(change), form=form), 409
     flash(_("%(name)s is removed.", name=name), "success")
-    _flash_taken_off(change)
+    _flash_change(change)
     return redirect(_list_url(event_id))
 
 

@@ -1,7 +1,8 @@
 """An event's interpreters and reserved places: the organizer defines them, the generator
 schedules them. A change that takes scheduled meetings away from an interpreter is shown
-first (``InterpreterChange``), refused while a locked meeting is among them, and takes the
-others off the schedule with notices to both companies."""
+first (``InterpreterChange``): each meeting keeps its place with another interpreter free
+then, or comes off the schedule; refused while a locked meeting would come off. Both
+companies are told of either once the schedule is published."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit
+from .. import audit, dates
 from ..auth.services import find_user
 from ..extensions import db
 from ..models import (
@@ -23,6 +24,7 @@ from ..models import (
     User,
 )
 from ..notifications.services import notify_meeting_change
+from .board import Board, seat_of
 from .engine_adapter import event_interpreters
 from .errors import ScheduleError
 from .places import bump_version, clear_places, set_unscheduled_reason
@@ -39,13 +41,28 @@ class InterpreterData:
 
 @dataclass
 class InterpreterChange:
-    """What saving (or deleting) an interpreter does to the scheduled meetings it serves."""
+    """What saving (or deleting) an interpreter does to the scheduled meetings it serves:
+    those with a stand-in keep their place with them, the others come off the schedule."""
 
     affected: list[MeetingRequest] = field(default_factory=list)
+    stand_ins: dict[int, Interpreter] = field(default_factory=dict)  # meeting id → new one
+
+    @property
+    def reassigned(self) -> list[tuple[MeetingRequest, Interpreter]]:
+        return [(m, self.stand_ins[m.id]) for m in self.affected if m.id in self.stand_ins]
+
+    @property
+    def taken_off(self) -> list[MeetingRequest]:
+        return [m for m in self.affected if m.id not in self.stand_ins]
 
     @property
     def locked(self) -> list[MeetingRequest]:
-        return [m for m in self.affected if m.locked]
+        """Locked meetings that nobody else can interpret: they refuse the change."""
+        return [m for m in self.taken_off if m.locked]
+
+    @property
+    def stand_in_names(self) -> list[str]:
+        return sorted({i.name for i in self.stand_ins.values()})
 
     @property
     def needs_confirmation(self) -> bool:
@@ -74,7 +91,7 @@ def meetings_of(interpreter: Interpreter) -> list[MeetingRequest]:
     """The agreed meetings the interpreter serves, in time order."""
     query = db.select(MeetingRequest).join(Slot, MeetingRequest.slot_id == Slot.id).where(
         MeetingRequest.interpreter_id == interpreter.id, MeetingRequest.status == ACCEPTED,
-    ).order_by(Slot.starts_at)
+    ).order_by(Slot.starts_at, MeetingRequest.id)
     return [m for m in db.session.scalars(query) if is_scheduled(m)]
 
 
@@ -94,14 +111,30 @@ def own_interpreter(event: Event, user: User) -> Interpreter | None:
                                                               user_id=user.id))
 
 
-def plan_change(interpreter: Interpreter | None, slot_ids: list[int] | None) -> InterpreterChange:
-    """The scheduled meetings an interpreter would lose: those outside its new slots (None:
-    the interpreter goes altogether)."""
+def plan_change(event: Event, interpreter: Interpreter | None,
+                slot_ids: list[int] | None) -> InterpreterChange:
+    """The scheduled meetings an interpreter would lose (those outside its new slots; None:
+    the interpreter goes altogether) and who would interpret each instead."""
     if interpreter is None or interpreter.id is None:
         return InterpreterChange()
     keep = set(slot_ids or [])
-    return InterpreterChange([m for m in meetings_of(interpreter)
-                              if slot_ids is None or m.slot_id not in keep])
+    affected = [m for m in meetings_of(interpreter) if slot_ids is None or m.slot_id not in keep]
+    return InterpreterChange(affected, _stand_ins(event, interpreter, affected))
+
+
+def _stand_ins(event: Event, leaving: Interpreter,
+               affected: list[MeetingRequest]) -> dict[int, Interpreter]:
+    """Another interpreter for each meeting that can have one, by the board's rules; one
+    chosen here is busy for the rest of the change."""
+    if not affected:
+        return {}
+    board, found, taken = Board.load(event), {}, ()
+    for meeting in affected:
+        other = board.stand_in(meeting, leaving, taken)
+        if other is not None:
+            found[meeting.id] = other
+            taken += (seat_of(meeting, meeting.slot, meeting.table, other),)
+    return found
 
 
 def save_interpreter(event: Event, data: InterpreterData, interpreter: Interpreter | None,
@@ -109,7 +142,7 @@ def save_interpreter(event: Event, data: InterpreterData, interpreter: Interpret
     """Add or change an interpreter; returns (None, the change) unsaved when scheduled
     meetings would lose it and the organizer has not confirmed."""
     slots = [s for s in event.slots if s.id in set(data.slot_ids)]
-    change = plan_change(interpreter, [s.id for s in slots])
+    change = plan_change(event, interpreter, [s.id for s in slots])
     if change.needs_confirmation and not confirmed:
         return None, change
     _release(event, change, actor, {"name": interpreter.name if interpreter else ""})
@@ -130,7 +163,7 @@ def save_interpreter(event: Event, data: InterpreterData, interpreter: Interpret
 
 def delete_interpreter(event: Event, interpreter: Interpreter, actor: User,
                        confirmed: bool) -> InterpreterChange:
-    change = plan_change(interpreter, None)
+    change = plan_change(event, interpreter, None)
     if change.needs_confirmation and not confirmed:
         return change
     _release(event, change, actor, {"name": interpreter.name})
@@ -149,12 +182,41 @@ def _account(email: str) -> int | None:
 
 
 def _release(event: Event, change: InterpreterChange, actor: User, params: dict) -> None:
-    """Refuse while a locked meeting would lose its interpreter; take the others off the
-    schedule with the reason, and tell both companies once the schedule is published."""
+    """Refuse while a locked meeting would come off; give the meetings with a stand-in
+    theirs and take the others off the schedule with the reason, audited; both companies
+    are told once the schedule is published."""
     if change.locked:
-        raise ScheduleError(_l("%(n)d locked meeting(s) need this interpreter then. Unlock or "
-                               "move them first.", n=len(change.locked)))
-    take_off(event, change.affected, "interpreter_off", params)
+        raise ScheduleError(_l("%(n)d locked meeting(s) would be left without an interpreter: "
+                               "nobody else is free then. Unlock or move them first.",
+                               n=len(change.locked)))
+    for meeting, other in change.reassigned:
+        _audit(event, meeting, actor, "interpreter_reassigned", other.name)
+    for meeting in change.taken_off:
+        _audit(event, meeting, actor, "meeting_taken_off", "")
+    _reassign(event, change.reassigned)
+    take_off(event, change.taken_off, "interpreter_off", params)
+
+
+def _audit(event: Event, meeting: MeetingRequest, actor: User, action: str, to: str) -> None:
+    """As the day-of bump is recorded: the meeting, its place, and the interpreter before and
+    after (before the change, while the meeting still has them)."""
+    audit.record(action, actor, target=meeting, event=event, details={
+        "meeting": f"{meeting.sender.name} – {meeting.recipient.name}",
+        "place": f"{dates.slot_label(meeting.slot)} {meeting.table.name}",
+        "from": meeting.interpreter.name if meeting.interpreter else "", "to": to})
+
+
+def _reassign(event: Event, reassigned: list[tuple[MeetingRequest, Interpreter]]) -> None:
+    """Meetings keep their slot and table with another interpreter; calendars and offline
+    agendas see a new version, and once the schedule is published both companies get the
+    notice of a manual move."""
+    for meeting, other in reassigned:
+        meeting.interpreter, meeting.interpreter_id = other, other.id
+        bump_version(meeting)
+    db.session.flush()
+    if is_published(event):
+        for meeting, _other in reassigned:
+            notify_meeting_change(meeting, "meeting_moved")
 
 
 def take_off(event: Event, meetings: list[MeetingRequest], code: str, params: dict) -> None:

@@ -14,7 +14,7 @@ from matchmaker.engine.scheduling import breaches
 from matchmaker.events import services as events
 from matchmaker.events.definition import parse_tables
 from matchmaker.extensions import db
-from matchmaker.models import Interpreter, MeetingRequest, Notification
+from matchmaker.models import AuditEntry, Interpreter, MeetingRequest, Notification
 from matchmaker.schedule import (
     board,
     edits,
@@ -24,6 +24,7 @@ from matchmaker.schedule import (
     publishing,
 )
 from matchmaker.schedule.errors import ScheduleError
+from matchmaker.schedule.interpreter_views import change_figures
 from tests.conftest import PASSWORD
 from tests.web.test_schedule import agree, slot_at, table
 
@@ -397,3 +398,179 @@ def test_swap_keeps_interpreters_within_the_rules(trip, organizer):
     assert first.slot_id == slot_at(event, "18:20").id and first.interpreter_id == ines.id
     assert second.slot_id == slot_at(event, "18:00").id and second.interpreter_id == ines.id
     check_rules(event)
+
+
+# --- an interpreter leaves: another takes the meeting over, or it comes off ---------------------
+
+def _scheduled(event, a, b, at):
+    """An agreed meeting on the grid at ``at``, given an interpreter by the board's choice."""
+    meeting = agree(event, a, b)
+    edits.move(event, meeting, slot_at(event, at), None)
+    return meeting
+
+
+def _without(event, hhmm):
+    """The slot ids an interpreter keeps when they stop working at ``hhmm``."""
+    return [str(s.id) for s in event.slots if s.starts_at.strftime("%H:%M") != hhmm]
+
+
+def _edit(client, event, interpreter, slots, confirm=False):
+    data = {"name": interpreter.name, "languages": interpreter.languages, "slots": slots}
+    return client.post(f"/events/{event.id}/interpreters/{interpreter.id}/edit",
+                       data=data | ({"confirm": "yes"} if confirm else {}),
+                       follow_redirects=confirm)
+
+
+def _told(meeting, kind):
+    return db.session.scalars(db.select(Notification).filter_by(kind=kind,
+                                                                request_id=meeting.id)).all()
+
+
+def test_a_free_interpreter_takes_the_meeting_over(client, trip, organizer, make_user, outbox):
+    event, c, ines = trip
+    make_user("paul@example.com", name="Paul")
+    paul = add_interpreter(event, organizer, "Paul Traduction", ["de", "fr"],
+                           email="paul@example.com")
+    meeting = _scheduled(event, c["anna"], c["yann"], "18:00")
+    assert meeting.interpreter_id == ines.id
+    place, version = (meeting.slot_id, meeting.table_id), meeting.schedule_version
+    publishing.publish(event)
+    unit_of_work.commit()
+    login(client, "organizer")
+    asked = _edit(client, event, ines, _without(event, "18:00"))
+    assert asked.status_code == 409
+    assert "1 meeting gets another interpreter (Paul Traduction)" in asked.text
+    assert "0 meetings come off the schedule" in asked.text and "Save and reassign" in asked.text
+    db.session.expire_all()
+    assert db.session.get(MeetingRequest, meeting.id).interpreter_id == ines.id  # unsaved
+    done = _edit(client, event, ines, _without(event, "18:00"), confirm=True)
+    assert "1 meeting gets another interpreter (Paul Traduction); 0 meetings come off the " \
+           "schedule." in done.text
+    db.session.expire_all()
+    meeting = db.session.get(MeetingRequest, meeting.id)
+    assert (meeting.slot_id, meeting.table_id) == place and meeting.interpreter_id == paul.id
+    assert meeting.schedule_version == version + 1 and meeting.unscheduled_code == ""
+    assert len(_told(meeting, "meeting_moved")) == 2 and not _told(meeting, "meeting_unscheduled")
+    assert any("Interpreter: Paul Traduction" in m for m in outbox.messages()[-2:])
+    entry = db.session.scalar(db.select(AuditEntry).filter_by(action="interpreter_reassigned"))
+    assert entry.target_id == meeting.id and entry.event_id == event.id
+    assert (entry.details["from"], entry.details["to"]) == ("Ines Dolmetsch", "Paul Traduction")
+    assert "Optronique SAS" in client.get(f"/events/{event.id}/interpreters/{paul.id}/plan").text
+    assert "Optronique SAS" not in client.get(
+        f"/events/{event.id}/interpreters/{ines.id}/plan").text
+    client.post("/auth/logout")
+    login(client, "paul")
+    assert "Optronique SAS" in client.get(f"/events/{event.id}/interpreting").text
+    check_rules(event)
+
+
+def test_a_meeting_comes_off_when_nobody_else_may_interpret(client, trip, organizer):
+    event, c, ines = trip
+    meeting = _scheduled(event, c["anna"], c["yann"], "18:00")
+    add_interpreter(event, organizer, "Eve English", ["en", "es"])  # no German, no French
+    add_interpreter(event, organizer, "Olga Later", ["de", "fr"], slots=event.slots[1:])
+    paul = add_interpreter(event, organizer, "Paul Traduction", ["de", "fr"])
+    busy = _scheduled(event, c["bert"], c["zoe"], "18:00")  # Ines is taken: Paul serves it
+    assert busy.interpreter_id == paul.id
+    publishing.publish(event)
+    unit_of_work.commit()
+    login(client, "organizer")
+    asked = _edit(client, event, ines, _without(event, "18:00"))
+    assert asked.status_code == 409 and "0 meetings get another interpreter" in asked.text
+    assert "1 meeting comes off the schedule" in asked.text and "Save and take them off" in \
+        asked.text
+    done = _edit(client, event, ines, _without(event, "18:00"), confirm=True)
+    assert "0 meetings get another interpreter; 1 meeting comes off the schedule." in done.text
+    db.session.expire_all()
+    meeting = db.session.get(MeetingRequest, meeting.id)
+    assert meeting.slot_id is None and meeting.unscheduled_code == "interpreter_off"
+    assert len(_told(meeting, "meeting_unscheduled")) == 2
+    assert db.session.get(MeetingRequest, busy.id).interpreter_id == paul.id
+    assert db.session.scalar(db.select(AuditEntry).filter_by(action="meeting_taken_off"))
+
+
+def test_two_meetings_in_one_slot_compete_for_the_one_free_interpreter(client, trip,
+                                                                        organizer):
+    """An interpreter is in one meeting per slot (the database holds to it), so two meetings
+    of one slot lose theirs in two changes: the first takes the free interpreter, the second
+    finds them busy. Within one change, a stand-in chosen is busy for the rest."""
+    event, c, ines = trip
+    olga = add_interpreter(event, organizer, "Olga Dolmetsch", ["de", "fr"])
+    first = _scheduled(event, c["anna"], c["yann"], "18:00")
+    second = _scheduled(event, c["bert"], c["zoe"], "18:00")
+    assert (first.interpreter_id, second.interpreter_id) == (ines.id, olga.id)
+    paul = add_interpreter(event, organizer, "Paul Traduction", ["de", "fr"])
+    grid = board.Board.load(event)
+    assert grid.stand_in(second, olga) == paul
+    assert grid.stand_in(second, olga, (board.seat_of(first, first.slot, first.table,
+                                                      paul),)) is None
+    login(client, "organizer")
+    assert _edit(client, event, ines, _without(event, "18:00"), confirm=True).status_code == 200
+    asked = client.post(f"/events/{event.id}/interpreters/{olga.id}/delete")
+    assert asked.status_code == 409 and "1 meeting comes off the schedule" in asked.text
+    assert "0 meetings get another interpreter" in asked.text
+    assert client.post(f"/events/{event.id}/interpreters/{olga.id}/delete",
+                       data={"confirm": "yes"}).status_code == 302
+    db.session.expire_all()
+    first, second = (db.session.get(MeetingRequest, m.id) for m in (first, second))
+    assert first.slot_id is not None and first.interpreter_id == paul.id
+    assert second.slot_id is None and second.unscheduled_code == "interpreter_off"
+    check_rules(event)
+
+
+def test_a_locked_meeting_gets_another_interpreter_instead_of_refusing(client, trip,
+                                                                       organizer):
+    event, c, ines = trip
+    meeting = _scheduled(event, c["anna"], c["yann"], "18:00")
+    edits.set_locked(event, meeting, True)
+    paul = add_interpreter(event, organizer, "Paul Traduction", ["de", "fr"])
+    login(client, "organizer")
+    asked = client.post(f"/events/{event.id}/interpreters/{ines.id}/delete")
+    assert asked.status_code == 409 and "1 meeting gets another interpreter" in asked.text
+    assert "Remove and reassign" in asked.text
+    done = client.post(f"/events/{event.id}/interpreters/{ines.id}/delete",
+                       data={"confirm": "yes"}, follow_redirects=True)
+    assert "Ines Dolmetsch is removed." in done.text
+    db.session.expire_all()
+    meeting = db.session.get(MeetingRequest, meeting.id)
+    assert meeting.locked and meeting.slot_id == slot_at(event, "18:00").id
+    assert meeting.interpreter_id == paul.id
+    assert not _told(meeting, "meeting_moved")  # not published: nobody is told yet
+
+
+def test_a_locked_meeting_nobody_else_may_interpret_refuses(client, trip, organizer):
+    event, c, ines = trip
+    meeting = _scheduled(event, c["anna"], c["yann"], "18:00")
+    edits.set_locked(event, meeting, True)
+    add_interpreter(event, organizer, "Olga Later", ["de", "fr"], slots=event.slots[1:])
+    login(client, "organizer")
+    asked = _edit(client, event, ines, _without(event, "18:00"))
+    assert asked.status_code == 409 and "1 meeting comes off the schedule" in asked.text
+    assert "unlock or move them first" in asked.text
+    refused = _edit(client, event, ines, _without(event, "18:00"), confirm=True)
+    assert "would be left without an interpreter" in refused.text
+    db.session.expire_all()
+    meeting = db.session.get(MeetingRequest, meeting.id)
+    assert meeting.interpreter_id == ines.id and meeting.slot_id is not None
+    assert len(db.session.get(Interpreter, ines.id).slots) == len(event.slots)
+
+
+def test_both_figures_in_german_and_french(trip, organizer):
+    event, c, ines = trip
+    _scheduled(event, c["anna"], c["yann"], "18:00")
+    _scheduled(event, c["bert"], c["zoe"], "18:20")
+    add_interpreter(event, organizer, "Paul Traduction", ["de", "fr"],
+                    slots=[slot_at(event, "18:00")])
+    change = interpreters.plan_change(event, ines, None)
+    assert len(change.reassigned) == 1 and len(change.taken_off) == 1
+    with force_locale("en"):
+        assert change_figures(change) == ["1 meeting gets another interpreter (Paul Traduction)",
+                                          "1 meeting comes off the schedule"]
+    with force_locale("de"):
+        assert change_figures(change) == [
+            "1 Treffen bekommt einen anderen Dolmetscher (Paul Traduction)",
+            "1 Treffen wird aus dem Plan genommen"]
+    with force_locale("fr"):
+        assert change_figures(change) == [
+            "1 rendez-vous reçoit un autre interprète (Paul Traduction)",
+            "1 rendez-vous est retiré du planning"]
