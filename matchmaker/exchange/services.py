@@ -203,6 +203,7 @@ def _registration(event: Event, company: Company, approve: bool, actor: User,
     if registration is None:
         registration = Registration(event=event, company=company, group_id=group_id,
                                     available_slots=list(event.slots))
+        team.credit_importer(registration, actor)
         if approve:
             registration.status = RegistrationStatus.APPROVED.value
             registration.decided_at, registration.decided_by_id = utcnow(), actor.id

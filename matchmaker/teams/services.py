@@ -333,6 +333,15 @@ def credit_recruiter(registration: Registration, token: str | None) -> None:
         registration.responsible_id = member.user_id
 
 
+def credit_importer(registration: Registration, actor: User) -> None:
+    """A new registration imported by a co-organizer is theirs, as one through their recruiting
+    link (the owner's imports stay with the team's country and group rules)."""
+    member = membership(registration.event.id, actor.id)  # event_id is set at the flush
+    if (member is not None and member.role == TeamRole.CO_ORGANIZER.value
+            and registration.responsible_id is None):
+        registration.responsible_id = actor.id
+
+
 def responsibilities(event: Event) -> dict[int, int | None]:
     """registration id → responsible user id for every registration of the event."""
     members = members_of(event)

@@ -10,6 +10,7 @@ from matchmaker.exchange.importer import FIELD_KEYS
 from matchmaker.models import (
     AuditEntry,
     Company,
+    EventMember,
     ImportMapping,
     ImportUpload,
     Registration,
@@ -71,6 +72,22 @@ def test_a_good_file_imports_companies_contacts_and_invitations(client, db, even
     invitations = outbox.messages()
     assert len(invitations) == 4 and all("invited" in m for m in invitations)
     assert db.session.scalar(db.select(AuditEntry).filter_by(action="import")) is not None
+
+
+def test_companies_a_co_organizer_imports_are_theirs(client, db, event, make_user, auth):
+    co = make_user("co@example.com", name="Cora Cluster")
+    db.session.add(EventMember(event_id=event.id, user_id=co.id, role="co_organizer",
+                               countries=["FR"], group_ids=[]))
+    db.session.commit()
+    auth.logout()
+    auth.login("co@example.com")
+    confirm(client, event, token_of(upload(client, event, "import_comma_utf8.csv")))
+    assert {r.responsible_id for r in db.session.scalars(db.select(Registration))} == {co.id}
+
+
+def test_the_owners_imports_follow_the_teams_rules(client, db, event):
+    confirm(client, event, token_of(upload(client, event, "import_comma_utf8.csv")))
+    assert {r.responsible_id for r in db.session.scalars(db.select(Registration))} == {None}
 
 
 def test_reimporting_updates_instead_of_duplicating(client, db, event, outbox):
