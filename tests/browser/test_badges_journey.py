@@ -175,3 +175,50 @@ def test_badge_pages_pass_axe(live_server, page, axe, fair):
         page.goto(live_server + url)
         problems[url] = axe(page)
     assert {url: found for url, found in problems.items() if found} == {}
+
+
+def qr_video(text: str, path, size: int = 480) -> None:
+    """A y4m video of a QR code on white, for Chromium's fake camera: what a phone held up to a
+    printed badge would film."""
+    import segno
+
+    matrix = [list(row) for row in segno.make(text, error="m").matrix_iter(border=4)]
+    scale = size // len(matrix)
+    offset = (size - scale * len(matrix)) // 2
+    luma = bytearray(b"\xff" * size * size)
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                for line in range(offset + y * scale, offset + (y + 1) * scale):
+                    start = line * size + offset + x * scale
+                    luma[start:start + scale] = b"\x00" * scale
+    frame = b"FRAME\n" + bytes(luma) + b"\x80" * (size * size // 2)  # grey: no colour planes
+    path.write_bytes(f"YUV4MPEG2 W{size} H{size} F10:1 Ip A1:1 C420jpeg\n".encode()
+                     + frame * 5)
+
+
+def test_the_camera_reads_a_badge_and_checks_the_attendee_in(live_server, browser, fair,
+                                                              tmp_path):
+    """The camera path itself: Chromium's fake camera films the badge's QR code, the scanner's
+    own decoder (jsQR, served by the app) reads it and the outbox sends the check-in."""
+    from matchmaker.badges import services as badges
+
+    event, _companies = fair
+    anna = next(h for h in badges.issue_badges(event) if h.user.email == "anna@example.com")
+    unit_of_work.commit()
+    video = tmp_path / "badge.y4m"
+    qr_video(f"{live_server}/b/{badges.token_for(anna.badge)}", video)
+    camera = browser.browser_type.launch(
+        executable_path=browser_executable(browser),
+        args=[*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream",
+              "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={video}"])
+    try:
+        phone = new_context(camera, "en", viewport=PHONE, permissions=["camera"]).new_page()
+        log_in(phone, live_server, "organizer@example.com")
+        phone.goto(f"{live_server}/organizer/events/{event.id}/scan")
+        phone.get_by_role("button", name="Start the camera").click()
+        expect(phone.locator("[data-scanner-result]")).to_have_text(
+            "Anna (Feinwerk Enz Präzisionsmechanik GmbH) is checked in.", timeout=15_000)
+        expect(phone.locator("[data-outbox-count]")).to_be_hidden()
+    finally:
+        camera.close()
