@@ -259,9 +259,15 @@ def check_groups_may_meet(event: Event, *meetings: MeetingRequest) -> None:
                                    a=meeting.sender.name, b=meeting.recipient.name))
 
 
-def check_changeable(event: Event, *meetings: MeetingRequest) -> None:
+def check_no_run(event: Event) -> None:
+    """The generator works on a snapshot of the schedule and its definition and writes its
+    result back over them: changes to either wait until it has finished."""
     if active_run(event) is not None:
         raise ScheduleError(_l("The generator is running. Wait until it has finished."))
+
+
+def check_changeable(event: Event, *meetings: MeetingRequest) -> None:
+    check_no_run(event)
     for meeting in meetings:
         if meeting.status != ACCEPTED:
             raise ScheduleError(_l("Only agreed meetings can be scheduled."))

@@ -3,7 +3,7 @@ schedules them. A change after which an interpreter may no longer interpret some
 scheduled meetings (slots or languages, by the board's rules) is shown first
 (``InterpreterChange``): each meeting keeps its place with another interpreter free then, or
 comes off the schedule; refused while a locked meeting would come off. Both companies are
-told of either once the schedule is published."""
+told of either once the schedule is published. Neither changes while the generator runs."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from ..models import (
     User,
 )
 from ..notifications.services import notify_meeting_change
-from .board import Board, seat_of
+from .board import Board, check_no_run, seat_of
 from .engine_adapter import event_interpreters
 from .errors import ScheduleError
 from .places import bump_version, clear_places, set_unscheduled_reason
@@ -157,6 +157,7 @@ def save_interpreter(event: Event, data: InterpreterData, interpreter: Interpret
                      actor: User, confirmed: bool) -> tuple[Interpreter | None, InterpreterChange]:
     """Add or change an interpreter; returns (None, the change) unsaved when scheduled
     meetings would lose it and the organizer has not confirmed."""
+    check_no_run(event)
     change = plan_change(event, interpreter, data)
     if change.needs_confirmation and not confirmed:
         return None, change
@@ -178,6 +179,7 @@ def save_interpreter(event: Event, data: InterpreterData, interpreter: Interpret
 
 def delete_interpreter(event: Event, interpreter: Interpreter, actor: User,
                        confirmed: bool) -> InterpreterChange:
+    check_no_run(event)
     change = plan_change(event, interpreter, None)
     if change.needs_confirmation and not confirmed:
         return change
@@ -259,6 +261,7 @@ def reservable_companies(event: Event) -> list[Company]:
 def reserve(event: Event, table: MeetingTable, company: Company | None, actor: User) -> None:
     """Reserve ``table`` for ``company`` (None: free it again). A company has one place;
     reserving another moves it. Generate again (or move by hand) to bring the meetings there."""
+    check_no_run(event)
     if company is not None and company.id not in {c.id for c in reservable_companies(event)}:
         raise ScheduleError(_l("Only an approved company of the event can have a place."))
     if company is not None:

@@ -14,7 +14,14 @@ from matchmaker.engine.scheduling import breaches
 from matchmaker.events import services as events
 from matchmaker.events.definition import parse_tables
 from matchmaker.extensions import db
-from matchmaker.models import AuditEntry, Interpreter, MeetingRequest, Notification
+from matchmaker.models import (
+    AuditEntry,
+    Interpreter,
+    MeetingRequest,
+    Notification,
+    ScheduleRun,
+    utcnow,
+)
 from matchmaker.schedule import (
     board,
     edits,
@@ -674,3 +681,27 @@ def test_a_language_change_that_keeps_every_meeting_saves_without_asking(client,
         assert meeting.slot_id is not None and meeting.interpreter_id == ines.id
     assert not db.session.scalars(db.select(Notification)).all()
 
+
+def test_interpreters_and_places_wait_while_the_generator_runs(client, trip, organizer):
+    event, c, ines = trip
+    db.session.add(ScheduleRun(event_id=event.id, status="running", time_limit=10,
+                               heartbeat_at=utcnow()))
+    db.session.commit()
+    data = interpreters.InterpreterData(ines.name, ["de", "fr", "en"],
+                                        [s.id for s in event.slots])
+    for change in (lambda: interpreters.save_interpreter(event, data, ines, organizer, True),
+                   lambda: interpreters.save_interpreter(event, data, None, organizer, True),
+                   lambda: interpreters.delete_interpreter(event, ines, organizer, True),
+                   lambda: interpreters.reserve(event, table(event, "T3"), c["cleo"],
+                                                organizer)):
+        with pytest.raises(ScheduleError, match="generator is running"):
+            change()
+    login(client, "organizer")
+    refused = _edit(client, event, ines, _every_slot(event), languages=["de", "fr", "en"])
+    assert refused.status_code == 400 and "The generator is running" in refused.text
+    removed = client.post(f"/events/{event.id}/interpreters/{ines.id}/delete",
+                          data={"confirm": "yes"}, follow_redirects=True)
+    assert "The generator is running" in removed.text
+    db.session.expire_all()
+    assert db.session.get(Interpreter, ines.id).languages == ["de", "fr"]
+    assert table(event, "T3").reserved_for_id is None
