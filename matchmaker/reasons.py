@@ -23,6 +23,8 @@ _WORDS = {
     "slot_removed": lambda p: _l("its time slot was removed from the event"),
     "interpreter_off": lambda p: _l("its interpreter %(name)s no longer works at that time",
                                     **p),
+    "interpreter_language": lambda p: _l("its interpreter %(name)s no longer speaks a language "
+                                         "of each side", **p),
     "groups_may_not_meet": lambda p: _l("the organizer has not planned meetings between these "
                                         "groups"),
     # Why a request or meeting was called off.

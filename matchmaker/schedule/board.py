@@ -4,7 +4,7 @@ rules for the generator and for every manual change), worded in the reader's lan
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
 
@@ -18,7 +18,7 @@ from ..models import (
     Slot,
 )
 from ..pairing import pairing_of
-from .engine_adapter import BuiltInstance, build_instance, interpreter_key
+from .engine_adapter import BuiltInstance, build_instance, engine_interpreter, interpreter_key
 from .errors import ScheduleError
 from .queries import ACCEPTED, agreed_meetings, is_scheduled
 from .runs import active_run
@@ -138,6 +138,30 @@ class Board:
         return self._first_who_may(meeting, str(meeting.slot_id), meeting.table.name, others,
                                    [], search=True, skip={interpreter_key(leaving)})
 
+    def unserved(self, interpreter: Interpreter, languages: list[str], slot_ids: list[int],
+                 meetings: list[MeetingRequest]) -> dict[int, str]:
+        """Which of ``meetings`` (the interpreter's, where they sit) ``interpreter`` could no
+        longer interpret once it speaks ``languages`` and works in ``slot_ids``: meeting id →
+        the first interpreter rule it would break there. A meeting with a side that is not an
+        approved participant is not on the engine's schedule and is not judged."""
+        changed = engine_interpreter(interpreter, languages, slot_ids)
+        instance = replace(self.built.instance, interpreters=tuple(
+            changed if i.id == changed.id else i for i in self.built.instance.interpreters))
+        people = {p.id for p in instance.participants}
+        found = {}
+        for meeting in meetings:
+            seat = self.seats.get(meeting.id)
+            if seat is None or not {seat.a, seat.b} <= people:
+                continue
+            others = [s for i, s in self.seats.items() if i != meeting.id]
+            broken = [b.code for b in breaches(instance, others, seat.a, seat.b, seat.slot,
+                                               seat.table, changed.id,
+                                               interpreter_asked=meeting.interpreter_wanted)
+                      if b.code in INTERPRETER_RULES]
+            if broken:
+                found[meeting.id] = broken[0]
+        return found
+
     def _interpreter_for(self, meeting: MeetingRequest, slot: str, table: str,
                          others: list[Seat]) -> Interpreter | None:
         """The meeting's own interpreter if it may serve there, else the first who may; None
@@ -235,9 +259,15 @@ def check_groups_may_meet(event: Event, *meetings: MeetingRequest) -> None:
                                    a=meeting.sender.name, b=meeting.recipient.name))
 
 
-def check_changeable(event: Event, *meetings: MeetingRequest) -> None:
+def check_no_run(event: Event) -> None:
+    """The generator works on a snapshot of the schedule and its definition and writes its
+    result back over them: changes to either wait until it has finished."""
     if active_run(event) is not None:
         raise ScheduleError(_l("The generator is running. Wait until it has finished."))
+
+
+def check_changeable(event: Event, *meetings: MeetingRequest) -> None:
+    check_no_run(event)
     for meeting in meetings:
         if meeting.status != ACCEPTED:
             raise ScheduleError(_l("Only agreed meetings can be scheduled."))

@@ -59,6 +59,14 @@ def interpreter_key(interpreter: Interpreter) -> str:
     return f"i{interpreter.id}"
 
 
+def engine_interpreter(interpreter: Interpreter, languages: list[str],
+                       slot_ids: list[int]) -> EngineInterpreter:
+    """The engine's interpreter: this one speaking ``languages`` and working in ``slot_ids``
+    (its own, or those it would have after a change)."""
+    return EngineInterpreter(interpreter_key(interpreter), tuple(languages),
+                             tuple(str(s) for s in slot_ids))
+
+
 def event_interpreters(event: Event) -> list[Interpreter]:
     return list(db.session.scalars(db.select(Interpreter).filter_by(event_id=event.id)
                                    .order_by(Interpreter.name, Interpreter.id)))
@@ -103,9 +111,8 @@ def build_instance(event: Event) -> BuiltInstance:
         requests=tuple(Request(m.sender.name, m.recipient.name, weight_of(m),
                                interpreter=m.interpreter_wanted) for m in requests),
         fixed=tuple(fixed),
-        interpreters=tuple(
-            EngineInterpreter(key, tuple(i.languages), tuple(str(s.id) for s in i.slots))
-            for key, i in interpreters.items()),
+        interpreters=tuple(engine_interpreter(i, i.languages, [s.id for s in i.slots])
+                           for i in interpreters.values()),
         reserved=tuple(ReservedPlace(t.name, registrations[t.reserved_for_id].company.name)
                        for t in tables.values() if t.reserved_for_id is not None))
     return BuiltInstance(instance, requests, excluded, slots, tables, interpreters)

@@ -1,8 +1,9 @@
 """An event's interpreters and reserved places: the organizer defines them, the generator
-schedules them. A change that takes scheduled meetings away from an interpreter is shown
-first (``InterpreterChange``): each meeting keeps its place with another interpreter free
-then, or comes off the schedule; refused while a locked meeting would come off. Both
-companies are told of either once the schedule is published."""
+schedules them. A change after which an interpreter may no longer interpret some of its
+scheduled meetings (slots or languages, by the board's rules) is shown first
+(``InterpreterChange``): each meeting keeps its place with another interpreter free then, or
+comes off the schedule; refused while a locked meeting would come off. Both companies are
+told of either once the schedule is published. Neither changes while the generator runs."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from ..models import (
     User,
 )
 from ..notifications.services import notify_meeting_change
-from .board import Board, seat_of
+from .board import Board, check_no_run, seat_of
 from .engine_adapter import event_interpreters
 from .errors import ScheduleError
 from .places import bump_version, clear_places, set_unscheduled_reason
@@ -46,6 +47,7 @@ class InterpreterChange:
 
     affected: list[MeetingRequest] = field(default_factory=list)
     stand_ins: dict[int, Interpreter] = field(default_factory=dict)  # meeting id → new one
+    reasons: dict[int, str] = field(default_factory=dict)  # meeting id → why, if taken off
 
     @property
     def reassigned(self) -> list[tuple[MeetingRequest, Interpreter]]:
@@ -112,23 +114,37 @@ def own_interpreter(event: Event, user: User) -> Interpreter | None:
 
 
 def plan_change(event: Event, interpreter: Interpreter | None,
-                slot_ids: list[int] | None) -> InterpreterChange:
-    """The scheduled meetings an interpreter would lose (those outside its new slots; None:
-    the interpreter goes altogether) and who would interpret each instead."""
+                data: InterpreterData | None) -> InterpreterChange:
+    """The scheduled meetings an interpreter could no longer interpret as ``data`` defines it
+    (the board's rules decide; None: the interpreter goes altogether), and who would
+    interpret each instead."""
     if interpreter is None or interpreter.id is None:
         return InterpreterChange()
-    keep = set(slot_ids or [])
-    affected = [m for m in meetings_of(interpreter) if slot_ids is None or m.slot_id not in keep]
-    return InterpreterChange(affected, _stand_ins(event, interpreter, affected))
+    meetings = meetings_of(interpreter)
+    if not meetings:
+        return InterpreterChange()
+    board = Board.load(event)
+    if data is None:
+        lost = dict.fromkeys((m.id for m in meetings), "interpreter_off")
+    else:
+        broken = board.unserved(interpreter, data.languages,
+                                [s.id for s in _slots(event, data)], meetings)
+        # the reason it comes off: no longer speaks its languages, else no longer works then
+        lost = {i: code if code == "interpreter_language" else "interpreter_off"
+                for i, code in broken.items()}
+    affected = [m for m in meetings if m.id in lost]
+    return InterpreterChange(affected, _stand_ins(board, interpreter, affected), lost)
 
 
-def _stand_ins(event: Event, leaving: Interpreter,
+def _slots(event: Event, data: InterpreterData) -> list[Slot]:
+    return [s for s in event.slots if s.id in set(data.slot_ids)]
+
+
+def _stand_ins(board: Board, leaving: Interpreter,
                affected: list[MeetingRequest]) -> dict[int, Interpreter]:
     """Another interpreter for each meeting that can have one, by the board's rules; one
     chosen here is busy for the rest of the change."""
-    if not affected:
-        return {}
-    board, found, taken = Board.load(event), {}, ()
+    found, taken = {}, ()
     for meeting in affected:
         other = board.stand_in(meeting, leaving, taken)
         if other is not None:
@@ -141,8 +157,8 @@ def save_interpreter(event: Event, data: InterpreterData, interpreter: Interpret
                      actor: User, confirmed: bool) -> tuple[Interpreter | None, InterpreterChange]:
     """Add or change an interpreter; returns (None, the change) unsaved when scheduled
     meetings would lose it and the organizer has not confirmed."""
-    slots = [s for s in event.slots if s.id in set(data.slot_ids)]
-    change = plan_change(event, interpreter, [s.id for s in slots])
+    check_no_run(event)
+    change = plan_change(event, interpreter, data)
     if change.needs_confirmation and not confirmed:
         return None, change
     _release(event, change, actor, {"name": interpreter.name if interpreter else ""})
@@ -150,7 +166,7 @@ def save_interpreter(event: Event, data: InterpreterData, interpreter: Interpret
         interpreter = Interpreter(event_id=event.id)
         db.session.add(interpreter)
     interpreter.name, interpreter.languages = data.name.strip(), sorted(set(data.languages))
-    interpreter.slots = slots
+    interpreter.slots = _slots(event, data)
     interpreter.user_id = _account(data.email)
     try:
         db.session.flush()
@@ -163,6 +179,7 @@ def save_interpreter(event: Event, data: InterpreterData, interpreter: Interpret
 
 def delete_interpreter(event: Event, interpreter: Interpreter, actor: User,
                        confirmed: bool) -> InterpreterChange:
+    check_no_run(event)
     change = plan_change(event, interpreter, None)
     if change.needs_confirmation and not confirmed:
         return change
@@ -194,7 +211,9 @@ def _release(event: Event, change: InterpreterChange, actor: User, params: dict)
     for meeting in change.taken_off:
         _audit(event, meeting, actor, "meeting_taken_off", "")
     _reassign(event, change.reassigned)
-    take_off(event, change.taken_off, "interpreter_off", params)
+    for code in sorted({change.reasons[m.id] for m in change.taken_off}):
+        take_off(event, [m for m in change.taken_off if change.reasons[m.id] == code], code,
+                 params)
 
 
 def _audit(event: Event, meeting: MeetingRequest, actor: User, action: str, to: str) -> None:
@@ -242,6 +261,7 @@ def reservable_companies(event: Event) -> list[Company]:
 def reserve(event: Event, table: MeetingTable, company: Company | None, actor: User) -> None:
     """Reserve ``table`` for ``company`` (None: free it again). A company has one place;
     reserving another moves it. Generate again (or move by hand) to bring the meetings there."""
+    check_no_run(event)
     if company is not None and company.id not in {c.id for c in reservable_companies(event)}:
         raise ScheduleError(_l("Only an approved company of the event can have a place."))
     if company is not None:

@@ -14,7 +14,14 @@ from matchmaker.engine.scheduling import breaches
 from matchmaker.events import services as events
 from matchmaker.events.definition import parse_tables
 from matchmaker.extensions import db
-from matchmaker.models import AuditEntry, Interpreter, MeetingRequest, Notification
+from matchmaker.models import (
+    AuditEntry,
+    Interpreter,
+    MeetingRequest,
+    Notification,
+    ScheduleRun,
+    utcnow,
+)
 from matchmaker.schedule import (
     board,
     edits,
@@ -414,8 +421,9 @@ def _without(event, hhmm):
     return [str(s.id) for s in event.slots if s.starts_at.strftime("%H:%M") != hhmm]
 
 
-def _edit(client, event, interpreter, slots, confirm=False):
-    data = {"name": interpreter.name, "languages": interpreter.languages, "slots": slots}
+def _edit(client, event, interpreter, slots, confirm=False, languages=None):
+    data = {"name": interpreter.name, "languages": languages or interpreter.languages,
+            "slots": slots}
     return client.post(f"/events/{event.id}/interpreters/{interpreter.id}/edit",
                        data=data | ({"confirm": "yes"} if confirm else {}),
                        follow_redirects=confirm)
@@ -574,3 +582,126 @@ def test_both_figures_in_german_and_french(trip, organizer):
         assert change_figures(change) == [
             "1 rendez-vous reçoit un autre interprète (Paul Traduction)",
             "1 rendez-vous est retiré du planning"]
+
+
+# --- an interpreter's languages change: the same plan, by the same rules -----------------------
+
+def _every_slot(event):
+    return [str(s.id) for s in event.slots]
+
+
+def test_a_language_change_hands_meetings_over_or_takes_them_off(client, trip, organizer):
+    """Ines drops French: the German–French meetings she serves are no longer hers (the
+    engine's language rule), the German–French/English one stays with her in English."""
+    event, c, ines = trip
+    handed = _scheduled(event, c["anna"], c["yann"], "18:00")
+    kept = _scheduled(event, c["bert"], c["cleo"], "18:20")
+    off = _scheduled(event, c["bert"], c["zoe"], "18:40")
+    paul = add_interpreter(event, organizer, "Paul Traduction", ["de", "fr"],
+                           slots=[slot_at(event, "18:00")])
+    add_interpreter(event, organizer, "Eve English", ["de", "en"])  # no French either
+    publishing.publish(event)
+    unit_of_work.commit()
+    login(client, "organizer")
+    asked = _edit(client, event, ines, _every_slot(event), languages=["de", "en"])
+    assert asked.status_code == 409
+    assert "1 meeting gets another interpreter (Paul Traduction)" in asked.text
+    assert "1 meeting comes off the schedule" in asked.text
+    assert "Weißgerber Optik GmbH – Zéphyr Drones SAS" in asked.text
+    assert "Weißgerber Optik GmbH – Cap Onde SAS" not in asked.text
+    db.session.expire_all()
+    assert db.session.get(Interpreter, ines.id).languages == ["de", "fr"]  # unsaved
+    done = _edit(client, event, ines, _every_slot(event), confirm=True, languages=["de", "en"])
+    assert "1 meeting gets another interpreter (Paul Traduction); 1 meeting comes off the " \
+           "schedule." in done.text
+    db.session.expire_all()
+    handed, kept, off = (db.session.get(MeetingRequest, m.id) for m in (handed, kept, off))
+    assert handed.slot_id == slot_at(event, "18:00").id and handed.interpreter_id == paul.id
+    assert kept.slot_id == slot_at(event, "18:20").id and kept.interpreter_id == ines.id
+    assert off.slot_id is None and off.unscheduled_code == "interpreter_language"
+    with force_locale("en"):
+        assert off.why_unscheduled == "its interpreter Ines Dolmetsch no longer speaks a " \
+                                      "language of each side"
+    with force_locale("de"):
+        assert "spricht nicht mehr" in off.why_unscheduled
+    with force_locale("fr"):
+        assert "ne parle plus" in off.why_unscheduled
+    assert len(_told(handed, "meeting_moved")) == 2 and len(_told(off, "meeting_unscheduled")) == 2
+    assert not _told(kept, "meeting_moved") and not _told(kept, "meeting_unscheduled")
+    actions = {e.target_id: e.action for e in db.session.scalars(db.select(AuditEntry).where(
+        AuditEntry.action.in_(("interpreter_reassigned", "meeting_taken_off"))))}
+    assert actions == {handed.id: "interpreter_reassigned", off.id: "meeting_taken_off"}
+    assert db.session.get(Interpreter, ines.id).languages == ["de", "en"]
+    check_rules(event)
+
+
+def test_a_language_change_refused_by_a_locked_meeting_nobody_else_may_interpret(trip,
+                                                                               organizer):
+    event, c, ines = trip
+    meeting = _scheduled(event, c["anna"], c["yann"], "18:00")
+    edits.set_locked(event, meeting, True)
+    unit_of_work.commit()
+    data = interpreters.InterpreterData(ines.name, ["de", "en"], [s.id for s in event.slots])
+    saved, change = interpreters.save_interpreter(event, data, ines, organizer, False)
+    assert saved is None and change.locked == [meeting]
+    with pytest.raises(ScheduleError, match="would be left without an interpreter"):
+        interpreters.save_interpreter(event, data, ines, organizer, True)
+    db.session.rollback()
+    assert ines.languages == ["de", "fr"] and meeting.interpreter_id == ines.id
+
+
+def test_slots_and_languages_are_judged_together(trip, organizer):
+    """One plan for both: a meeting lost to a dropped slot says so, one lost to a language
+    says that; a meeting fine under both stays."""
+    event, c, ines = trip
+    slot_lost = _scheduled(event, c["anna"], c["yann"], "18:00")
+    language_lost = _scheduled(event, c["bert"], c["zoe"], "18:20")
+    kept = _scheduled(event, c["anna"], c["cleo"], "18:40")
+    data = interpreters.InterpreterData(ines.name, ["de", "en"],
+                                        [s.id for s in event.slots[1:]])
+    change = interpreters.plan_change(event, ines, data)
+    assert [m.id for m in change.affected] == [slot_lost.id, language_lost.id]
+    assert change.reasons == {slot_lost.id: "interpreter_off",
+                              language_lost.id: "interpreter_language"}
+    assert kept.id not in change.reasons
+
+
+def test_a_language_change_that_keeps_every_meeting_saves_without_asking(client, trip):
+    event, c, ines = trip
+    meetings = [_scheduled(event, c["anna"], c["yann"], "18:00"),
+                _scheduled(event, c["bert"], c["cleo"], "18:20")]
+    unit_of_work.commit()
+    login(client, "organizer")
+    done = _edit(client, event, ines, _every_slot(event), languages=["de", "fr", "en"])
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Interpreter, ines.id).languages == ["de", "en", "fr"]
+    for meeting in meetings:
+        meeting = db.session.get(MeetingRequest, meeting.id)
+        assert meeting.slot_id is not None and meeting.interpreter_id == ines.id
+    assert not db.session.scalars(db.select(Notification)).all()
+
+
+def test_interpreters_and_places_wait_while_the_generator_runs(client, trip, organizer):
+    event, c, ines = trip
+    db.session.add(ScheduleRun(event_id=event.id, status="running", time_limit=10,
+                               heartbeat_at=utcnow()))
+    db.session.commit()
+    data = interpreters.InterpreterData(ines.name, ["de", "fr", "en"],
+                                        [s.id for s in event.slots])
+    for change in (lambda: interpreters.save_interpreter(event, data, ines, organizer, True),
+                   lambda: interpreters.save_interpreter(event, data, None, organizer, True),
+                   lambda: interpreters.delete_interpreter(event, ines, organizer, True),
+                   lambda: interpreters.reserve(event, table(event, "T3"), c["cleo"],
+                                                organizer)):
+        with pytest.raises(ScheduleError, match="generator is running"):
+            change()
+    login(client, "organizer")
+    refused = _edit(client, event, ines, _every_slot(event), languages=["de", "fr", "en"])
+    assert refused.status_code == 400 and "The generator is running" in refused.text
+    removed = client.post(f"/events/{event.id}/interpreters/{ines.id}/delete",
+                          data={"confirm": "yes"}, follow_redirects=True)
+    assert "The generator is running" in removed.text
+    db.session.expire_all()
+    assert db.session.get(Interpreter, ines.id).languages == ["de", "fr"]
+    assert table(event, "T3").reserved_for_id is None
