@@ -138,6 +138,15 @@ class Board:
         return self._first_who_may(meeting, str(meeting.slot_id), meeting.table.name, others,
                                    [], search=True, skip={interpreter_key(leaving)})
 
+    def needs_interpreter(self, meeting: MeetingRequest) -> bool:
+        """Whether the meeting needs one where it sits (asked for, or no shared language)."""
+        seat = self.seats.get(meeting.id)
+        if seat is None:
+            return True
+        found = breaches(self.built.instance, [], seat.a, seat.b, seat.slot, seat.table, None,
+                         interpreter_asked=meeting.interpreter_wanted)
+        return any(f.code == "interpreter_needed" for f in found)
+
     def unserved(self, interpreter: Interpreter, languages: list[str], slot_ids: list[int],
                  meetings: list[MeetingRequest]) -> dict[int, str]:
         """Which of ``meetings`` (the interpreter's, where they sit) ``interpreter`` could no

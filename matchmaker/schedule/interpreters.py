@@ -46,12 +46,18 @@ class InterpreterChange:
     those with a stand-in keep their place with them, the others come off the schedule."""
 
     affected: list[MeetingRequest] = field(default_factory=list)
-    stand_ins: dict[int, Interpreter] = field(default_factory=dict)  # meeting id → new one
+    # meeting id → the new one; None: it needs none (its sides share a language) and keeps
+    # its place without
+    stand_ins: dict[int, Interpreter | None] = field(default_factory=dict)
     reasons: dict[int, str] = field(default_factory=dict)  # meeting id → why, if taken off
 
     @property
-    def reassigned(self) -> list[tuple[MeetingRequest, Interpreter]]:
+    def reassigned(self) -> list[tuple[MeetingRequest, Interpreter | None]]:
         return [(m, self.stand_ins[m.id]) for m in self.affected if m.id in self.stand_ins]
+
+    @property
+    def given_another(self) -> list[tuple[MeetingRequest, Interpreter]]:
+        return [(m, other) for m, other in self.reassigned if other is not None]
 
     @property
     def taken_off(self) -> list[MeetingRequest]:
@@ -64,7 +70,7 @@ class InterpreterChange:
 
     @property
     def stand_in_names(self) -> list[str]:
-        return sorted({i.name for i in self.stand_ins.values()})
+        return sorted({i.name for i in self.stand_ins.values() if i is not None})
 
     @property
     def needs_confirmation(self) -> bool:
@@ -141,11 +147,14 @@ def _slots(event: Event, data: InterpreterData) -> list[Slot]:
 
 
 def _stand_ins(board: Board, leaving: Interpreter,
-               affected: list[MeetingRequest]) -> dict[int, Interpreter]:
-    """Another interpreter for each meeting that can have one, by the board's rules; one
-    chosen here is busy for the rest of the change."""
+               affected: list[MeetingRequest]) -> dict[int, Interpreter | None]:
+    """Another interpreter for each meeting that can have one, by the board's rules (one
+    chosen here is busy for the rest of the change); nobody for a meeting that needs none."""
     found, taken = {}, ()
     for meeting in affected:
+        if not board.needs_interpreter(meeting):
+            found[meeting.id] = None
+            continue
         other = board.stand_in(meeting, leaving, taken)
         if other is not None:
             found[meeting.id] = other
@@ -207,7 +216,7 @@ def _release(event: Event, change: InterpreterChange, actor: User, params: dict)
                                "nobody else is free then. Unlock or move them first.",
                                n=len(change.locked)))
     for meeting, other in change.reassigned:
-        _audit(event, meeting, actor, "interpreter_reassigned", other.name)
+        _audit(event, meeting, actor, "interpreter_reassigned", other.name if other else "")
     for meeting in change.taken_off:
         _audit(event, meeting, actor, "meeting_taken_off", "")
     _reassign(event, change.reassigned)
@@ -225,12 +234,13 @@ def _audit(event: Event, meeting: MeetingRequest, actor: User, action: str, to: 
         "from": meeting.interpreter.name if meeting.interpreter else "", "to": to})
 
 
-def _reassign(event: Event, reassigned: list[tuple[MeetingRequest, Interpreter]]) -> None:
+def _reassign(event: Event,
+              reassigned: list[tuple[MeetingRequest, Interpreter | None]]) -> None:
     """Meetings keep their slot and table with another interpreter; calendars and offline
     agendas see a new version, and once the schedule is published both companies get the
     notice of a manual move."""
     for meeting, other in reassigned:
-        meeting.interpreter, meeting.interpreter_id = other, other.id
+        meeting.interpreter, meeting.interpreter_id = other, other.id if other else None
         bump_version(meeting)
     db.session.flush()
     if is_published(event):

@@ -4,13 +4,15 @@ a real decoder (zxing-cpp) and checks the attendee in through the scanner page's
 a second scan is one check-in; offline, a scan waits in the phone's queue and is sent when
 the network is back. A participant keeps a contact by scanning a badge."""
 
+import shutil
+
 import pypdfium2
 import pytest
 import zxingcpp
 from playwright.sync_api import expect
 
 from matchmaker import unit_of_work
-from tests.browser.conftest import PHONE, log_in, new_context
+from tests.browser.conftest import CHROMIUM_ARGS, PHONE, log_in, new_context
 from tests.conftest import translated
 
 pytestmark = pytest.mark.browser
@@ -209,7 +211,7 @@ def test_the_camera_reads_a_badge_and_checks_the_attendee_in(live_server, browse
     video = tmp_path / "badge.y4m"
     qr_video(f"{live_server}/b/{badges.token_for(anna.badge)}", video)
     camera = browser.browser_type.launch(
-        executable_path=browser_executable(browser),
+        executable_path=shutil.which("chromium"),
         args=[*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream",
               "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={video}"])
     try:

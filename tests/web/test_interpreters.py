@@ -497,6 +497,23 @@ def test_a_meeting_comes_off_when_nobody_else_may_interpret(client, trip, organi
     assert db.session.scalar(db.select(AuditEntry).filter_by(action="meeting_taken_off"))
 
 
+def test_a_meeting_that_needs_no_interpreter_keeps_its_place_without_one(client, trip):
+    event, c, ines = trip
+    meeting = _scheduled(event, c["anna"], c["yann"], "18:00")
+    assert meeting.interpreter_id == ines.id
+    c["yann"].languages = ["fr", "de"]  # Yann's profile now says he speaks German too
+    unit_of_work.commit()
+    login(client, "organizer")
+    asked = _edit(client, event, ines, _without(event, "18:00"))
+    assert "0 meetings come off the schedule" in asked.text
+    assert "1 meeting keeps its place without one: its two sides share a language" in asked.text
+    _edit(client, event, ines, _without(event, "18:00"), confirm=True)
+    db.session.expire_all()
+    meeting = db.session.get(MeetingRequest, meeting.id)
+    assert meeting.slot_id is not None and meeting.interpreter_id is None
+    check_rules(event)
+
+
 def test_two_meetings_in_one_slot_compete_for_the_one_free_interpreter(client, trip,
                                                                         organizer):
     """An interpreter is in one meeting per slot (the database holds to it), so two meetings
