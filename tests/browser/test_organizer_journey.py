@@ -142,9 +142,11 @@ def read_dashboard(page, t, screenshot):
                for label in (t("Approved companies"), t("Agreed meetings"))}
     expect(figures[t("Approved companies")]).to_have_text("6")
     expect(figures[t("Agreed meetings")]).to_have_text("9")
-    # The charts are SVG images from the app: each one loads (a broken one never gets a width,
-    # so this wait times out; one still loading is waited for).
-    expect(page.locator("img.chart").first).to_be_visible()
-    page.wait_for_function("[...document.querySelectorAll('img.chart')]"
-                           ".every(img => img.complete && img.naturalWidth > 0)")
+    # The charts are SVG images from the app: each one loads (waited for: "complete" is true
+    # once loaded or broken; a broken one has no width).
+    charts = page.locator("img.chart")
+    expect(charts.first).to_be_visible()
+    for chart in charts.all():
+        expect(chart).to_have_js_property("complete", True)
+        assert chart.evaluate("img => img.naturalWidth") > 0
     screenshot("dashboard")
