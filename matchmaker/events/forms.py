@@ -55,4 +55,5 @@ class AnswerForm(FlaskForm):
 
 
 class SignupForm(FlaskForm):
-    """A bare POST with its CSRF token: take or give back a place on a programme item."""
+    """A bare POST with its CSRF token: take or give back a place on a programme item, or
+    join or leave its waiting list."""

@@ -26,6 +26,7 @@ from ..models import (
     ParticipantGroup,
     ProgramItem,
     ProgramSignup,
+    ProgramWaiting,
     Registration,
     RegistrationStatus,
     RequestStatus,
@@ -35,7 +36,12 @@ from ..models import (
     registration_slots,
     utcnow,
 )
-from ..notifications.services import notify, notify_meeting_change, notify_registration
+from ..notifications.services import (
+    notify,
+    notify_meeting_change,
+    notify_program_place,
+    notify_registration,
+)
 from ..suggestions.embeddings import company_vector
 from ..suggestions.search import find
 from ..unit_of_work import ServiceError
@@ -443,7 +449,13 @@ def save_program_item(event: Event, data: ProgramItemData,
     item.starts_at, item.ends_at, item.for_everyone = data.starts_at, data.ends_at, \
         data.for_everyone
     item.capacity = data.capacity
+    if item.capacity is None:
+        item.waiting = []  # no places any more, so nothing to wait for
     db.session.flush()
+    if item.takes_signups:  # more places than before: the waiting companies may get them
+        _hold(item)
+        db.session.refresh(item)
+        _promote(event, item)
     return item
 
 
@@ -458,9 +470,20 @@ def participant_program(event: Event, company_id: int) -> list[ProgramItem]:
             if item.concerns(company_id) or item.takes_signups]
 
 
-def sign_up(event: Event, item: ProgramItem, company_id: int, user: User) -> bool:
-    """Take a place on ``item`` for the company; False if it has one already. The item's row
-    is held until our commit, so two companies racing for the last place get it once."""
+@dataclass(frozen=True)
+class Signup:
+    """What a sign-up did: ``changed`` False for a repeated click; ``position`` the company's
+    place on the waiting list (1 = next), None when it has a place."""
+
+    changed: bool
+    position: int | None = None
+
+
+def sign_up(event: Event, item: ProgramItem, company_id: int, user: User,
+            wait: bool = False) -> Signup:
+    """Take a place on ``item`` for the company; when it is full, refuse, or with ``wait`` put
+    the company at the end of its waiting list. The item's row is held until our commit, so
+    two companies racing for the last place get it once."""
     if not item.takes_signups:
         raise SignupError(str(_l("This item needs no sign-up.")))
     if phases.now_of(event) >= item.starts_at:
@@ -468,27 +491,77 @@ def sign_up(event: Event, item: ProgramItem, company_id: int, user: User) -> boo
     _hold(item)
     db.session.refresh(item)  # the sign-ups as they are now, after whoever went before us
     if item.signed_up(company_id):
-        return False
+        return Signup(changed=False)
+    waiting = next((w for w in item.waiting if w.company_id == company_id), None)
     if item.places_left == 0:
-        db.session.rollback()  # end our turn: the others may count now
-        raise SignupError(str(_l("“%(title)s” is full.", title=item.title)))
+        if waiting is not None:
+            return Signup(changed=False, position=item.waiting_position(company_id))
+        if not wait:
+            db.session.rollback()  # end our turn: the others may count now
+            raise SignupError(str(_l("“%(title)s” is full.", title=item.title)))
+        item.waiting.append(ProgramWaiting(company_id=company_id, signed_up_by_id=user.id))
+        db.session.flush()
+        return Signup(changed=True, position=len(item.waiting))
     clash = _meeting_during(item, company_id)
     if clash is not None:
         raise SignupError(str(_l("Your company has a meeting at %(time)s, during this item. "
                                  "Cancel or move it first.",
                                  time=dates.format_datetime(clash.slot.starts_at, "short"))))
+    if waiting is not None:  # a place was free (those before it clash): it takes it
+        item.waiting.remove(waiting)
     item.signups.append(ProgramSignup(company_id=company_id, signed_up_by_id=user.id))
     db.session.flush()
-    return True
+    return Signup(changed=True)
 
 
 def cancel_signup(event: Event, item: ProgramItem, company_id: int) -> bool:
+    """Give back the company's place; the first company waiting that can come gets it."""
+    _hold(item)
+    db.session.refresh(item)
     signup = next((s for s in item.signups if s.company_id == company_id), None)
     if signup is None:
         return False
     item.signups.remove(signup)
     db.session.flush()
+    _promote(event, item)
     return True
+
+
+def leave_waiting_list(item: ProgramItem, company_id: int) -> bool:
+    """Take the company off the waiting list; False when it is not on it (it may have moved
+    up meanwhile: its place stays)."""
+    _hold(item)  # not while a promotion hands it a place
+    db.session.refresh(item)
+    waiting = next((w for w in item.waiting if w.company_id == company_id), None)
+    if waiting is None:
+        return False
+    item.waiting.remove(waiting)
+    db.session.flush()
+    return True
+
+
+def _promote(event: Event, item: ProgramItem) -> None:
+    """Hand the free places to the waiting companies in order, skipping those with a meeting
+    during the item (they keep waiting) and those no longer approved; each is told. The caller
+    holds the item's row and has read its sign-ups since."""
+    if not item.places_left or not item.waiting or phases.now_of(event) >= item.starts_at:
+        return
+    busy = {c for m in _scheduled_during(item) for c in (m.sender_id, m.recipient_id)}
+    approved = set(db.session.scalars(db.select(Registration.company_id).filter_by(
+        event_id=event.id, status=RegistrationStatus.APPROVED.value)))
+    promoted = []
+    for waiting in list(item.waiting):
+        if not item.places_left:
+            break
+        if waiting.company_id in busy or waiting.company_id not in approved:
+            continue
+        item.waiting.remove(waiting)
+        item.signups.append(ProgramSignup(company_id=waiting.company_id,
+                                          signed_up_by_id=waiting.signed_up_by_id))
+        promoted.append(waiting.company_id)
+    db.session.flush()
+    for company_id in promoted:
+        notify_program_place(item, company_id)
 
 
 def _hold(item: ProgramItem) -> None:

@@ -87,19 +87,40 @@ def _item_for_signup(event_id: int, item_id: int):
 @bp.route("/<int:event_id>/programme/<int:item_id>/signup", methods=["POST"])
 @login_required
 def sign_up(event_id: int, item_id: int):
+    return _sign_up(event_id, item_id, wait=False)
+
+
+@bp.route("/<int:event_id>/programme/<int:item_id>/wait", methods=["POST"])
+@login_required
+def join_waiting_list(event_id: int, item_id: int):
+    return _sign_up(event_id, item_id, wait=True)
+
+
+def _sign_up(event_id: int, item_id: int, wait: bool):
+    """A place, or with ``wait`` a place on the waiting list when the item is full."""
     viewer, item = _item_for_signup(event_id, item_id)
     if SignupForm().validate_on_submit():
         title = item.title
         try:
-            taken = services.sign_up(viewer.event, item, viewer.company_id, current_user)
+            done = services.sign_up(viewer.event, item, viewer.company_id, current_user, wait)
         except services.SignupError as error:
             flash(str(error), "danger")
         else:
-            flash(_("Your company has a place on “%(title)s”. No meeting will be placed at "
-                    "that time.", title=title) if taken
-                  else _("Nothing changed: your company has a place already."),
-                  "success" if taken else "info")
-    return redirect(url_for("events.programme", event_id=event_id) + f"#item-{item_id}")
+            flash(_signup_message(done, title), "success" if done.changed else "info")
+    return _to_item(event_id, item_id)
+
+
+def _signup_message(done: services.Signup, title: str) -> str:
+    if done.position is not None and done.changed:
+        return _("You are number %(num)d on the waiting list for “%(title)s”; you get an email "
+                 "when a place frees up.", num=done.position, title=title)
+    if done.position is not None:
+        return _("Nothing changed: your company is number %(num)d on the waiting list.",
+                 num=done.position)
+    if done.changed:
+        return _("Your company has a place on “%(title)s”. No meeting will be placed at that "
+                 "time.", title=title)
+    return _("Nothing changed: your company has a place already.")
 
 
 @bp.route("/<int:event_id>/programme/<int:item_id>/cancel", methods=["POST"])
@@ -107,11 +128,33 @@ def sign_up(event_id: int, item_id: int):
 def cancel_signup(event_id: int, item_id: int):
     viewer, item = _item_for_signup(event_id, item_id)
     if SignupForm().validate_on_submit():
+        title = item.title
         if services.cancel_signup(viewer.event, item, viewer.company_id):
-            flash(_("Your company’s place on “%(title)s” is given back.", title=item.title),
+            flash(_("Your company’s place on “%(title)s” is given back.", title=title),
                   "success")
         else:
             flash(_("Nothing changed: your company had no place."), "info")
+    return _to_item(event_id, item_id)
+
+
+@bp.route("/<int:event_id>/programme/<int:item_id>/leave", methods=["POST"])
+@login_required
+def leave_waiting_list(event_id: int, item_id: int):
+    viewer, item = _item_for_signup(event_id, item_id)
+    if SignupForm().validate_on_submit():
+        title = item.title
+        if services.leave_waiting_list(item, viewer.company_id):
+            flash(_("Your company is off the waiting list for “%(title)s”.", title=title),
+                  "success")
+        elif item.signed_up(viewer.company_id):  # it moved up meanwhile
+            flash(_("Nothing changed: your company moved up and has a place on “%(title)s” "
+                    "now. Give it back if you cannot come.", title=title), "info")
+        else:
+            flash(_("Nothing changed: your company was not on the waiting list."), "info")
+    return _to_item(event_id, item_id)
+
+
+def _to_item(event_id: int, item_id: int):
     return redirect(url_for("events.programme", event_id=event_id) + f"#item-{item_id}")
 
 

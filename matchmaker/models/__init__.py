@@ -30,6 +30,7 @@ from .events import (  # noqa: F401
     PhaseReminder,
     ProgramItem,
     ProgramSignup,
+    ProgramWaiting,
     Registration,
     RegistrationMessage,
     RegistrationStatus,

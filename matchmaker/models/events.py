@@ -316,6 +316,11 @@ class ProgramItem(db.Model):
     signups: Mapped[list[ProgramSignup]] = relationship(
         back_populates="item", cascade="all, delete-orphan", passive_deletes=True,
         order_by="ProgramSignup.created_at")
+    # Companies waiting for a place once the item is full, first come first: confirmed places
+    # stay in ``signups`` alone, so only they count and keep meetings off the item's time.
+    waiting: Mapped[list[ProgramWaiting]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="ProgramWaiting.id")
 
     @property
     def takes_signups(self) -> bool:
@@ -327,6 +332,11 @@ class ProgramItem(db.Model):
 
     def signed_up(self, company_id: int | None) -> bool:
         return any(s.company_id == company_id for s in self.signups)
+
+    def waiting_position(self, company_id: int | None) -> int | None:
+        """The company's place on the waiting list (1 = next), None when not on it."""
+        return next((n for n, w in enumerate(self.waiting, 1) if w.company_id == company_id),
+                    None)
 
     def concerns(self, company_id: int) -> bool:
         return (self.for_everyone or any(c.id == company_id for c in self.companies)
@@ -348,6 +358,27 @@ class ProgramSignup(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     item: Mapped[ProgramItem] = relationship(back_populates="signups")
+    company: Mapped[Company] = relationship()
+
+
+class ProgramWaiting(db.Model):
+    """A company on the waiting list of a full programme item, in the order they joined: a
+    freed place goes to the first one without a meeting at that time (``events.services``).
+    Waiting blocks nothing: the scheduler may place its meetings during the item."""
+
+    __tablename__ = "program_waiting"
+    __table_args__ = (sa.UniqueConstraint("program_item_id", "company_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_item_id: Mapped[int] = mapped_column(  # indexed by the unique key
+        sa.ForeignKey("program_items.id", ondelete="CASCADE"))
+    company_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    signed_up_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    item: Mapped[ProgramItem] = relationship(back_populates="waiting")
     company: Mapped[Company] = relationship()
 
 

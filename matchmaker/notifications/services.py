@@ -8,7 +8,15 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..mail import send_email
-from ..models import Company, MeetingRequest, Notification, Registration, User, utcnow
+from ..models import (
+    Company,
+    MeetingRequest,
+    Notification,
+    ProgramItem,
+    Registration,
+    User,
+    utcnow,
+)
 
 
 def describe(kind: str, company: str):
@@ -45,6 +53,9 @@ def describe(kind: str, company: str):
                                   company=company),
         "meeting_cancelled": _l("The organizer cancelled your meeting with %(company)s",
                                 company=company),
+        # The programme (``company`` is the item's title).
+        "program_place": _l("You moved up from the waiting list: a place on “%(company)s” is "
+                            "yours", company=company),
     }
     return lines[kind]
 
@@ -113,6 +124,19 @@ def notify_called_off(meeting_request: MeetingRequest, company: Company) -> None
         send_email(member.email, describe("meeting_cancelled", other.name), "schedule_update",
                    locale=member.locale, kind="meeting_cancelled", user=member,
                    meeting=meeting_request, other=other, event=meeting_request.event, link=link)
+
+
+def notify_program_place(item: ProgramItem, company_id: int) -> None:
+    """Tell the company's members that it moved up from the waiting list of ``item`` and has a
+    place now (in-app, and by email once the change commits)."""
+    members = _members(company_id)
+    db.session.add_all(Notification(user_id=m.id, kind="program_place", event_id=item.event_id,
+                                    counterpart=item.title[:160]) for m in members)
+    db.session.flush()
+    link = _link("events.programme", event_id=item.event_id, _anchor=f"item-{item.id}")
+    for member in members:
+        send_email(member.email, describe("program_place", item.title), "program_place",
+                   locale=member.locale, user=member, item=item, event=item.event, link=link)
 
 
 def _link(endpoint: str, **values) -> str:

@@ -26,6 +26,8 @@ def open_one(notification_id: int):
     if notification.kind == "registration_answered":  # the answered ones wait in the queue
         return redirect(url_for("organizer.registrations", event_id=notification.event_id,
                                 status="pending"))
+    if notification.kind == "program_place":  # the place shows on the programme
+        return redirect(url_for("events.programme", event_id=notification.event_id))
     if notification.request_id is None:
         return redirect(url_for("events.show", event_id=notification.event_id))
     return redirect(url_for("meetings.show", request_id=notification.request_id))
