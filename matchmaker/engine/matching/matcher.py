@@ -62,6 +62,12 @@ _SKETCH_SEED = 7
 _ENCODED_PAIRS = 5000
 #: Best scores per company that measure its hubness.
 _HUB_NEIGHBOURS = 5
+#: Look-alikes per company whose partners it may want too (``look_alikes``).
+LOOK_ALIKES = 20
+#: Resemblance of whole profiles leaves out only the n-grams in more than a fifth of them (the
+#: 5% of ``_max_df`` drops much of what makes two profiles alike), up to this many profiles;
+#: beyond, the share falls with n so that the sparse product's work stays bounded.
+_LOOK_ALIKE_FULL = 2000
 #: With a cap, candidates per company considered: k times this.
 _CAP_DEPTH = 4
 #: Rows per block of N: big enough for BLAS.
@@ -182,6 +188,8 @@ class Matcher:
         offer_words = [content_words(_offer_text(p)) for p in self.profiles]
         folded = [[f for _, f in words] for words in seek_words + offer_words]
         char = char_tfidf(folded, max_df=_max_df(n))
+        self._profile_words = [s + o for s, o in zip(folded[:n], folded[n:], strict=True)]
+        self._look_alikes = None
         need_tags, offer_tags = self._tag_matrices()
         need = [np.sqrt(w.char) * char[:n], np.sqrt(w.tags) * need_tags]
         offer = [np.sqrt(w.char) * char[n:], np.sqrt(w.tags) * offer_tags]
@@ -361,6 +369,33 @@ class Matcher:
         if self.hubness is not None:
             scores = _less_hubness(scores, scores - self.hubness[rows] - self.hubness[cols])
         return scores
+
+    def look_alikes(self, among: np.ndarray) -> sp.csr_matrix:
+        """Per company its LOOK_ALIKES most resembling others among the companies ``among``
+        (a mask) by the n-grams of the whole profile (needs and offers), with their cosine:
+        sparse; kept for the next call with the same mask (the model's network)."""
+        key = np.flatnonzero(among)
+        if self._look_alikes is not None and np.array_equal(self._look_alikes[0], key):
+            return self._look_alikes[1]
+        n = len(self.profiles)
+        max_df = max(_max_df(n), min(0.2, 0.2 * _LOOK_ALIKE_FULL / n))
+        profile = char_tfidf(self._profile_words, max_df=max_df)
+        candidates = profile[key].T.tocsr()
+        k = min(LOOK_ALIKES, len(key))
+        rows, cols, values = [], [], []
+        for block in _blocks(n, _NEED_BLOCK):
+            similar = (profile[block] @ candidates).toarray()
+            index = np.arange(block.start, block.stop)
+            similar[key[None, :] == index[:, None]] = 0.0  # not itself
+            top = _top(similar, k)
+            rows.append(np.repeat(index, k))
+            cols.append(key[top.ravel()])
+            values.append(np.take_along_axis(similar, top, axis=1).ravel())
+        rows, cols, values = (np.concatenate(part) for part in (rows, cols, values))
+        found = sp.csr_matrix((values, (rows, cols)), shape=(n, n), dtype=np.float32)
+        found.eliminate_zeros()
+        self._look_alikes = (key, found)
+        return found
 
     def need_alike(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """How alike the needs of the pairs (rows[i], cols[i]) are."""

@@ -1,0 +1,95 @@
+"""Network signals of known partnerships: short walks, partners of look-alikes, and the
+learned model's guard against texts written together."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from matchmaker.engine.matching import Matcher
+from matchmaker.engine.matching.learn import FEATURES, TEXT_FEATURES
+from matchmaker.engine.matching.network import Network, adjacency
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from matching_gen import generate  # noqa: E402
+
+PATH = [(0, 1), (1, 2), (2, 3), (3, 4)]
+
+
+def test_walks_rank_nearer_companies_higher_and_leave_far_ones_at_the_floor():
+    walks = Network(adjacency(6, PATH)).walks(np.array([0]))[0]
+    assert walks[1] > walks[2] > np.log(1e-3)
+    assert walks[3] > np.log(1e-3)  # three steps away: reached
+    assert walks[4] == pytest.approx(np.log(1e-3))  # four steps: not walked
+    assert walks[5] == pytest.approx(np.log(1e-3))  # no path at all
+
+
+def test_walks_of_pairs_are_the_rows_walks():
+    network = Network(adjacency(6, PATH + [(0, 5), (5, 3)]))
+    rows, cols = np.array([3, 0, 3, 5, 0]), np.array([0, 4, 1, 2, 2])
+    full = network.walks(np.arange(6))
+    assert network.walks_of_pairs(rows, cols) == pytest.approx(full[rows, cols])
+    aa = network.partners_of_partners(np.arange(6))
+    assert network.partners_of_partners_of_pairs(rows, cols) == pytest.approx(aa[rows, cols])
+
+
+def test_partners_of_look_alikes_count_the_look_alikes_partners_by_resemblance():
+    network = Network(adjacency(5, [(1, 2), (1, 3)]))
+    similar = sp.csr_matrix(([0.5, 0.25], ([0, 0], [1, 4])), shape=(5, 5), dtype=np.float32)
+    row = network.partners_of(similar, np.array([0]))[0]
+    assert row[2] == pytest.approx(np.log1p(0.5)) and row[3] == pytest.approx(np.log1p(0.5))
+    assert row[1] == 0 and row[4] == 0  # the look-alikes themselves are not their partners
+    pairs = network.partners_of_pairs(similar, np.array([0, 0]), np.array([2, 4]))
+    assert pairs == pytest.approx([np.log1p(0.5), 0.0])
+
+
+@pytest.fixture(scope="module")
+def profiles():
+    return generate(60, seed=3)
+
+
+def test_look_alikes_are_the_closest_profiles_among_those_asked(profiles):
+    twin = replace(profiles[1], id="twin", name="Twin")
+    matcher = Matcher(encoder=False).fit([*profiles, twin])
+    everybody = np.ones(len(matcher.profiles), dtype=bool)
+    found = matcher.look_alikes(everybody)
+    assert found[1].indices.size == 20 and 1 not in found[1].indices
+    assert found[1].toarray()[0].argmax() == matcher.index["twin"]
+    without_twin = everybody.copy()
+    without_twin[matcher.index["twin"]] = False
+    assert matcher.index["twin"] not in matcher.look_alikes(without_twin)[1].indices
+
+
+ABSTRACT = ("The {0} consortium develops a resilient framework protecting critical energy "
+            "infrastructure of the {0} region against combined cyber and physical attacks.")
+REGIONS = ("Alpine", "Baltic", "Celtic", "Danube", "Iberian", "Nordic")
+
+
+def cliques(profiles, shared: bool):
+    """Six projects of ten partners; ``shared``: each partner's profile carries the project's
+    abstract, as profiles made of past projects do."""
+    out = []
+    for i, p in enumerate(profiles):
+        project = i % 6
+        members = [q.id for j, q in enumerate(profiles) if j % 6 == project and j != i]
+        text = ABSTRACT.format(REGIONS[project]) if shared else p.description
+        out.append(replace(p, known=tuple(members), description=text))
+    return out
+
+
+def test_texts_written_together_teach_the_model_nothing(profiles):
+    model = Matcher(encoder=False).fit(cliques(profiles, shared=True)).pair_model
+    weights = dict(zip(FEATURES, model.coef, strict=True))
+    assert all(weights[f] == 0 for f in TEXT_FEATURES)
+    assert any(weights[f] != 0 for f in FEATURES if f not in TEXT_FEATURES)
+
+
+def test_texts_written_apart_are_learned_from(profiles):
+    model = Matcher(encoder=False).fit(cliques(profiles, shared=False)).pair_model
+    weights = dict(zip(FEATURES, model.coef, strict=True))
+    assert any(weights[f] != 0 for f in TEXT_FEATURES)
