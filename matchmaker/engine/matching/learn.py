@@ -19,8 +19,9 @@ pushed down), partners of partners (Adamic–Adar, log-scaled), b's activity (lo
 partners), from feedback b's demand, community: how alike the two needs are (research
 partners bid for the same calls; at a trade fair the feedback may well teach a negative
 weight), short walks from a to b over the network (personalised PageRank), partners of a's
-look-alikes (does b work with companies whose profiles resemble a's?). The model's
-probability is the pair's score; a feature it does not weigh is not computed.
+look-alikes (does b work with companies whose profiles resemble a's?) and resemblance (the
+whole profiles' cosine when b is among a's closest look-alikes). The model's probability is
+the pair's score; a feature it does not weigh is not computed.
 """
 
 from __future__ import annotations
@@ -89,10 +90,10 @@ class PairModel:
 
 #: The features of a pair (a, b), in the model's order.
 FEATURES = ("text", "partners_of_partners", "activity", "demand", "need_alike", "walks",
-            "partners_of_look_alikes")
+            "partners_of_look_alikes", "resemblance")
 #: Features that the profiles' texts make: learned only from partnerships whose texts were not
 #: written together (see ``fit_from_network``).
-TEXT_FEATURES = ("text", "need_alike", "partners_of_look_alikes")
+TEXT_FEATURES = ("text", "need_alike", "partners_of_look_alikes", "resemblance")
 
 
 def _community(matcher, model, rows):
@@ -116,7 +117,9 @@ _ROW_FEATURES = {
     "need_alike": _community,
     "walks": lambda matcher, model, rows: model.network.walks(rows),
     "partners_of_look_alikes": lambda matcher, model, rows: model.network.partners_of(
-        matcher.look_alikes(model.network.degree > 0), rows),
+        matcher.look_alikes(model.network.degree > 0)[1], rows),
+    "resemblance": lambda matcher, model, rows: matcher.look_alikes(
+        model.network.degree > 0)[0][rows].toarray(),
 }
 
 
@@ -131,7 +134,8 @@ def _features(matcher, network: Network, demand, rows, cols, partnered=None) -> 
         demand[cols],
         matcher.need_alike(rows, cols),
         network.walks_of_pairs(rows, cols),
-        network.partners_of_pairs(matcher.look_alikes(partnered), rows, cols),
+        network.partners_of_pairs(matcher.look_alikes(partnered)[1], rows, cols),
+        np.asarray(matcher.look_alikes(partnered)[0][rows, cols], dtype=np.float32).ravel(),
     ])
 
 
