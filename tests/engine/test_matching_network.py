@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from matchmaker.engine.matching import Matcher
+from matchmaker.engine.matching import Matcher, learn
 from matchmaker.engine.matching.learn import FEATURES, TEXT_FEATURES
 from matchmaker.engine.matching.matcher import LOOK_ALIKES
 from matchmaker.engine.matching.network import Network, adjacency
@@ -72,29 +72,36 @@ def test_look_alikes_are_the_closest_profiles_among_those_asked(profiles):
 
 ABSTRACT = ("The {0} consortium develops a resilient framework protecting critical energy "
             "infrastructure of the {0} region against combined cyber and physical attacks.")
-REGIONS = ("Alpine", "Baltic", "Celtic", "Danube", "Iberian", "Nordic")
+SYLLABLES = ("ka", "lo", "mi", "nu", "re", "sa", "ti", "vo")
+PLACES = [a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES]
 
 
-def cliques(profiles, shared: bool):
-    """Six projects of ten partners; ``shared``: each partner's profile carries the project's
-    abstract, as profiles made of past projects do."""
+def projects(shared: bool):
+    """Sixty past projects of two partners each, known to each other (no other path links
+    them); ``shared``: both profiles carry the project's abstract, as profiles made of past
+    projects do, else each a short line naming the project's place."""
     out = []
-    for i, p in enumerate(profiles):
-        project = i % 6
-        members = [q.id for j, q in enumerate(profiles) if j % 6 == project and j != i]
-        text = ABSTRACT.format(REGIONS[project]) if shared else p.description
-        out.append(replace(p, known=tuple(members), description=text))
+    for i, p in enumerate(generate(120, seed=5)):
+        place = PLACES[i // 2]
+        text = ABSTRACT.format(place) if shared else f"{p.description} {place} {i}."
+        out.append(replace(p, known=(f"s{i ^ 1}",), description=text))
     return out
 
 
-def test_texts_written_together_teach_the_model_nothing(profiles):
-    model = Matcher(encoder=False).fit(cliques(profiles, shared=True)).pair_model
-    weights = dict(zip(FEATURES, model.coef, strict=True))
-    assert all(weights[f] == 0 for f in TEXT_FEATURES)
-    assert any(weights[f] != 0 for f in FEATURES if f not in TEXT_FEATURES)
+def text_weights(matcher) -> list[float]:
+    weights = dict(zip(FEATURES, matcher.pair_model.coef, strict=True))
+    return [weights[f] for f in TEXT_FEATURES]
 
 
-def test_texts_written_apart_are_learned_from(profiles):
-    model = Matcher(encoder=False).fit(cliques(profiles, shared=False)).pair_model
-    weights = dict(zip(FEATURES, model.coef, strict=True))
-    assert any(weights[f] != 0 for f in TEXT_FEATURES)
+def test_texts_written_together_are_found():
+    matcher = Matcher(encoder=False).fit(projects(shared=True))
+    assert learn._written_together(matcher) == {(i, i + 1) for i in range(0, 120, 2)}
+    assert not learn._written_together(Matcher(encoder=False).fit(projects(shared=False)))
+
+
+def test_texts_written_together_teach_the_model_nothing(monkeypatch):
+    guarded = Matcher(encoder=False).fit(projects(shared=True))
+    assert text_weights(guarded) == [0.0] * len(TEXT_FEATURES)
+    monkeypatch.setattr(learn, "_written_together", lambda matcher: set())
+    unguarded = Matcher(encoder=False).fit(projects(shared=True))
+    assert max(text_weights(unguarded)) > 0.5  # the shared abstract would rank partners

@@ -38,6 +38,8 @@ from .network import Network, adjacency, shared_passages
 
 #: Least labelled pairs of each class to fit a model on; below it the fixed blend stays.
 MIN_PAIRS = 20
+#: Least weight of a standardised feature (logit per standard deviation) that is used.
+MIN_WEIGHT = 0.05
 #: Random non-partners drawn per partnership as negatives.
 NEGATIVES_PER_POSITIVE = 5
 _SEED = 2016
@@ -123,20 +125,39 @@ _ROW_FEATURES = {
 }
 
 
-def _features(matcher, network: Network, demand, rows, cols, partnered=None) -> np.ndarray:
-    """The pairs' features on ``network``; look-alikes are sought among ``partnered`` (the
-    model's network's companies with partners; by default ``network``'s)."""
+def _features(matcher, network: Network, demand, rows, cols, partnered=None,
+              names=FEATURES) -> np.ndarray:
+    """The pairs' features ``names`` (columns in FEATURES order; the others 0) on
+    ``network``; look-alikes are sought among ``partnered`` (the model's network's companies
+    with partners; by default ``network``'s)."""
     partnered = network.degree > 0 if partnered is None else partnered
-    return np.column_stack([
-        matcher.text_of_pairs(rows, cols),
-        np.log1p(network.partners_of_partners_of_pairs(rows, cols)),
-        network.activity[cols],
-        demand[cols],
-        matcher.need_alike(rows, cols),
-        network.walks_of_pairs(rows, cols),
-        network.partners_of_pairs(matcher.look_alikes(partnered)[1], rows, cols),
-        np.asarray(matcher.look_alikes(partnered)[0][rows, cols], dtype=np.float32).ravel(),
-    ])
+    out = np.zeros((len(rows), len(FEATURES)), dtype=np.float32)
+    for j, name in enumerate(FEATURES):
+        if name in names:
+            out[:, j] = _pair_feature(name, matcher, network, demand, partnered, rows, cols)
+    return out
+
+
+def _pair_feature(name: str, matcher, network: Network, demand, partnered, rows, cols):
+    """One feature of the pairs (rows[i], cols[i])."""
+    match name:
+        case "text":
+            return matcher.text_of_pairs(rows, cols)
+        case "partners_of_partners":
+            return np.log1p(network.partners_of_partners_of_pairs(rows, cols))
+        case "activity":
+            return network.activity[cols]
+        case "demand":
+            return demand[cols]
+        case "need_alike":
+            return matcher.need_alike(rows, cols)
+        case "walks":
+            return network.walks_of_pairs(rows, cols)
+        case "partners_of_look_alikes":
+            return network.partners_of_pairs(matcher.look_alikes(partnered)[1], rows, cols)
+        case "resemblance":
+            return np.asarray(matcher.look_alikes(partnered)[0][rows, cols]).ravel()
+    raise ValueError(name)
 
 
 def _fit(features: np.ndarray, labels: np.ndarray, weights: np.ndarray, network, demand):
@@ -146,7 +167,8 @@ def _fit(features: np.ndarray, labels: np.ndarray, weights: np.ndarray, network,
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
     model.fit((features - mean) / scale, labels, sample_weight=weights)
-    return PairModel(model.coef_[0], float(model.intercept_[0]), mean, scale, network, demand)
+    return PairModel(_weighed(model.coef_[0]), float(model.intercept_[0]), mean, scale, network,
+                     demand)
 
 
 def _negatives(n: int, graph: sp.csr_matrix, rows: np.ndarray, rng: np.random.Generator):
@@ -184,18 +206,19 @@ def fit_from_network(matcher) -> PairModel | None:
     seen = Network(adjacency(n, [e for e in edges if e not in hidden_set]))
     written = _written_together(matcher)
     clean = [e for e in hidden if e not in written]
-    columns = np.arange(len(FEATURES))
+    names = FEATURES
     if len(clean) >= MIN_PAIRS:
         hidden = clean
     else:
-        columns = np.array([i for i, f in enumerate(FEATURES) if f not in TEXT_FEATURES])
+        names = tuple(f for f in FEATURES if f not in TEXT_FEATURES)
+    columns = np.array([FEATURES.index(f) for f in names])
     rows = np.array([a for a, b in hidden] + [b for a, b in hidden], dtype=np.intp)
     cols = np.array([b for a, b in hidden] + [a for a, b in hidden], dtype=np.intp)
     neg_rows, neg_cols, owners = _negatives(n, graph, rows, rng)
     demand = np.zeros(n, dtype=np.float32)
     partnered = matcher.network.degree > 0
-    positive = _features(matcher, seen, demand, rows, cols, partnered)
-    negative = _features(matcher, seen, demand, neg_rows, neg_cols, partnered)
+    positive = _features(matcher, seen, demand, rows, cols, partnered, names)
+    negative = _features(matcher, seen, demand, neg_rows, neg_cols, partnered, names)
     # Ranked within a row (a partner above a non-partner of the same company): what
     # matters is the order of one company's list, not scores across companies.
     differences = (positive[owners] - negative)[:, columns]
@@ -207,7 +230,13 @@ def fit_from_network(matcher) -> PairModel | None:
               np.r_[np.ones(len(differences)), np.zeros(len(differences))])
     coef = np.zeros(len(FEATURES))
     coef[columns] = model.coef_[0]
-    return PairModel(coef, 0.0, np.zeros_like(scale), scale, matcher.network, demand)
+    return PairModel(_weighed(coef), 0.0, np.zeros_like(scale), scale, matcher.network, demand)
+
+
+def _weighed(coef: np.ndarray) -> np.ndarray:
+    """The weights of standardised features, those below MIN_WEIGHT taken as 0: they move
+    no ranking, and a feature weighed 0 is not computed."""
+    return np.where(np.abs(coef) < MIN_WEIGHT, 0.0, coef)
 
 
 def _written_together(matcher) -> set[tuple[int, int]]:
