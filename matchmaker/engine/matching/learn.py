@@ -75,15 +75,16 @@ class PairModel:
 
     def scores(self, matcher, text: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Probabilities for ``rows`` against everybody, given their text scores; only the
-        features the model weighs are computed."""
-        weights = self.coef / self.scale
+        features the model weighs are computed; float32 like the text scores (a float64
+        weight would make every product float64, twice the work)."""
+        weights = (self.coef / self.scale).astype(np.float32)
         logit = text * weights[0]
         for feature, weight in zip(FEATURES[1:], weights[1:], strict=True):
             if weight:
                 values = _ROW_FEATURES[feature](matcher, self, rows)
                 values *= weight
                 logit += values
-        logit += self.intercept - float(self.mean @ weights)
+        logit += np.float32(self.intercept - float(self.mean @ weights))
         np.negative(logit, out=logit)
         np.exp(logit, out=logit)
         logit += 1.0
