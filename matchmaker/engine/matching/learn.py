@@ -4,12 +4,13 @@ per event, that re-ranks the pairs.
 Two sources of labelled pairs, both deterministic:
 
 * the network of known partners, self-supervised: a seeded fifth of the known partnerships
-  is hidden, the network signals are computed on the rest, and the model learns to rank
-  each hidden partner above seeded random non-partners of the same company (a logistic
-  regression on feature differences: one company's list is what is ranked). It weighs the
-  signals for this community (in one, activity says most; in another, the texts) instead
-  of fixed weights chosen for none. Texts written together (a past project's abstract in
-  each partner's profile) are kept out of what it learns from the texts;
+  (at most MAX_HIDDEN) is hidden, the network signals are computed on the rest, and the
+  model learns to rank each hidden partner above seeded random non-partners of the same
+  company (a logistic regression on feature differences: one company's list is what is
+  ranked). It weighs the signals for this community (in one, activity says most; in
+  another, the texts) instead of fixed weights chosen for none. Texts written together (a
+  past project's abstract in each partner's profile) are kept out of what it learns from
+  the texts;
 * the event's own feedback (``EventSignals``): requests accepted or declined, "not
   interested" marks, meetings held and their ratings; with demand (requests received) as a
   further feature, so that the model learns which kinds of partner get accepted by whom.
@@ -40,6 +41,9 @@ from .network import Network, adjacency, shared_passages
 MIN_PAIRS = 20
 #: Least weight of a standardised feature (logit per standard deviation) that is used.
 MIN_WEIGHT = 0.05
+#: Most known partnerships hidden to learn from (a fifth of them up to this): enough for a few
+#: weights, and the fit of a large network stays short.
+MAX_HIDDEN = 5000
 #: Random non-partners drawn per partnership as negatives.
 NEGATIVES_PER_POSITIVE = 5
 _SEED = 2016
@@ -201,7 +205,8 @@ def fit_from_network(matcher) -> PairModel | None:
     if len(edges) < 2 * MIN_PAIRS:
         return None
     rng = np.random.default_rng(_SEED)
-    drawn = rng.choice(len(edges), size=max(MIN_PAIRS, len(edges) // 5), replace=False)
+    hide = min(max(MIN_PAIRS, len(edges) // 5), MAX_HIDDEN)
+    drawn = rng.choice(len(edges), size=hide, replace=False)
     hidden = [edges[i] for i in sorted(drawn.tolist())]
     hidden_set = set(hidden)
     seen = Network(adjacency(n, [e for e in edges if e not in hidden_set]))
