@@ -10,6 +10,9 @@ Reports, on synthetic profiles (``matching_gen``):
 * one company's suggestions once fitted (median and 99th percentile);
 * peak resident memory of the matching process;
 * a naive baseline: dense all-pairs cosine over the same features with full sorts.
+
+``--partners P`` gives every profile about P known partners (seeded, a few companies partner
+with many), so that the fit learns from the network and every score uses its model.
 """
 
 from __future__ import annotations
@@ -86,6 +89,23 @@ def timed(function):
     return result, time.perf_counter() - wall, after.user - cpu.user + after.system - cpu.system
 
 
+def with_partners(profiles: list, per: int, seed: int = 7) -> list:
+    """About ``per`` known partners each, drawn with a chance that falls with the square root
+    of a company's rank (a few hubs); the same seed gives the same network."""
+    rng = np.random.default_rng(seed)
+    n = len(profiles)
+    chance = 1.0 / np.sqrt(np.arange(1, n + 1))
+    chance /= chance.sum()
+    known = [set() for _ in profiles]
+    for i, others in enumerate(rng.choice(n, size=(n, max(1, per // 2)), p=chance).tolist()):
+        for j in others:
+            if j != i:
+                known[i].add(j)
+                known[j].add(i)
+    return [replace(p, known=tuple(profiles[j].id for j in sorted(mine)))
+            for p, mine in zip(profiles, known, strict=True)]
+
+
 def fit_and_suggest_all(profiles, encoder: bool, k: int) -> tuple[Matcher, dict[str, float]]:
     matcher, fit, fit_cpu = timed(lambda: Matcher(encoder=encoder).fit(profiles))
     _, top, top_cpu = timed(lambda: matcher.suggest_all(k))
@@ -115,6 +135,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of fit + top-k for all")
     parser.add_argument("--vectors", help="a .npy file that keeps the vectors between runs")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--partners", type=int, default=0, help="known partners per profile")
     args = parser.parse_args()
     n = args.n or (2000 if args.quick else 10000)
     print(environment())
@@ -126,6 +147,11 @@ def main() -> None:
         profiles = [replace(p, embeddings=vectors[i]) for i, p in enumerate(profiles)]
     else:
         print("encoder not installed: TF-IDF and tags only")
+
+    if args.partners:
+        profiles = with_partners(profiles, args.partners)
+        edges = sum(len(p.known) for p in profiles) // 2
+        print(f"network: {edges:,} known partnerships")
 
     runs = []
     for _ in range(args.repeat):

@@ -4,20 +4,25 @@ per event, that re-ranks the pairs.
 Two sources of labelled pairs, both deterministic:
 
 * the network of known partners, self-supervised: a seeded fifth of the known partnerships
-  is hidden, the network signals are computed on the rest, and the model learns to rank
-  each hidden partner above seeded random non-partners of the same company (a logistic
-  regression on feature differences: one company's list is what is ranked). It weighs the
-  signals for this community (in one, activity says most; in another, the texts) instead
-  of fixed weights chosen for none;
+  (at most MAX_HIDDEN) is hidden, the network signals are computed on the rest, and the
+  model learns to rank each hidden partner above seeded random non-partners of the same
+  company (a logistic regression on feature differences: one company's list is what is
+  ranked). It weighs the signals for this community (in one, activity says most; in
+  another, the texts) instead of fixed weights chosen for none. Texts written together (a
+  past project's abstract in each partner's profile) are kept out of what it learns from
+  the texts;
 * the event's own feedback (``EventSignals``): requests accepted or declined, "not
   interested" marks, meetings held and their ratings; with demand (requests received) as a
   further feature, so that the model learns which kinds of partner get accepted by whom.
 
-Features of a pair (a, b): the text score (offers meeting needs, look-alikes pushed down),
-partners of partners (Adamic–Adar, log-scaled), b's activity (log of its partners), from
-feedback b's demand, and community: how alike the two needs are (research partners bid for
-the same calls; at a trade fair the feedback may well teach a negative weight). The
-model's probability is the pair's score.
+Features of a pair (a, b) (``FEATURES``): the text score (offers meeting needs, look-alikes
+pushed down), partners of partners (Adamic–Adar, log-scaled), b's activity (log of its
+partners), from feedback b's demand, community: how alike the two needs are (research
+partners bid for the same calls; at a trade fair the feedback may well teach a negative
+weight), short walks from a to b over the network (personalised PageRank), partners of a's
+look-alikes (does b work with companies whose profiles resemble a's?) and resemblance (the
+whole profiles' cosine when b is among a's closest look-alikes). The model's probability is
+the pair's score; a feature it does not weigh is not computed.
 """
 
 from __future__ import annotations
@@ -30,13 +35,21 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from .network import Network, adjacency
+from .network import Network, adjacency, shared_passages
 
 #: Least labelled pairs of each class to fit a model on; below it the fixed blend stays.
 MIN_PAIRS = 20
+#: Least weight of a standardised feature (logit per standard deviation) that is used.
+MIN_WEIGHT = 0.05
+#: Most known partnerships hidden to learn from (a fifth of them up to this): enough for a few
+#: weights, and the fit of a large network stays short.
+MAX_HIDDEN = 5000
 #: Random non-partners drawn per partnership as negatives.
 NEGATIVES_PER_POSITIVE = 5
 _SEED = 2016
+#: A passage in at most this many profiles marks them as written together (a project's
+#: abstract in each of its partners' profiles); in more it is boilerplate.
+MAX_WRITTEN_TOGETHER = 50
 
 
 @dataclass(frozen=True)
@@ -55,7 +68,7 @@ class EventSignals:
 
 @dataclass(frozen=True)
 class PairModel:
-    """A fitted logistic regression over standardised pair features."""
+    """A fitted logistic regression over standardised pair features (``FEATURES``)."""
 
     coef: np.ndarray
     intercept: float
@@ -65,35 +78,91 @@ class PairModel:
     demand: np.ndarray  # per company, log(1 + requests received); zeros without feedback
 
     def scores(self, matcher, text: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """Probabilities for ``rows`` against everybody, given their text scores."""
-        weights = self.coef / self.scale
+        """Probabilities for ``rows`` against everybody, given their text scores; only the
+        features the model weighs are computed; float32 like the text scores (a float64
+        weight would make every product float64, twice the work)."""
+        weights = (self.coef / self.scale).astype(np.float32)
         logit = text * weights[0]
-        if weights[4]:
-            community = matcher.need_sketch[rows] @ matcher.need_sketch.T
-            community *= weights[4]
-            logit += community
-        pop = self.network.partners_of_partners(rows)
-        np.log1p(pop, out=pop)
-        pop *= weights[1]
-        logit += pop
-        logit += (weights[2] * self.network.activity + weights[3] * self.demand)[None, :]
-        logit += self.intercept - float(self.mean @ weights)
+        for feature, weight in zip(FEATURES[1:], weights[1:], strict=True):
+            if weight:
+                values = _ROW_FEATURES[feature](matcher, self, rows)
+                values *= weight
+                logit += values
+        logit += np.float32(self.intercept - float(self.mean @ weights))
         np.negative(logit, out=logit)
         np.exp(logit, out=logit)
         logit += 1.0
         return np.reciprocal(logit, out=logit)
 
 
-def _features(matcher, network: Network, demand, rows, cols) -> np.ndarray:
-    pop = np.asarray(network.graph[rows].multiply(
-        network._weighted[:, cols].T.tocsr()).sum(axis=1)).ravel()
-    return np.column_stack([
-        matcher.text_of_pairs(rows, cols),
-        np.log1p(pop),
-        network.activity[cols],
-        demand[cols],
-        matcher.need_alike(rows, cols),
-    ])
+#: The features of a pair (a, b), in the model's order.
+FEATURES = ("text", "partners_of_partners", "activity", "demand", "need_alike", "walks",
+            "partners_of_look_alikes", "resemblance")
+#: Features that the profiles' texts make: learned only from partnerships whose texts were not
+#: written together (see ``fit_from_network``).
+TEXT_FEATURES = ("text", "need_alike", "partners_of_look_alikes", "resemblance")
+
+
+def _community(matcher, model, rows):
+    return matcher.need_sketch[rows] @ matcher.need_sketch.T
+
+
+def _partners_of_partners(matcher, model, rows):
+    pop = model.network.partners_of_partners(rows)
+    return np.log1p(pop, out=pop)
+
+
+def _per_column(values):
+    """A feature of the other company alone: one row, broadcast against ``rows``."""
+    return lambda matcher, model, rows: values(model)[None, :].astype(np.float32)
+
+
+_ROW_FEATURES = {
+    "partners_of_partners": _partners_of_partners,
+    "activity": _per_column(lambda model: model.network.activity),
+    "demand": _per_column(lambda model: model.demand),
+    "need_alike": _community,
+    "walks": lambda matcher, model, rows: model.network.walks(rows),
+    "partners_of_look_alikes": lambda matcher, model, rows: model.network.partners_of(
+        matcher.look_alikes(model.network.degree > 0)[1], rows),
+    "resemblance": lambda matcher, model, rows: matcher.look_alikes(
+        model.network.degree > 0)[0][rows].toarray(),
+}
+
+
+def _features(matcher, network: Network, demand, rows, cols, partnered=None,
+              names=FEATURES) -> np.ndarray:
+    """The pairs' features ``names`` (columns in FEATURES order; the others 0) on
+    ``network``; look-alikes are sought among ``partnered`` (the model's network's companies
+    with partners; by default ``network``'s)."""
+    partnered = network.degree > 0 if partnered is None else partnered
+    out = np.zeros((len(rows), len(FEATURES)), dtype=np.float32)
+    for j, name in enumerate(FEATURES):
+        if name in names:
+            out[:, j] = _pair_feature(name, matcher, network, demand, partnered, rows, cols)
+    return out
+
+
+def _pair_feature(name: str, matcher, network: Network, demand, partnered, rows, cols):
+    """One feature of the pairs (rows[i], cols[i])."""
+    match name:
+        case "text":
+            return matcher.text_of_pairs(rows, cols)
+        case "partners_of_partners":
+            return np.log1p(network.partners_of_partners_of_pairs(rows, cols))
+        case "activity":
+            return network.activity[cols]
+        case "demand":
+            return demand[cols]
+        case "need_alike":
+            return matcher.need_alike(rows, cols)
+        case "walks":
+            return network.walks_of_pairs(rows, cols)
+        case "partners_of_look_alikes":
+            return network.partners_of_pairs(matcher.look_alikes(partnered)[1], rows, cols)
+        case "resemblance":
+            return np.asarray(matcher.look_alikes(partnered)[0][rows, cols]).ravel()
+    raise ValueError(name)
 
 
 def _fit(features: np.ndarray, labels: np.ndarray, weights: np.ndarray, network, demand):
@@ -103,7 +172,8 @@ def _fit(features: np.ndarray, labels: np.ndarray, weights: np.ndarray, network,
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
     model.fit((features - mean) / scale, labels, sample_weight=weights)
-    return PairModel(model.coef_[0], float(model.intercept_[0]), mean, scale, network, demand)
+    return PairModel(_weighed(model.coef_[0]), float(model.intercept_[0]), mean, scale, network,
+                     demand)
 
 
 def _negatives(n: int, graph: sp.csr_matrix, rows: np.ndarray, rng: np.random.Generator):
@@ -121,7 +191,13 @@ def _negatives(n: int, graph: sp.csr_matrix, rows: np.ndarray, rng: np.random.Ge
 
 
 def fit_from_network(matcher) -> PairModel | None:
-    """Self-supervised on the known partnerships (see the module's docstring)."""
+    """Self-supervised on the known partnerships (see the module's docstring).
+
+    Partners whose profiles were written together (a past project's abstract in both) resemble
+    each other because of that very partnership, which a new partner does not: such pairs
+    would teach the model that resemblance finds partners. So the texts' features are learned
+    only from hidden partnerships whose profiles share no long passage; when too few are left,
+    the model does without them (the network's features are learned from all)."""
     graph = matcher.known
     n = graph.shape[0]
     upper = sp.triu(graph, k=1).tocoo()
@@ -129,25 +205,50 @@ def fit_from_network(matcher) -> PairModel | None:
     if len(edges) < 2 * MIN_PAIRS:
         return None
     rng = np.random.default_rng(_SEED)
-    drawn = rng.choice(len(edges), size=max(MIN_PAIRS, len(edges) // 5), replace=False)
+    hide = min(max(MIN_PAIRS, len(edges) // 5), MAX_HIDDEN)
+    drawn = rng.choice(len(edges), size=hide, replace=False)
     hidden = [edges[i] for i in sorted(drawn.tolist())]
     hidden_set = set(hidden)
     seen = Network(adjacency(n, [e for e in edges if e not in hidden_set]))
+    written = _written_together(matcher)
+    clean = [e for e in hidden if e not in written]
+    names = FEATURES
+    if len(clean) >= MIN_PAIRS:
+        hidden = clean
+    else:
+        names = tuple(f for f in FEATURES if f not in TEXT_FEATURES)
+    columns = np.array([FEATURES.index(f) for f in names])
     rows = np.array([a for a, b in hidden] + [b for a, b in hidden], dtype=np.intp)
     cols = np.array([b for a, b in hidden] + [a for a, b in hidden], dtype=np.intp)
     neg_rows, neg_cols, owners = _negatives(n, graph, rows, rng)
     demand = np.zeros(n, dtype=np.float32)
-    positive = _features(matcher, seen, demand, rows, cols)
-    negative = _features(matcher, seen, demand, neg_rows, neg_cols)
+    partnered = matcher.network.degree > 0
+    positive = _features(matcher, seen, demand, rows, cols, partnered, names)
+    negative = _features(matcher, seen, demand, neg_rows, neg_cols, partnered, names)
     # Ranked within a row (a partner above a non-partner of the same company): what
     # matters is the order of one company's list, not scores across companies.
-    differences = positive[owners] - negative
-    scale = differences.std(axis=0)
+    differences = (positive[owners] - negative)[:, columns]
+    scale = np.ones(len(FEATURES))
+    scale[columns] = differences.std(axis=0)
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=1.0, fit_intercept=False, max_iter=1000)
-    model.fit(np.r_[differences, -differences] / scale,
+    model.fit(np.r_[differences, -differences] / scale[columns],
               np.r_[np.ones(len(differences)), np.zeros(len(differences))])
-    return PairModel(model.coef_[0], 0.0, np.zeros_like(scale), scale, matcher.network, demand)
+    coef = np.zeros(len(FEATURES))
+    coef[columns] = model.coef_[0]
+    return PairModel(_weighed(coef), 0.0, np.zeros_like(scale), scale, matcher.network, demand)
+
+
+def _weighed(coef: np.ndarray) -> np.ndarray:
+    """The weights of standardised features, those below MIN_WEIGHT taken as 0: they move
+    no ranking, and a feature weighed 0 is not computed."""
+    return np.where(np.abs(coef) < MIN_WEIGHT, 0.0, coef)
+
+
+def _written_together(matcher) -> set[tuple[int, int]]:
+    """Pairs of profiles that share a long passage word for word (MAX_WRITTEN_TOGETHER)."""
+    texts = [f"{p.description}\n{p.offers}\n{p.seeks}" for p in matcher.profiles]
+    return set(shared_passages(texts, MAX_WRITTEN_TOGETHER))
 
 
 def fit_from_signals(matcher, signals: EventSignals) -> PairModel | None:

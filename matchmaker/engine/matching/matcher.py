@@ -62,6 +62,12 @@ _SKETCH_SEED = 7
 _ENCODED_PAIRS = 5000
 #: Best scores per company that measure its hubness.
 _HUB_NEIGHBOURS = 5
+#: Look-alikes per company whose partners it may want too (``look_alikes``).
+LOOK_ALIKES = 50
+#: Resemblance of whole profiles leaves out only the n-grams in more than a fifth of them (the
+#: 5% of ``_max_df`` drops much of what makes two profiles alike), up to this many profiles;
+#: beyond, the share falls with n so that the sparse product's work stays bounded.
+_LOOK_ALIKE_FULL = 2000
 #: With a cap, candidates per company considered: k times this.
 _CAP_DEPTH = 4
 #: Rows per block of N: big enough for BLAS.
@@ -182,6 +188,8 @@ class Matcher:
         offer_words = [content_words(_offer_text(p)) for p in self.profiles]
         folded = [[f for _, f in words] for words in seek_words + offer_words]
         char = char_tfidf(folded, max_df=_max_df(n))
+        self._profile_words = [s + o for s, o in zip(folded[:n], folded[n:], strict=True)]
+        self._look_alikes = None
         need_tags, offer_tags = self._tag_matrices()
         need = [np.sqrt(w.char) * char[:n], np.sqrt(w.tags) * need_tags]
         offer = [np.sqrt(w.char) * char[n:], np.sqrt(w.tags) * offer_tags]
@@ -361,6 +369,29 @@ class Matcher:
         if self.hubness is not None:
             scores = _less_hubness(scores, scores - self.hubness[rows] - self.hubness[cols])
         return scores
+
+    def look_alikes(self, among: np.ndarray) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Per company its LOOK_ALIKES most resembling others by the n-grams of the whole
+        profile (needs and offers), with their cosine, sparse: among everybody, and among the
+        companies ``among`` (a mask); kept for the next call with the same mask (the model's
+        network)."""
+        key = among.nonzero()[0]
+        if self._look_alikes is not None and np.array_equal(self._look_alikes[0], key):
+            return self._look_alikes[1]
+        n = len(self.profiles)
+        max_df = max(_max_df(n), min(0.2, 0.2 * _LOOK_ALIKE_FULL / n))
+        profile = char_tfidf(self._profile_words, max_df=max_df)
+        profile_t = profile.T.tocsr()
+        everybody, partnered = [], []
+        for block in _blocks(n, _NEED_BLOCK):
+            similar = (profile[block] @ profile_t).toarray()
+            similar[np.arange(block.stop - block.start), np.arange(block.start, block.stop)] = 0
+            everybody.append(_top_sparse(similar))
+            similar[:, ~among] = 0.0
+            partnered.append(_top_sparse(similar))
+        both = sp.vstack(everybody).tocsr(), sp.vstack(partnered).tocsr()
+        self._look_alikes = (key, both)
+        return both
 
     def need_alike(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """How alike the needs of the pairs (rows[i], cols[i]) are."""
@@ -607,6 +638,17 @@ def _row_share(matrix: np.ndarray) -> np.ndarray:
     top[top <= 0] = 1.0
     matrix /= top
     return matrix
+
+
+def _top_sparse(similar: np.ndarray) -> sp.csr_matrix:
+    """The LOOK_ALIKES best positive values of each row of ``similar``, sparse."""
+    k = min(LOOK_ALIKES, similar.shape[1])
+    top = np.argpartition(-similar, k - 1, axis=1)[:, :k]  # in no order: a sparse row
+    values = np.take_along_axis(similar, top, axis=1).ravel()
+    rows = np.repeat(np.arange(len(similar)), k)
+    block = sp.csr_matrix((values, (rows, top.ravel())), shape=similar.shape, dtype=np.float32)
+    block.eliminate_zeros()
+    return block
 
 
 def _blocks(n: int, size: int) -> Iterable[slice]:
