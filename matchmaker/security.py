@@ -112,16 +112,18 @@ def _end_stale_session():
         flash(_l("Your session has expired. Please log in again."), "info")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET"
                                 else None))
-    if now - seen >= SEEN_AT_RESOLUTION and _is_the_persons_doing():
+    if now - seen >= SEEN_AT_RESOLUTION and not is_background_read():
         session["seen_at"] = now
     return None
 
 
-def _is_the_persons_doing() -> bool:
-    """A page the person opened or an action they took; not a page read in the background (the
-    service worker keeping the agenda for offline use). Only these keep a session alive."""
-    return request.method != "GET" or request.headers.get("Sec-Fetch-Mode",
-                                                          "navigate") == "navigate"
+def is_background_read() -> bool:
+    """A GET that is no navigation: a page read in the background (the service worker keeping
+    the agenda for offline use, a page refreshing itself), not a page the person opened or an
+    action they took. It neither keeps the session alive nor takes flash messages. Browsers
+    send Sec-Fetch-Mode on secure origins, which a service worker needs anyway."""
+    return request.method == "GET" and request.headers.get("Sec-Fetch-Mode",
+                                                           "navigate") != "navigate"
 
 
 def _no_store_when_logged_in(response):

@@ -1,11 +1,12 @@
 """Jinja filters for values the database stores as codes."""
 
-from flask import Flask, get_flashed_messages, request
+from flask import Flask, get_flashed_messages
 
 from . import dates
 from .choices import country_name, language_name
 from .engine.taxonomy import load_taxonomy
 from .i18n import current_language
+from .security import is_background_read
 
 
 def tag_order(tag_ids) -> list[str]:
@@ -25,13 +26,10 @@ def plain_text(value) -> str:
 
 
 def page_flashes() -> list[tuple[str, str]]:
-    """(category, message) to show on this page. A page read in the background (the service
-    worker keeping the agenda for offline use, a page refreshing itself: a GET that is no
-    navigation) leaves them for the page the person opens next, where they would otherwise be
-    missing; the answer to an action (a POST, even one sent by script) shows them. Browsers
-    send Sec-Fetch-Mode on secure origins, which a service worker needs anyway."""
-    if request.method == "GET" and request.headers.get("Sec-Fetch-Mode",
-                                                       "navigate") != "navigate":
+    """(category, message) to show on this page. A page read in the background leaves them for
+    the page the person opens next; the answer to an action (a POST, even one sent by script)
+    shows them."""
+    if is_background_read():
         return []
     return get_flashed_messages(with_categories=True)
 

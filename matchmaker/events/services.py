@@ -725,10 +725,15 @@ def upcoming_events(user: User | None = None) -> list[Event]:
              .order_by(Event.created_at.desc()))
     if user is not None and user.role == "organizer":
         query = query.where(Event.id.in_(access.staff_event_ids(user)))
-    events = list(db.session.scalars(query))
-    past = [event for event in events
-            if event.days and event.days[-1] < dates.event_now(event).date()]
-    coming = [event for event in events if event not in past]
-    coming.sort(key=lambda event: event.days[0] if event.days else date.max)
-    past.sort(key=lambda event: event.days[-1], reverse=True)
-    return coming + past
+    return sorted(db.session.scalars(query), key=_coming_first)
+
+
+def _coming_first(event: Event) -> tuple[int, int]:
+    """Sort key: coming events by their first day (undated ones after them), then past ones by
+    their last day, latest first; the sort keeps the newest first among equals."""
+    days = event.days
+    if not days:
+        return 0, date.max.toordinal()
+    if days[-1] < dates.event_now(event).date():
+        return 1, -days[-1].toordinal()
+    return 0, days[0].toordinal()

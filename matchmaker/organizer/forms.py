@@ -80,6 +80,12 @@ class WindowForm(Form):
         return True
 
 
+def _phase_date(phase: str, description) -> DateTimeLocalField:
+    """An optional phase date of the event (phases.LABELS names it)."""
+    return DateTimeLocalField(format=LOCAL_FORMATS, label=PHASE_LABELS[phase],
+                              validators=[Optional()], description=description)
+
+
 class EventForm(FlaskForm):
     name = StringField(_l("Event name"), validators=[DataRequired(), Length(max=160)])
     template = SelectField(
@@ -108,21 +114,17 @@ class EventForm(FlaskForm):
         _l("Pending requests expire after (hours)"),
         validators=[Optional(), NumberRange(min=1, max=24 * 90)],
         description=_l("Empty: requests wait until answered."))
-    registration_closes_at = DateTimeLocalField(
-        format=LOCAL_FORMATS, label=PHASE_LABELS["registration_closes"], validators=[Optional()],
-        description=_l("After this, companies cannot register any more."))
-    profiles_visible_at = DateTimeLocalField(
-        format=LOCAL_FORMATS, label=PHASE_LABELS["profiles_visible"], validators=[Optional()],
-        description=_l("Before this, participants see neither the directory nor suggestions."))
-    requests_open_at = DateTimeLocalField(
-        format=LOCAL_FORMATS, label=PHASE_LABELS["requests_open"], validators=[Optional()],
-        description=_l("Participants send meeting requests from this time on."))
-    requests_close_at = DateTimeLocalField(
-        format=LOCAL_FORMATS, label=PHASE_LABELS["requests_close"], validators=[Optional()],
-        description=_l("After this, requests can neither be sent nor answered."))
-    schedule_release_at = DateTimeLocalField(
-        format=LOCAL_FORMATS, label=PHASE_LABELS["schedule_release"], validators=[Optional()],
-        description=_l("You can publish the schedule from this time on."))
+    registration_closes_at = _phase_date(
+        "registration_closes", _l("After this, companies cannot register any more."))
+    profiles_visible_at = _phase_date(
+        "profiles_visible",
+        _l("Before this, participants see neither the directory nor suggestions."))
+    requests_open_at = _phase_date(
+        "requests_open", _l("Participants send meeting requests from this time on."))
+    requests_close_at = _phase_date(
+        "requests_close", _l("After this, requests can neither be sent nor answered."))
+    schedule_release_at = _phase_date(
+        "schedule_release", _l("You can publish the schedule from this time on."))
     confirm = HiddenField()
     submit = SubmitField(_l("Save event"))
 

@@ -139,13 +139,12 @@ class Board:
                                    [], search=True, skip={interpreter_key(leaving)})
 
     def needs_interpreter(self, meeting: MeetingRequest) -> bool:
-        """Whether the meeting needs one where it sits (asked for, or no shared language)."""
-        seat = self.seats.get(meeting.id)
-        if seat is None:
-            return True
-        found = breaches(self.built.instance, [], seat.a, seat.b, seat.slot, seat.table, None,
-                         interpreter_asked=meeting.interpreter_wanted)
-        return any(f.code == "interpreter_needed" for f in found)
+        """Asked for, or its sides share no language (the engine's rule); a side that is not
+        an approved participant counts as needing one."""
+        people = {p.id: p for p in self.built.instance.participants}
+        a, b = people.get(meeting.sender.name), people.get(meeting.recipient.name)
+        return a is None or b is None or needs_interpreter(a.languages, b.languages,
+                                                           meeting.interpreter_wanted)
 
     def unserved(self, interpreter: Interpreter, languages: list[str], slot_ids: list[int],
                  meetings: list[MeetingRequest]) -> dict[int, str]:
@@ -175,13 +174,10 @@ class Board:
                          others: list[Seat]) -> Interpreter | None:
         """The meeting's own interpreter if it may serve there, else the first who may; None
         when it needs none (or nobody may: the rules then say it needs one)."""
-        people = {p.id: p for p in self.built.instance.participants}
-        a, b = meeting.sender.name, meeting.recipient.name
-        needed = needs_interpreter(people[a].languages, people[b].languages,
-                                   meeting.interpreter_wanted)
         own = meeting.interpreter
         first = [own] if own is not None and own.event_id == self.event.id else []
-        return self._first_who_may(meeting, slot, table, others, first, search=needed)
+        return self._first_who_may(meeting, slot, table, others, first,
+                                   search=self.needs_interpreter(meeting))
 
     def _first_who_may(self, meeting: MeetingRequest, slot: str, table: str,
                        others: list[Seat], first: list[Interpreter], search: bool,

@@ -82,15 +82,17 @@ def change_figures(change: interpreters.InterpreterChange | None) -> list[str]:
     if change is None or not change.affected:
         return []
     names = ", ".join(change.stand_in_names)
-    needless = len(change.reassigned) - len(change.given_another)
-    return [ngettext("%(num)d meeting gets another interpreter",
-                     "%(num)d meetings get another interpreter", len(change.given_another))
-            + (f" ({names})" if names else ""),
-            ngettext("%(num)d meeting comes off the schedule",
-                     "%(num)d meetings come off the schedule", len(change.taken_off))] + (
-        [ngettext("%(num)d meeting keeps its place without one: its two sides share a language",
-                  "%(num)d meetings keep their place without one: their two sides share a "
-                  "language", needless)] if needless else [])
+    figures = [ngettext("%(num)d meeting gets another interpreter",
+                        "%(num)d meetings get another interpreter", len(change.given_another))
+               + (f" ({names})" if names else ""),
+               ngettext("%(num)d meeting comes off the schedule",
+                        "%(num)d meetings come off the schedule", len(change.taken_off))]
+    if change.kept_without:
+        figures.append(ngettext(
+            "%(num)d meeting keeps its place without one: its two sides share a language",
+            "%(num)d meetings keep their place without one: their two sides share a language",
+            len(change.kept_without)))
+    return figures
 
 
 def _flash_change(change) -> None:

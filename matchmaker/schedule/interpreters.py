@@ -60,6 +60,11 @@ class InterpreterChange:
         return [(m, other) for m, other in self.reassigned if other is not None]
 
     @property
+    def kept_without(self) -> list[MeetingRequest]:
+        """Meetings that need no interpreter any more: they keep their place without one."""
+        return [m for m, other in self.reassigned if other is None]
+
+    @property
     def taken_off(self) -> list[MeetingRequest]:
         return [m for m in self.affected if m.id not in self.stand_ins]
 

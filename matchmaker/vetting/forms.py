@@ -26,10 +26,11 @@ class DetailDecisionForm(FlaskForm):
 
 
 class RevokeForm(FlaskForm):
-    revoke_reason = TextAreaField(_l("Why is the approval revoked?"),
-                           validators=[DataRequired(_l("Tell the company why its approval is "
-                                                       "revoked.")), Length(max=1000)],
-                           description=_l("The company reads this reason."))
+    revoke_reason = TextAreaField(
+        _l("Why is the approval revoked?"),
+        validators=[DataRequired(_l("Tell the company why its approval is revoked.")),
+                    Length(max=1000)],
+        description=_l("The company reads this reason."))
     revoke = SubmitField(_l("Revoke the approval"))
 
 
