@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import glob
 import json
+import lzma
 import random
 import re
 import subprocess
@@ -38,8 +39,12 @@ _TOPIC = re.compile(r"^(field|use|works-with|interface|scope)::")
 
 def packages(path: str):
     """Yield each stanza of a Packages file as {field: value} (continuation lines joined)."""
-    text = (subprocess.run(["lz4cat", path], capture_output=True, check=True).stdout.decode()
-            if path.endswith(".lz4") else Path(path).read_text(encoding="utf-8"))
+    if path.endswith(".lz4"):
+        text = subprocess.run(["lz4cat", path], capture_output=True, check=True).stdout.decode()
+    elif path.endswith(".xz"):
+        text = lzma.decompress(Path(path).read_bytes()).decode("utf-8", "replace")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
     for stanza in text.split("\n\n"):
         fields, key = {}, None
         for line in stanza.splitlines():
