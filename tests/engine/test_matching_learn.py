@@ -82,3 +82,21 @@ def test_profiles_sharing_a_long_passage_are_taken_to_know_each_other(profiles):
     named = [replace(pair[0], known=("s5",)), *pair[1:], *profiles[2:]]
     assert Matcher(encoder=False).fit(named).known[0, 1] == 0  # named partners win
     assert Matcher(encoder=False, infer_history=False).fit([*pair, *profiles[2:]]).known.nnz == 0
+
+
+def test_written_together_means_the_shared_passages_are_much_of_a_profile(profiles):
+    """Partners that share one abstract among many of their own resemble each other by their
+    other work: their texts may teach the model; a profile made of the shared text may not."""
+    from matchmaker.engine.matching.learn import _written_together
+    from matchmaker.engine.matching.network import shared_passage_counts
+
+    own = [f"Project {word} builds sensor networks for tunnels, bridges, dams, harbours, "
+           f"airports and railway stations across {word} regions of Europe." for word in
+           ("alpine", "coastal", "northern", "eastern", "urban")]
+    texts = ["\n".join([ABSTRACT, *own[:3]]), "\n".join([ABSTRACT, *own[3:]]), ABSTRACT]
+    shared, sizes = shared_passage_counts(texts, 50)
+    assert sizes == [4, 3, 1]
+    assert shared == {(0, 1): 1, (0, 2): 1, (1, 2): 1}
+    profiles = [replace(p, description=t, offers="", seeks="")
+                for p, t in zip(profiles, texts)] + profiles[3:]
+    assert _written_together(Matcher(encoder=False).fit(profiles)) == {(0, 2), (1, 2)}

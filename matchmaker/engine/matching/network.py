@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -57,20 +57,33 @@ def shared_passages(texts: Sequence[str], max_sharing: int = MAX_SHARING) -> lis
     """Pairs of texts that share a long passage word for word: profiles written from the same
     past projects (or by related firms) know each other. Passages are sentences of at least
     MIN_PASSAGE_WORDS content words, shared by at most ``max_sharing`` texts."""
+    return sorted(shared_passage_counts(texts, max_sharing)[0])
+
+
+def shared_passage_counts(
+    texts: Sequence[str], max_sharing: int = MAX_SHARING
+) -> tuple[Counter[tuple[int, int]], list[int]]:
+    """The long passages (as in ``shared_passages``) each pair of texts shares, and each
+    text's number of distinct long passages."""
     holders: dict[bytes, set[int]] = defaultdict(set)
+    sizes = []
     for i, text in enumerate(texts):
+        mine = set()
         for sentence in _SENTENCE.split(text or ""):
             if sentence.count(" ") < MIN_PASSAGE_WORDS - 1:
                 continue
             words = [folded for _, folded in content_words(sentence)]
             if len(words) >= MIN_PASSAGE_WORDS:
-                holders[hashlib.blake2b(" ".join(words).encode(), digest_size=12).digest()].add(i)
-    pairs = set()
+                mine.add(hashlib.blake2b(" ".join(words).encode(), digest_size=12).digest())
+        for passage in mine:
+            holders[passage].add(i)
+        sizes.append(len(mine))
+    pairs: Counter[tuple[int, int]] = Counter()
     for group in holders.values():
         if 2 <= len(group) <= max_sharing:
             members = sorted(group)
             pairs.update((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
-    return sorted(pairs)
+    return pairs, sizes
 
 
 class Network:
