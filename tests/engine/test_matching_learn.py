@@ -100,3 +100,4 @@ def test_written_together_means_the_shared_passages_are_much_of_a_profile(profil
     profiles = [replace(p, description=t, offers="", seeks="")
                 for p, t in zip(profiles, texts)] + profiles[3:]
     assert _written_together(Matcher(encoder=False).fit(profiles)) == {(0, 2), (1, 2)}
+

@@ -183,3 +183,13 @@ def test_a_vector_cache_is_written_and_reused(tmp_path, monkeypatch):
     again = run(tmp_path, {"companies": COMPANIES}, "--cache", str(cache))
     assert again.exit_code == 0 and again.stdout == first.stdout
     assert sum(calls) == 0 and "0 texts encoded" in again.stderr
+
+
+def test_a_long_text_is_encoded_from_an_even_sample_of_its_sentences():
+    from matchmaker.engine.embedding import MAX_ENCODED_CHARS, excerpt
+
+    text = " ".join(f"Project {i} protects the grid of region {i}." for i in range(1000))
+    short = excerpt(text)
+    assert len(short) <= MAX_ENCODED_CHARS < len(text)
+    assert short.startswith("Project 0 ") and "Project 9" in short[-60:]  # the end is in it
+    assert excerpt("A profile of the usual length.") == "A profile of the usual length."

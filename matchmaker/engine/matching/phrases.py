@@ -11,10 +11,12 @@ the multilingual encoder's cosine (a German need and a French offer sharing no w
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
+import scipy.sparse as sp
 
 from .tags import matched_keywords
 from .text import STOPWORDS, fold, link_keys, tokens
@@ -28,6 +30,10 @@ MIN_EVIDENCE = 0.35
 MIN_COSINE = 0.5
 #: Word evidence from which the encoder is not asked (it costs most of a cold run's time).
 SURE = 0.6
+#: Most clauses of one text the encoder compares: a profile's fields (3,000 characters in the
+#: web forms) have fewer; a consortium member's dozens of abstracts have thousands, whose
+#: encoding would cost a cold run minutes.
+MAX_ENCODED_CLAUSES = 150
 _SPLIT = re.compile(
     r"[,;:.!?()\[\]\n•·/]+|\s[-–—]\s|\s(?:and|or|und|oder|sowie|et|ou|as well as)\s",
     re.IGNORECASE,
@@ -72,13 +78,43 @@ def _keys(clause: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1 << 14)
-def _features(text: str, taxonomy) -> tuple[tuple[str, ...], list, list]:
-    """A text's clauses with their link keys and tags, made once per text (texts repeat
-    across pairs: each profile is in many)."""
+def _features(text: str, taxonomy) -> tuple[tuple[str, ...], _Incidence, np.ndarray, _Incidence]:
+    """A text's clauses, their link keys with each clause's number of keys, and their tags;
+    made once per text (texts repeat across pairs: each profile is in many)."""
     found = clauses(text)
-    tags = [frozenset(matched_keywords(c, taxonomy)) if taxonomy is not None else frozenset()
-            for c in found]
-    return found, [_keys(c) for c in found], tags
+    keys = [_keys(c) for c in found]
+    tags = [matched_keywords(c, taxonomy) if taxonomy is not None else () for c in found]
+    return found, _Incidence(keys), np.array([len(k) for k in keys]), _Incidence(tags)
+
+
+class _Incidence:
+    """Which strings each clause holds, as (clause, hashed string) pairs (crc32: stable across
+    processes; a collision among 2^32 values is as good as impossible for a few dozen keys)."""
+
+    def __init__(self, rows: Sequence[Iterable[str]]):
+        self.n = len(rows)
+        pairs = sorted({(i, zlib.crc32(k.encode())) for i, row in enumerate(rows) for k in row})
+        self.rows = np.array([i for i, _ in pairs], dtype=np.intp)
+        self.values = np.array([v for _, v in pairs], dtype=np.int64)
+
+    def shared(self, other: _Incidence) -> np.ndarray:
+        """How many strings each clause shares with each of ``other``'s: (n, other.n)."""
+        common = np.intersect1d(self.values, other.values)
+        if not len(common):
+            return np.zeros((self.n, other.n), dtype=np.float32)
+        return (self._on(common) @ other._on(common).T).toarray()
+
+    def _on(self, columns: np.ndarray) -> sp.csr_matrix:
+        keep = np.isin(self.values, columns)
+        at = np.searchsorted(columns, self.values[keep])
+        data = np.ones(len(at), dtype=np.float32)
+        return sp.csr_matrix((data, (self.rows[keep], at)), shape=(self.n, len(columns)))
+
+
+def _encoded(n: int) -> np.ndarray:
+    """Which of a text's n clauses the encoder compares: all of a profile's (at most about
+    MAX_ENCODED_CLAUSES), evenly spaced ones of a longer text (its words are all compared)."""
+    return np.unique(np.linspace(0, n - 1, min(n, MAX_ENCODED_CLAUSES)).astype(np.intp))
 
 
 def best_pair(
@@ -100,24 +136,23 @@ def _best_pair_by_words(need_text: str, offer_text: str, taxonomy) -> tuple[str,
 
 
 def _best_pair(need_text, offer_text, taxonomy, vectors) -> tuple[str, str] | None:
-    needs, need_keys, need_tags = _features(need_text or "", taxonomy)
-    offers, offer_keys, offer_tags = _features(offer_text or "", taxonomy)
+    needs, need_keys, need_counts, need_tags = _features(need_text or "", taxonomy)
+    offers, offer_keys, offer_counts, offer_tags = _features(offer_text or "", taxonomy)
     if not needs or not offers:
         return None
-    offer_sides = list(zip(offer_keys, offer_tags, strict=True))
-    evidence = np.array(
-        [[min(1.0, 0.8 * len(keys & other_keys) / max(1, min(len(keys), len(other_keys)))
-              + 0.3 * (not tags.isdisjoint(other_tags)))
-          for other_keys, other_tags in offer_sides]
-         for keys, tags in zip(need_keys, need_tags, strict=True)],
-        dtype=np.float32,
-    )
+    shared = need_keys.shared(offer_keys)
+    shared /= np.maximum(1, np.minimum.outer(need_counts, offer_counts))
+    shared *= 0.8
+    shared += 0.3 * (need_tags.shared(offer_tags) > 0)
+    evidence = np.minimum(shared, 1.0, out=shared)
     if vectors is not None and evidence.max() < SURE:  # the words say it: no encoding
-        rows = vectors([*needs, *offers])
+        need_at, offer_at = _encoded(len(needs)), _encoded(len(offers))
+        rows = vectors([*(needs[i] for i in need_at), *(offers[j] for j in offer_at)])
         if rows is not None:
-            cosine = rows[: len(needs)] @ rows[len(needs) :].T
+            cosine = rows[: len(need_at)] @ rows[len(need_at) :].T
             cosine[cosine < MIN_COSINE] = 0.0  # short unrelated phrases come close to 0.4
-            np.maximum(evidence, cosine, out=evidence)
+            block = np.ix_(need_at, offer_at)
+            evidence[block] = np.maximum(evidence[block], cosine)
     i, j = np.unravel_index(int(np.argmax(evidence)), evidence.shape)
     if evidence[i, j] < MIN_EVIDENCE:
         return None
