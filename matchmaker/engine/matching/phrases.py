@@ -10,8 +10,8 @@ the multilingual encoder's cosine (a German need and a French offer sharing no w
 
 from __future__ import annotations
 
+import hashlib
 import re
-import zlib
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
@@ -88,12 +88,13 @@ def _features(text: str, taxonomy) -> tuple[tuple[str, ...], _Incidence, np.ndar
 
 
 class _Incidence:
-    """Which strings each clause holds, as (clause, hashed string) pairs (crc32: stable across
-    processes; a collision among 2^32 values is as good as impossible for a few dozen keys)."""
+    """Which strings each clause holds, as (clause, hashed string) pairs (64-bit digests:
+    stable across processes, and two texts' tens of thousands of keys collide with odds
+    of about 1 in 10^10)."""
 
     def __init__(self, rows: Sequence[Iterable[str]]):
         self.n = len(rows)
-        pairs = sorted({(i, zlib.crc32(k.encode())) for i, row in enumerate(rows) for k in row})
+        pairs = sorted({(i, _digest(k)) for i, row in enumerate(rows) for k in row})
         self.rows = np.array([i for i, _ in pairs], dtype=np.intp)
         self.values = np.array([v for _, v in pairs], dtype=np.int64)
 
@@ -109,6 +110,12 @@ class _Incidence:
         at = np.searchsorted(columns, self.values[keep])
         data = np.ones(len(at), dtype=np.float32)
         return sp.csr_matrix((data, (self.rows[keep], at)), shape=(self.n, len(columns)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _digest(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big",
+                          signed=True)
 
 
 def _encoded(n: int) -> np.ndarray:
