@@ -518,11 +518,8 @@ def cancel_signup(event: Event, item: ProgramItem, company_id: int) -> bool:
     """Give back the company's place; the first company waiting that can come gets it."""
     _hold(item)
     db.session.refresh(item)
-    signup = next((s for s in item.signups if s.company_id == company_id), None)
-    if signup is None:
+    if not _take_out(item.signups, company_id):
         return False
-    item.signups.remove(signup)
-    db.session.flush()
     _promote(event, item)
     return True
 
@@ -532,10 +529,15 @@ def leave_waiting_list(item: ProgramItem, company_id: int) -> bool:
     up meanwhile: its place stays)."""
     _hold(item)  # not while a promotion hands it a place
     db.session.refresh(item)
-    waiting = next((w for w in item.waiting if w.company_id == company_id), None)
-    if waiting is None:
+    return _take_out(item.waiting, company_id)
+
+
+def _take_out(rows: list, company_id: int) -> bool:
+    """Remove the company's row (a place or a waiting-list entry); False when it has none."""
+    row = next((r for r in rows if r.company_id == company_id), None)
+    if row is None:
         return False
-    item.waiting.remove(waiting)
+    rows.remove(row)
     db.session.flush()
     return True
 
