@@ -84,6 +84,25 @@ def test_profiles_sharing_a_long_passage_are_taken_to_know_each_other(profiles):
     assert Matcher(encoder=False, infer_history=False).fit([*pair, *profiles[2:]]).known.nnz == 0
 
 
+def test_a_large_consortium_is_known_by_its_whole_abstract_not_by_one_stock_sentence():
+    """Research consortia often have 10-30 partners: all of them carry the project's abstract.
+    A single sentence carried by as many profiles is boilerplate, and so is anything carried
+    by more than MAX_CONSORTIUM."""
+    from matchmaker.engine.matching.network import MAX_CONSORTIUM, MAX_SHARING, shared_passages
+
+    second = ("Field trials at three European ports validate the detection of hazardous "
+              "cargo with mobile neutron sensors, drones and shared situational awareness.")
+    places = [f"{a}{b}ville" for a in "bcdfghjk" for b in "lmnprstvwz"]
+    own = [f"Our firm also builds secure radio links for police forces, fire brigades, border "
+           f"guards and ambulance services around {place}." for place in places]
+    size = MAX_SHARING + 4
+    consortium = [f"{own[n]}\n{ABSTRACT} {second}" for n in range(size)]
+    assert shared_passages(consortium) == [(a, b) for a in range(size) for b in range(a + 1, size)]
+    assert shared_passages([f"{own[n]}\n{ABSTRACT}" for n in range(size)]) == []
+    crowd = [f"{own[n]}\n{ABSTRACT} {second}" for n in range(MAX_CONSORTIUM + 1)]
+    assert shared_passages(crowd) == []
+
+
 def test_written_together_means_the_shared_passages_are_much_of_a_profile(profiles):
     """Partners that share one abstract among many of their own resemble each other by their
     other work: their texts may teach the model; a profile made of the shared text may not."""

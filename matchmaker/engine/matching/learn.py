@@ -35,7 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from .network import Network, adjacency, shared_passage_counts
+from .network import MAX_CONSORTIUM, Network, adjacency, shared_passage_counts
 
 #: Least labelled pairs of each class to fit a model on; below it the fixed blend stays.
 MIN_PAIRS = 20
@@ -47,14 +47,13 @@ MAX_HIDDEN = 5000
 #: Random non-partners drawn per partnership as negatives.
 NEGATIVES_PER_POSITIVE = 5
 _SEED = 2016
-#: A passage in at most this many profiles marks them as written together (a project's
-#: abstract in each of its partners' profiles); in more it is boilerplate.
-MAX_WRITTEN_TOGETHER = 50
-#: ... when the passages they share are at least this share of the shorter profile's: below
-#: it, two profiles resemble each other mostly by their other work (a consortium member with
-#: many past projects), which a new partner's profile can too. Measured on the Debian projects
-#: set without known partners (benchmarks/debian_projects.py): recall@10 0.143 → 0.174 with
-#: 40 abstracts per profile, 0.072 → 0.096 with 12, 0.199 → 0.200 with all of them.
+#: Profiles are written together when the passages they share (a project's abstract in each
+#: of its partners' profiles, in at most MAX_CONSORTIUM of them) are at least this share of
+#: the shorter profile's: below it, two profiles resemble each other mostly by their other
+#: work (a consortium member with many past projects), which a new partner's profile can too.
+#: Measured on the Debian projects set without known partners (benchmarks/debian_projects.py):
+#: recall@10 0.143 → 0.174 with 40 abstracts per profile, 0.072 → 0.096 with 12, 0.199 → 0.200
+#: with all of them.
 WRITTEN_SHARE = 0.4
 
 
@@ -252,10 +251,10 @@ def _weighed(coef: np.ndarray) -> np.ndarray:
 
 
 def _written_together(matcher) -> set[tuple[int, int]]:
-    """Pairs of profiles whose shared long passages (word for word, MAX_WRITTEN_TOGETHER) are
-    at least WRITTEN_SHARE of the shorter profile's."""
+    """Pairs of profiles whose shared long passages (word for word) are at least
+    WRITTEN_SHARE of the shorter profile's."""
     texts = [f"{p.description}\n{p.offers}\n{p.seeks}" for p in matcher.profiles]
-    shared, sizes = shared_passage_counts(texts, MAX_WRITTEN_TOGETHER)
+    shared, sizes = shared_passage_counts(texts, MAX_CONSORTIUM, MAX_CONSORTIUM)
     return {(a, b) for (a, b), count in shared.items()
             if count >= WRITTEN_SHARE * min(sizes[a], sizes[b])}
 

@@ -26,6 +26,10 @@ from .text import content_words
 #: when it is long and only a few profiles carry it (boilerplate is carried by many).
 MIN_PASSAGE_WORDS = 12
 MAX_SHARING = 8
+#: A larger group counts when it shares at least two passages and no one else carries them:
+#: a research consortium (often 10-30 partners) carries its whole abstract, while a stock
+#: sentence is carried by a different set of profiles each time. Beyond this, boilerplate.
+MAX_CONSORTIUM = 50
 #: Personalised PageRank: the walk's chance to restart at its company at each step, and the
 #: steps walked (few: the scores of a block of companies stay sparse products).
 RESTART = 0.3
@@ -53,15 +57,16 @@ def known_edges(profiles: Sequence, index: Mapping[str, int]) -> list[tuple[int,
             if other in index]
 
 
-def shared_passages(texts: Sequence[str], max_sharing: int = MAX_SHARING) -> list[tuple[int, int]]:
+def shared_passages(texts: Sequence[str]) -> list[tuple[int, int]]:
     """Pairs of texts that share a long passage word for word: profiles written from the same
     past projects (or by related firms) know each other. Passages are sentences of at least
-    MIN_PASSAGE_WORDS content words, shared by at most ``max_sharing`` texts."""
-    return sorted(shared_passage_counts(texts, max_sharing)[0])
+    MIN_PASSAGE_WORDS content words, shared by at most MAX_SHARING texts, or by at most
+    MAX_CONSORTIUM texts that share at least two such passages with nobody else."""
+    return sorted(shared_passage_counts(texts)[0])
 
 
 def shared_passage_counts(
-    texts: Sequence[str], max_sharing: int = MAX_SHARING
+    texts: Sequence[str], max_sharing: int = MAX_SHARING, max_group: int = MAX_CONSORTIUM
 ) -> tuple[Counter[tuple[int, int]], list[int]]:
     """The long passages (as in ``shared_passages``) each pair of texts shares, and each
     text's number of distinct long passages."""
@@ -78,11 +83,13 @@ def shared_passage_counts(
         for passage in mine:
             holders[passage].add(i)
         sizes.append(len(mine))
+    groups = Counter(frozenset(group) for group in holders.values() if len(group) >= 2)
     pairs: Counter[tuple[int, int]] = Counter()
-    for group in holders.values():
-        if 2 <= len(group) <= max_sharing:
+    for group, passages in groups.items():
+        if len(group) <= max_sharing or (passages >= 2 and len(group) <= max_group):
             members = sorted(group)
-            pairs.update((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
+            pairs.update({(a, b): passages for k, a in enumerate(members)
+                          for b in members[k + 1 :]})
     return pairs, sizes
 
 
