@@ -118,5 +118,6 @@ def test_written_together_means_the_shared_passages_are_much_of_a_profile(profil
     assert shared == {(0, 1): 1, (0, 2): 1, (1, 2): 1}
     profiles = [replace(p, description=t, offers="", seeks="")
                 for p, t in zip(profiles, texts)] + profiles[3:]
-    assert _written_together(Matcher(encoder=False).fit(profiles)) == {(0, 2), (1, 2)}
+    written = _written_together(Matcher(encoder=False).fit(profiles))
+    assert {(a, b) for a, b in written if a < 3} == {(0, 2), (1, 2)}
 

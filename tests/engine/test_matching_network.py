@@ -78,13 +78,13 @@ PLACES = [a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES]
 
 def projects(shared: bool):
     """Sixty past projects of two partners each, known to each other (no other path links
-    them); ``shared``: both profiles carry the project's abstract, as profiles made of past
-    projects do, else each a short line naming the project's place."""
+    them); ``shared``: both profiles are the project's abstract, as profiles made of past
+    projects are, else each a short line naming the project's place."""
     out = []
     for i, p in enumerate(generate(120, seed=5)):
         place = PLACES[i // 2]
-        text = ABSTRACT.format(place) if shared else f"{p.description} {place} {i}."
-        out.append(replace(p, known=(f"s{i ^ 1}",), description=text))
+        text = ABSTRACT.format(place) if shared else f"Project {place}."
+        out.append(replace(p, known=(f"s{i ^ 1}",), description=text, offers="", seeks=""))
     return out
 
 

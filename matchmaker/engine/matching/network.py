@@ -23,8 +23,11 @@ import scipy.sparse as sp
 from .text import content_words
 
 #: A passage shared word for word is a trace of shared history (a joint project's abstract)
-#: when it is long and only a few profiles carry it (boilerplate is carried by many).
-MIN_PASSAGE_WORDS = 12
+#: when it is long and only a few profiles carry it (boilerplate is carried by many). Eight
+#: content words, measured on the Debian projects set against its known partnerships: 3,498
+#: pairs found, 96.6 % of them partners, 64.9 % of the partnerships (twelve words: 3,039, 97.9 %,
+#: 57.1 %), and recall@10 without known partners 0.168 → 0.177.
+MIN_PASSAGE_WORDS = 8
 MAX_SHARING = 8
 #: A larger group counts when it shares at least two passages and no one else carries them:
 #: a research consortium (often 10-30 partners) carries its whole abstract, while a stock
