@@ -121,3 +121,23 @@ def test_written_together_means_the_shared_passages_are_much_of_a_profile(profil
     written = _written_together(Matcher(encoder=False).fit(profiles))
     assert {(a, b) for a, b in written if a < 3} == {(0, 2), (1, 2)}
 
+
+
+def test_a_network_feature_never_counts_against_a_partner():
+    """Walks and activity are near-twins: a plain fit may weigh one against the other (on a
+    network of large consortia that ranked partners at a third of what popularity finds);
+    a feature that can only make a partner likelier is dropped instead and the rest refitted."""
+    from sklearn.linear_model import LogisticRegression
+
+    from matchmaker.engine.matching.learn import _monotone_fit
+
+    rng = np.random.default_rng(1)
+    activity = rng.normal(size=400)  # says nothing by itself
+    differences = np.c_[activity, activity + rng.normal(1.0, 0.5, size=400)]
+    plain = LogisticRegression(fit_intercept=False).fit(
+        np.r_[differences, -differences], np.r_[np.ones(400), np.zeros(400)]).coef_[0]
+    assert plain[0] < 0 < plain[1]
+    activity_weight, walks_weight = _monotone_fit(differences, ["activity", "walks"])
+    assert activity_weight == 0 and walks_weight > 0
+    need_weight, _ = _monotone_fit(differences, ["need_alike", "walks"])
+    assert need_weight < 0  # a text feature may count against (competitors)

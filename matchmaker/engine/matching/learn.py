@@ -106,6 +106,8 @@ FEATURES = ("text", "partners_of_partners", "activity", "demand", "need_alike", 
 #: Features that the profiles' texts make: learned only from partnerships whose texts were not
 #: written together (see ``fit_from_network``).
 TEXT_FEATURES = ("text", "need_alike", "partners_of_look_alikes", "resemblance")
+#: Features that never make a partner less likely (see ``_monotone_fit``).
+MONOTONE = ("partners_of_partners", "activity", "walks", "partners_of_look_alikes")
 
 
 def _community(matcher, model, rows):
@@ -236,12 +238,29 @@ def fit_from_network(matcher) -> PairModel | None:
     scale = np.ones(len(FEATURES))
     scale[columns] = differences.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=1.0, fit_intercept=False, max_iter=1000)
-    model.fit(np.r_[differences, -differences] / scale[columns],
-              np.r_[np.ones(len(differences)), np.zeros(len(differences))])
     coef = np.zeros(len(FEATURES))
-    coef[columns] = model.coef_[0]
+    coef[columns] = _monotone_fit(differences / scale[columns], [FEATURES[c] for c in columns])
     return PairModel(_weighed(coef), 0.0, np.zeros_like(scale), scale, matcher.network, demand)
+
+
+def _monotone_fit(differences: np.ndarray, names: list[str]) -> np.ndarray:
+    """Weights ranking each positive above its negative (rows of ``differences``). A
+    network feature weighed below zero is dropped and the rest refitted: more partners in
+    common, more activity, nearer on the network never make a partner less likely, and
+    such a weight only plays one of these near-twins off against another."""
+    coef = np.zeros(len(names))
+    used = np.ones(len(names), dtype=bool)
+    while used.any():
+        model = LogisticRegression(C=1.0, fit_intercept=False, max_iter=1000)
+        model.fit(np.r_[differences[:, used], -differences[:, used]],
+                  np.r_[np.ones(len(differences)), np.zeros(len(differences))])
+        coef[:] = 0.0
+        coef[used] = model.coef_[0]
+        wrong = [j for j, name in enumerate(names) if name in MONOTONE and coef[j] < 0]
+        if not wrong:
+            break
+        used[wrong] = False
+    return coef
 
 
 def _weighed(coef: np.ndarray) -> np.ndarray:
