@@ -14,7 +14,9 @@ no look-alike penalty, no network, known partners only excluded afterwards):
 * the same shaped as research consortia (benchmarks/debian_projects.py): source packages as
   projects, a member's profile made of its old projects' abstracts; "texts only" gives the
   engine no known partners, so that it infers them from the abstracts partners share, as it
-  must when a file names none.
+  must when a file names none;
+* large consortia (benchmarks/debian_consortia.py): real abstracts, consortia of 5-30 drawn
+  by preferential attachment, so that activity and the network are all there is to know.
 """
 
 from __future__ import annotations
@@ -41,10 +43,14 @@ from matchmaker.engine.taxonomy import load_taxonomy  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_SET = ROOT / "tests" / "data" / "matching_eval.json"
 DEBIAN_SETS = {
-    "a seeded quarter of the partnerships held out": ROOT / "benchmarks/data/debian_partners.json",
-    "split by package, half of them new": ROOT / "benchmarks/data/debian_partners_by_package.json",
-    "source packages as projects, half of them new":
+    "real data, Debian maintainers, a seeded quarter of the partnerships held out":
+        ROOT / "benchmarks/data/debian_partners.json",
+    "real data, Debian maintainers, split by package, half of them new":
+        ROOT / "benchmarks/data/debian_partners_by_package.json",
+    "real data, Debian maintainers, source packages as projects, half of them new":
         ROOT / "benchmarks/data/debian_projects.json.xz",
+    "large consortia drawn over real abstracts, 30 % of the projects new":
+        ROOT / "benchmarks/data/debian_consortia.json.xz",
 }
 K = 10
 #: Round one's engine: resemblance not penalised, no network signals.
@@ -148,7 +154,7 @@ def debian_set(encoder: bool, cache, split: str, path: Path) -> None:
     index = {p.id: i for i, p in enumerate(profiles)}
     hidden = [{index[o] for o in p.known if o in index} for p in profiles]
     known_pairs = sum(map(len, hidden)) // 2
-    print(f"== real data, Debian maintainers, {split}: {len(profiles):,} profiles, "
+    print(f"== {split}: {len(profiles):,} profiles, "
           f"{known_pairs:,} known partnerships, {sum(map(len, truth.values())) // 2:,} new")
     popularity, partners = network_baselines(profiles, hidden)
     print(f"  char TF-IDF (resemblance)    {recall_metrics(tfidf(profiles, hidden), truth)}")
