@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from debian_projects import _fetched, abstracts  # noqa: E402
+from debian_projects import abstracts, fetched  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "data" / "debian_consortia.json.xz"
 ORGANISATIONS, PROJECTS, OLD_SHARE = 2300, 900, 0.7
@@ -38,11 +38,9 @@ def build(translations: str, seed: int = 1) -> dict:
     weight = [1.0] * ORGANISATIONS
     projects = []
     for text in texts[:PROJECTS]:
-        members: set[int] = set()
-        for _ in range(rng.randint(SMALLEST, LARGEST)):
-            while (m := rng.choices(range(ORGANISATIONS), weights=weight)[0]) in members:
-                pass
-            members.add(m)
+        size, members = rng.randint(SMALLEST, LARGEST), set()
+        while len(members) < size:
+            members.add(rng.choices(range(ORGANISATIONS), weights=weight)[0])
         for m in members:
             weight[m] += 1.0
         projects.append((sorted(members), text))
@@ -70,7 +68,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("translations", nargs="?", help="Translation-en(.xz) file")
     args = parser.parse_args()
-    data = build(args.translations or _fetched("i18n/Translation-en.xz"), args.seed)
+    data = build(args.translations or fetched("i18n/Translation-en.xz"), args.seed)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     args.out.write_bytes(lzma.compress(text, preset=9) if args.out.suffix == ".xz" else text)
     pairs = sum(map(len, data["truth"].values())) // 2

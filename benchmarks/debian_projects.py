@@ -104,7 +104,7 @@ def build(sources: str, translations: str, packages_file: str, most: int = MAX_A
     return {"about": about, "companies": companies, "truth": truth}
 
 
-def _fetched(name: str) -> str:
+def fetched(name: str) -> str:
     path = Path("/tmp") / name.replace("/", "_")
     if not path.exists():
         urllib.request.urlretrieve(MIRROR + name, path)
@@ -121,7 +121,7 @@ def main() -> None:
     if len(args.files) == 3:
         sources, translations, packages_file = args.files
     else:
-        sources, translations = _fetched("source/Sources.xz"), _fetched("i18n/Translation-en.xz")
+        sources, translations = fetched("source/Sources.xz"), fetched("i18n/Translation-en.xz")
         packages_file = max(Path("/var/lib/apt/lists").glob("*_debian_dists_bookworm_main_"
                                                             "binary-amd64_Packages*"),
                             key=lambda f: f.stat().st_size).as_posix()

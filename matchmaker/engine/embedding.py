@@ -29,7 +29,8 @@ EMBEDDED_FIELDS = ("description", "offers", "seeks")
 #: the text, so a longer text (a consortium member's dozens of project abstracts) is encoded
 #: from an even sample of its sentences.
 MAX_ENCODED_CHARS = 3000
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+#: Where a text breaks into sentences (also the passages that profiles share).
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
 _lock = threading.Lock()
 _model = None
@@ -82,7 +83,7 @@ def excerpt(text: str, most: int = MAX_ENCODED_CHARS) -> str:
     (in order) up to about that length."""
     if len(text) <= most:
         return text
-    sentences = [s for s in _SENTENCE.split(text) if s.strip()]
+    sentences = [s for s in SENTENCE_BREAK.split(text) if s.strip()]
     share = most / len(text)
     kept = sorted({int(i / share) for i in range(max(1, int(len(sentences) * share)))})
     return " ".join(sentences[i] for i in kept if i < len(sentences))[:most]

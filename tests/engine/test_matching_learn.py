@@ -122,7 +122,6 @@ def test_written_together_means_the_shared_passages_are_much_of_a_profile(profil
     assert {(a, b) for a, b in written if a < 3} == {(0, 2), (1, 2)}
 
 
-
 def test_a_network_feature_never_counts_against_a_partner():
     """Walks and activity are near-twins: a plain fit may weigh one against the other (on a
     network of large consortia that ranked partners at a third of what popularity finds);

@@ -13,13 +13,13 @@ are popular for a reason, but one more partner says less and less).
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
+from ..embedding import SENTENCE_BREAK
 from .text import content_words
 
 #: A passage shared word for word is a trace of shared history (a joint project's abstract)
@@ -39,7 +39,6 @@ RESTART = 0.3
 WALK_STEPS = 3
 #: Rows of walks computed at a time.
 _WALK_BLOCK = 256
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def adjacency(n: int, edges: Iterable[tuple[int, int]]) -> sp.csr_matrix:
@@ -77,7 +76,7 @@ def shared_passage_counts(
     sizes = []
     for i, text in enumerate(texts):
         mine = set()
-        for sentence in _SENTENCE.split(text or ""):
+        for sentence in SENTENCE_BREAK.split(text or ""):
             if sentence.count(" ") < MIN_PASSAGE_WORDS - 1:
                 continue
             words = [folded for _, folded in content_words(sentence)]
