@@ -106,7 +106,7 @@ def test_a_large_consortium_is_known_by_its_whole_abstract_not_by_one_stock_sent
 def test_written_together_means_the_shared_passages_are_much_of_a_profile(profiles):
     """Partners that share one abstract among many of their own resemble each other by their
     other work: their texts may teach the model; a profile made of the shared text may not."""
-    from matchmaker.engine.matching.learn import _written_together
+    from matchmaker.engine.matching.learn import WRITTEN_SHARE, _written_together
     from matchmaker.engine.matching.network import shared_passage_counts
 
     own = [f"Project {word} builds sensor networks for tunnels, bridges, dams, harbours, "
@@ -119,7 +119,10 @@ def test_written_together_means_the_shared_passages_are_much_of_a_profile(profil
     profiles = [replace(p, description=t, offers="", seeks="")
                 for p, t in zip(profiles, texts)] + profiles[3:]
     written = _written_together(Matcher(encoder=False).fit(profiles))
-    assert {(a, b) for a, b in written if a < 3} == {(0, 2), (1, 2)}
+    assert {pair: written[pair] for pair in written if pair[0] < 3} == {
+        (0, 1): 1 / 3, (0, 2): 1.0, (1, 2): 1.0}
+    assert {pair for pair, share in written.items() if share >= WRITTEN_SHARE and pair[0] < 3} \
+        == {(0, 2), (1, 2)}
 
 
 def test_a_network_feature_never_counts_against_a_partner():

@@ -47,13 +47,14 @@ MAX_HIDDEN = 5000
 #: Random non-partners drawn per partnership as negatives.
 NEGATIVES_PER_POSITIVE = 5
 _SEED = 2016
-#: Profiles are written together when the passages they share (a project's abstract in each
-#: of its partners' profiles, in at most MAX_CONSORTIUM of them) are at least this share of
-#: the shorter profile's: below it, two profiles resemble each other mostly by their other
-#: work (a consortium member with many past projects), which a new partner's profile can too.
-#: Measured on the Debian projects set without known partners (benchmarks/debian_projects.py):
-#: recall@10 0.143 → 0.174 with 40 abstracts per profile, 0.072 → 0.096 with 12, 0.199 → 0.200
-#: with all of them.
+#: New partners share no abstract (their project is new), so the texts' features are learned
+#: from hidden partnerships whose profiles share no long passage. A network inferred from
+#: shared passages has none such: there from those whose shared passages are below this share
+#: of the shorter profile's (a consortium member with many past projects resembles a partner
+#: mostly by its other work, which a new partner's profile can too). Measured on the Debian
+#: projects set (benchmarks/debian_projects.py), recall@10: known partners given, 0.219 with
+#: this share alone → 0.230 sharing nothing; none given, 0.143 → 0.174 with this share
+#: (40 abstracts per profile), 0.072 → 0.096 (12), 0.199 → 0.200 (all).
 WRITTEN_SHARE = 0.4
 
 
@@ -203,7 +204,8 @@ def fit_from_network(matcher) -> PairModel | None:
     Partners whose profiles were written together (a past project's abstract in both) resemble
     each other because of that very partnership, which a new partner does not: such pairs
     would teach the model that resemblance finds partners. So the texts' features are learned
-    only from hidden partnerships whose profiles share no long passage; when too few are left,
+    only from hidden partnerships whose profiles share no long passage, or, in a network
+    inferred from shared passages, little of them (``WRITTEN_SHARE``); when too few are left,
     the model does without them (the network's features are learned from all)."""
     graph = matcher.known
     n = graph.shape[0]
@@ -218,7 +220,10 @@ def fit_from_network(matcher) -> PairModel | None:
     hidden_set = set(hidden)
     seen = Network(adjacency(n, [e for e in edges if e not in hidden_set]))
     written = _written_together(matcher)
-    clean = [e for e in hidden if e not in written]
+    if matcher.known_inferred:
+        clean = [e for e in hidden if written.get(e, 0.0) < WRITTEN_SHARE]
+    else:
+        clean = [e for e in hidden if e not in written]
     names = FEATURES
     if len(clean) >= MIN_PAIRS:
         hidden = clean
@@ -269,13 +274,12 @@ def _weighed(coef: np.ndarray) -> np.ndarray:
     return np.where(np.abs(coef) < MIN_WEIGHT, 0.0, coef)
 
 
-def _written_together(matcher) -> set[tuple[int, int]]:
-    """Pairs of profiles whose shared long passages (word for word) are at least
-    WRITTEN_SHARE of the shorter profile's."""
+def _written_together(matcher) -> dict[tuple[int, int], float]:
+    """Pairs of profiles that share long passages (word for word): the share of the shorter
+    profile's passages that they share."""
     texts = [f"{p.description}\n{p.offers}\n{p.seeks}" for p in matcher.profiles]
     shared, sizes = shared_passage_counts(texts, MAX_CONSORTIUM, MAX_CONSORTIUM)
-    return {(a, b) for (a, b), count in shared.items()
-            if count >= WRITTEN_SHARE * min(sizes[a], sizes[b])}
+    return {(a, b): count / min(sizes[a], sizes[b]) for (a, b), count in shared.items()}
 
 
 def fit_from_signals(matcher, signals: EventSignals) -> PairModel | None:

@@ -174,7 +174,8 @@ class Matcher:
         self.taxonomy.validate(sorted({t for p in self.profiles for t in p.tags}))
         self._groups(may_meet)
         edges = known_edges(self.profiles, self.index)
-        if not edges and self.infer_history:
+        self.known_inferred = not edges and self.infer_history
+        if self.known_inferred:
             edges = shared_passages([f"{p.offers}\n{p.description}" for p in self.profiles])
         self.known = adjacency(len(self.profiles), edges)
         self.network = Network(self.known)
