@@ -16,7 +16,10 @@ no look-alike penalty, no network, known partners only excluded afterwards):
   engine no known partners, so that it infers them from the abstracts partners share, as it
   must when a file names none;
 * large consortia (benchmarks/debian_consortia.py): real abstracts, consortia of 5-30 drawn
-  by preferential attachment, so that activity and the network are all there is to know.
+  by preferential attachment, so that activity and the network are all there is to know;
+* teams formed over time (benchmarks/debian_releases.py): profiles and known partners from
+  the projects of Debian 11, truth from the projects new in Debian 13 — cut in time, as the
+  consortium benchmark is.
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ DEBIAN_SETS = {
         ROOT / "benchmarks/data/debian_projects.json.xz",
     "large consortia drawn over real abstracts, 30 % of the projects new":
         ROOT / "benchmarks/data/debian_consortia.json.xz",
+    "real data, Debian teams formed over time: bullseye's projects, then trixie's new ones":
+        ROOT / "benchmarks/data/debian_releases.json.xz",
 }
 K = 10
 #: Round one's engine: resemblance not penalised, no network signals.

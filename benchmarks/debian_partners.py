@@ -19,6 +19,7 @@ maintainer, and the truth comes from work its profile does not describe.
 
 from __future__ import annotations
 
+import bz2
 import glob
 import json
 import lzma
@@ -43,6 +44,8 @@ def packages(path: str):
         text = subprocess.run(["lz4cat", path], capture_output=True, check=True).stdout.decode()
     elif path.endswith(".xz"):
         text = lzma.decompress(Path(path).read_bytes()).decode("utf-8", "replace")
+    elif path.endswith(".bz2"):
+        text = bz2.decompress(Path(path).read_bytes()).decode("utf-8", "replace")
     else:
         text = Path(path).read_text(encoding="utf-8")
     for stanza in text.split("\n\n"):

@@ -57,13 +57,18 @@ def topics_by_binary(path: str) -> dict[str, set[str]]:
             for stanza in packages(path)}
 
 
+def members_of(stanza: dict[str, str]) -> list[str]:
+    """A source package's maintainer and uploaders, by name."""
+    return sorted({m.group(1).strip('" ') for field in ("Maintainer", "Uploaders")
+                   for m in _PERSON.finditer(stanza.get(field, ""))})
+
+
 def projects(sources: str, translations: str, packages_file: str):
     """Per source package with at least two members: (name, members, abstract, topics)."""
     text, topics = abstracts(translations), topics_by_binary(packages_file)
     out = []
     for stanza in packages(sources):
-        members = sorted({m.group(1).strip('" ') for field in ("Maintainer", "Uploaders")
-                          for m in _PERSON.finditer(stanza.get(field, ""))})
+        members = members_of(stanza)
         binaries = [b.strip() for b in stanza.get("Binary", "").split(",") if b.strip()]
         described = [b for b in [stanza["Package"], *binaries] if text.get(b)]
         if len(members) < 2 or not described:

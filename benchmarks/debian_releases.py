@@ -1,0 +1,102 @@
+"""Build the set of teams formed over time: ``python benchmarks/debian_releases.py [--out
+FILE] [OLD_SOURCES OLD_TRANSLATIONS OLD_PACKAGES NEW_SOURCES]`` writes
+``benchmarks/data/debian_releases.json.xz`` (when not given, the files of Debian 11 "bullseye",
+2021, and Debian 13 "trixie", 2025, are fetched from deb.debian.org).
+
+The other Debian sets split the projects at random; here the cut is in time, as in the
+benchmark of EU security-research consortia (profiles from the projects before a cut-off,
+truth = the new partners of the projects after it): a source package is a project and its
+maintainer and uploaders (people and teams) are its members, as in debian_projects.py. The
+old projects are those of bullseye, which make the profiles (their abstracts, their debtags
+topics as the ``seeks``) and the known partners; the new ones are the source packages of
+trixie that bullseye did not have, four years of teams that really formed. Nobody chose who
+joins them, so the set says how the engine does where users are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import random
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from debian_partners import packages  # noqa: E402
+from debian_projects import MAX_ABSTRACTS, MIN_OLD_PROJECTS, members_of, projects  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "data" / "debian_releases.json.xz"
+MIRROR = "http://deb.debian.org/debian/dists/"
+OLD, NEW = "bullseye", "trixie"
+
+
+def new_teams(old_sources: str, new_sources: str) -> list[list[str]]:
+    """The members of each source package of ``new_sources`` that ``old_sources`` lacks."""
+    old = {stanza["Package"] for stanza in packages(old_sources)}
+    return [members for stanza in packages(new_sources)
+            if stanza["Package"] not in old and len(members := members_of(stanza)) >= 2]
+
+
+def build(old_sources: str, old_translations: str, old_packages: str, new_sources: str,
+          seed: int = 2021) -> dict:
+    rng = random.Random(seed)
+    old_texts, old_topics = defaultdict(list), defaultdict(set)
+    known, later = defaultdict(set), defaultdict(set)
+    for _, members, abstract, topics in projects(old_sources, old_translations, old_packages):
+        for member in members:
+            old_texts[member].append(abstract)
+            old_topics[member] |= topics
+            known[member] |= set(members) - {member}
+    for members in new_teams(old_sources, new_sources):
+        for member in members:
+            later[member] |= set(members) - {member}
+    active = sorted(m for m, t in old_texts.items() if len(t) >= MIN_OLD_PROJECTS)
+    ids = {m: f"o{i}" for i, m in enumerate(active)}
+    companies = []
+    for m in active:
+        texts = sorted(set(old_texts[m]))
+        chosen = sorted(rng.sample(texts, min(MAX_ABSTRACTS, len(texts))))
+        companies.append({"id": ids[m], "name": m, "description": "\n".join(chosen),
+                          "seeks": ", ".join(sorted(old_topics[m])),
+                          "known": sorted(ids[o] for o in known[m] if o in ids)})
+    truth = {ids[m]: sorted(ids[o] for o in later[m] - known[m] if o in ids) for m in active}
+    truth = {k: v for k, v in truth.items() if v}
+    about = (f"Debian source packages as projects, their maintainers and uploaders as members: "
+             f"profiles and known partners from {OLD} main, truth from the source packages "
+             f"new in {NEW} main.")
+    return {"about": about, "companies": companies, "truth": truth}
+
+
+def fetched(release: str, name: str) -> str:
+    path = Path("/tmp") / f"{release}_{name.replace('/', '_')}"
+    if not path.exists():
+        import urllib.request
+
+        urllib.request.urlretrieve(f"{MIRROR}{release}/main/{name}", path)
+    return str(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("files", nargs="*", help="old Sources, Translation-en and Packages "
+                        "files, then the new Sources file")
+    args = parser.parse_args()
+    if len(args.files) == 4:
+        files = args.files
+    else:
+        files = [fetched(OLD, "source/Sources.xz"), fetched(OLD, "i18n/Translation-en.bz2"),
+                 fetched(OLD, "binary-amd64/Packages.xz"), fetched(NEW, "source/Sources.xz")]
+    data = build(*files)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    args.out.write_bytes(lzma.compress(text, preset=9) if args.out.suffix == ".xz" else text)
+    pairs = sum(map(len, data["truth"].values())) // 2
+    print(f"{len(data['companies']):,} members, {len(data['truth']):,} evaluated, "
+          f"~{pairs:,} new partnerships -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
