@@ -8,9 +8,10 @@ benchmark of EU security-research consortia (profiles from the projects before a
 truth = the new partners of the projects after it): a source package is a project and its
 maintainer and uploaders (people and teams) are its members, as in debian_projects.py. The
 old projects are those of bullseye, which make the profiles (their abstracts, their debtags
-topics as the ``seeks``) and the known partners; the new ones are the source packages of
-trixie that bullseye did not have, four years of teams that really formed. Nobody chose who
-joins them, so the set says how the engine does where users are.
+topics as the ``seeks``) and the known partners; the truth is the partners a member has in
+trixie's projects (new ones, and old ones that it or they joined) and had in none of
+bullseye's: four years of teams that really formed. Nobody chose who joins them, so the set
+says how the engine does where users are.
 """
 
 from __future__ import annotations
@@ -33,11 +34,9 @@ MIRROR = "http://deb.debian.org/debian/dists/"
 OLD, NEW = "bullseye", "trixie"
 
 
-def new_teams(old_sources: str, new_sources: str) -> list[list[str]]:
-    """The members of each source package of ``new_sources`` that ``old_sources`` lacks."""
-    old = {stanza["Package"] for stanza in packages(old_sources)}
-    return [members for stanza in packages(new_sources)
-            if stanza["Package"] not in old and len(members := members_of(stanza)) >= 2]
+def teams(sources: str) -> list[list[str]]:
+    """The members of each source package of ``sources`` that has two or more."""
+    return [members for stanza in packages(sources) if len(members := members_of(stanza)) >= 2]
 
 
 def build(old_sources: str, old_translations: str, old_packages: str, new_sources: str,
@@ -50,7 +49,7 @@ def build(old_sources: str, old_translations: str, old_packages: str, new_source
             old_texts[member].append(abstract)
             old_topics[member] |= topics
             known[member] |= set(members) - {member}
-    for members in new_teams(old_sources, new_sources):
+    for members in teams(new_sources):
         for member in members:
             later[member] |= set(members) - {member}
     active = sorted(m for m, t in old_texts.items() if len(t) >= MIN_OLD_PROJECTS)
@@ -65,8 +64,8 @@ def build(old_sources: str, old_translations: str, old_packages: str, new_source
     truth = {ids[m]: sorted(ids[o] for o in later[m] - known[m] if o in ids) for m in active}
     truth = {k: v for k, v in truth.items() if v}
     about = (f"Debian source packages as projects, their maintainers and uploaders as members: "
-             f"profiles and known partners from {OLD} main, truth from the source packages "
-             f"new in {NEW} main.")
+             f"profiles and known partners from {OLD} main, truth from the partners that "
+             f"{NEW} main adds.")
     return {"about": about, "companies": companies, "truth": truth}
 
 
