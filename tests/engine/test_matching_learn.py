@@ -125,6 +125,37 @@ def test_written_together_means_the_shared_passages_are_much_of_a_profile(profil
         == {(0, 2), (1, 2)}
 
 
+def test_a_confident_model_still_ranks_its_best_pairs_apart():
+    """The logistic of a float32 logit is 1.0 from 17 up: a model weighing its features
+    heavily would tie all its best pairs (a list of ties ranks by position, which cost the
+    large consortia most of their recall in a trial). Scores stay in (0, 1), in the logits'
+    order."""
+    from matchmaker.engine.matching.learn import FEATURES, PairModel
+
+    weights = np.zeros(len(FEATURES))
+    weights[FEATURES.index("text")] = 50.0
+    model = PairModel(weights, 0.0, np.zeros(len(FEATURES)), np.ones(len(FEATURES)), None,
+                      np.zeros(4, dtype=np.float32))
+    text = np.array([[-1.0, 0.0, 0.9, 0.95, 1.0]], dtype=np.float32)
+    scores = model.scores(None, text, np.array([0]))[0]
+    assert np.all(np.diff(scores) > 0)
+    assert scores[1] == 0.5 and scores[0] > 0.0 and scores[-1] < 1.0
+
+
+def test_activity_keeps_a_share_of_the_strongest_network_weight():
+    """Learned from old partnerships, more local than new ones, the model drops activity;
+    a popularity prior keeps it at POPULARITY_PRIOR of the strongest network feature."""
+    from matchmaker.engine.matching.learn import FEATURES, POPULARITY_PRIOR, _popularity_prior
+
+    coef = np.zeros(len(FEATURES))
+    coef[FEATURES.index("walks")], coef[FEATURES.index("resemblance")] = 4.0, 9.0
+    _popularity_prior(coef)
+    assert coef[FEATURES.index("activity")] == POPULARITY_PRIOR * 4.0
+    coef[FEATURES.index("activity")] = 3.5
+    _popularity_prior(coef)
+    assert coef[FEATURES.index("activity")] == 3.5
+
+
 def test_a_network_feature_never_counts_against_a_partner():
     """Walks and activity are near-twins: a plain fit may weigh one against the other (on a
     network of large consortia that ranked partners at a third of what popularity finds);
