@@ -115,6 +115,19 @@ def test_texts_written_together_teach_the_model_nothing(monkeypatch):
     assert max(text_weights(unguarded)) > 0.5  # the shared abstract would rank partners
 
 
+def test_a_few_partners_apart_among_many_written_together_teach_the_texts_nothing(monkeypatch):
+    """Where nearly every partnership shares an abstract, the few that share none are an odd
+    lot (short abstracts): under a tenth of them teach nothing."""
+    from types import SimpleNamespace
+
+    hidden = [(i, i + 1000) for i in range(250)]
+    named = SimpleNamespace(known_inferred=False)
+    for apart, taught in ((20, False), (30, True)):
+        monkeypatch.setattr(learn, "_written_together",
+                            lambda matcher, apart=apart: dict.fromkeys(hidden[apart:], 0.1))
+        assert learn._written_apart(named, hidden) == (hidden[:apart] if taught else None)
+
+
 def test_named_partners_that_share_an_abstract_teach_the_texts_nothing():
     """New partners share no abstract (their project is new): partners named in the profiles
     teach the texts' weights only when they share no passage, however much else each wrote.
