@@ -52,8 +52,8 @@ MIN_WEIGHT = 0.05
 MAX_HIDDEN = 5000
 #: Least weight of activity, as a share of the strongest network feature's, in the model
 #: learned from the known partnerships (``_popularity_prior``). Measured, recall@10 without →
-#: with it: teams formed over time (benchmarks/debian_releases.py, the oracle fitted on the
-#: truth weighs activity 0.7 against walks 0.8) 0.228 → 0.242 given the known partners, 0.134
+#: with it: teams formed over time (benchmarks/debian_releases.py; a model fitted on the
+#: truth weighs activity 0.45 against walks 1.0) 0.228 → 0.242 given the known partners, 0.134
 #: → 0.142 given none; with all abstracts per profile 0.213 → 0.223 given none; projects split
 #: at random 0.230 → 0.222 (their new partners as local as the old) and 0.178 → 0.176.
 POPULARITY_PRIOR = 0.5
