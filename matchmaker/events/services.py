@@ -332,6 +332,7 @@ def decide(event: Event, registration_ids: list[int], approve: bool, reason: str
         if not approve:  # a rejected company vanishes from the event, and so do its requests
             close_requests_of(registration.company_id, "participant_withdrawn",
                               event_id=event.id)
+            give_back_places(event, registration.company_id)
     db.session.flush()
     for registration in changed if notify else []:
         notify_registration(registration)
@@ -346,6 +347,7 @@ def withdraw(event: Event, registration: Registration, user: User) -> int:
                                event_id=event.id)
     audit.record("registration_withdrawn", user, target=company, event=event,
                  details={"cancelled": len(closed)})
+    give_back_places(event, company.id)
     db.session.delete(registration)
     db.session.flush()
     for meeting_request in closed:
@@ -530,6 +532,20 @@ def leave_waiting_list(item: ProgramItem, company_id: int) -> bool:
     _hold(item)  # not while a promotion hands it a place
     db.session.refresh(item)
     return _take_out(item.waiting, company_id)
+
+
+def give_back_places(event: Event, company_id: int) -> None:
+    """A company that leaves the event (withdrawn, rejected, revoked) gives back its places on
+    the programme, to the first companies waiting that can come, and leaves the waiting
+    lists: otherwise a tour would stay full of a company that is gone."""
+    items = db.session.scalars(db.select(ProgramItem).filter_by(event_id=event.id)).all()
+    for item in items:
+        if item.signed_up(company_id) or item.waiting_position(company_id):
+            _hold(item)
+            db.session.refresh(item)
+            _take_out(item.waiting, company_id)
+            if _take_out(item.signups, company_id):
+                _promote(event, item)
 
 
 def _take_out(rows: list, company_id: int) -> bool:

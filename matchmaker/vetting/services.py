@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
-from ..events.services import close_requests_of
+from ..events.services import close_requests_of, give_back_places
 from ..extensions import db
 from ..models import (
     Event,
@@ -145,6 +145,7 @@ def revoke(event: Event, registration: Registration, organizer: User, reason: st
         meeting_request.table_id = None
     registration.status, registration.reason = S.REVOKED.value, reason
     registration.decided_at, registration.decided_by_id = utcnow(), organizer.id
+    give_back_places(event, company.id)
     audit.record("registration_revoked", organizer, target=company, event=event,
                  details={"reason": reason[:200], "cancelled": len(closed),
                           "scheduled": len(agreed)})

@@ -1,7 +1,8 @@
 """Waiting lists for full programme items: join and leave with the position shown; a place
 given back, or more places, go to the first waiting company without a meeting at that time,
-told in its language once the change commits; waiting blocks no meeting; races give each place
-once; only the event's participants reach the routes."""
+told in its language once the change commits; a company that leaves the event (withdrawn,
+revoked, rejected) gives back its places and leaves the lists; waiting blocks no meeting; races
+give each place once; only the event's participants reach the routes."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from matchmaker.models import (
     ProgramSignup,
     ProgramWaiting,
     RegistrationStatus,
+    User,
 )
 from matchmaker.schedule import engine_adapter
 from tests.web.test_phases import clock, log_in, program_form  # noqa: F401 - a fixture
@@ -333,3 +335,41 @@ def test_a_place_given_back_while_others_sign_up_and_leave_goes_once(app, tour, 
     assert statuses == [302, 302, 302]
     placed, waiting = state(item, people)
     assert (placed, waiting) in (({"ben"}, ["cem"]), ({"cem"}, []))
+
+
+# --- a company that leaves the event ------------------------------------------------------
+
+def test_a_company_that_withdraws_gives_its_place_to_the_first_waiting(client, tour, outbox):
+    event, item, people = tour
+    wait(item, "ben", "cem", people=people)
+    log_in(client, "ann")
+    page = client.post(f"/events/{event.id}/withdraw", follow_redirects=True).data.decode()
+    assert "no longer registered" in page
+    assert state(item, people) == ({"ben"}, ["cem"])
+    assert [m["To"] for m in outbox.emails()] == ["ben@example.com"]
+
+
+def test_a_waiting_company_that_withdraws_leaves_the_waiting_list(client, tour):
+    event, item, people = tour
+    wait(item, "ben", "cem", people=people)
+    log_in(client, "ben")
+    client.post(f"/events/{event.id}/withdraw")
+    assert state(item, people) == ({"ann"}, ["cem"])
+
+
+def test_a_revoked_or_rejected_company_gives_back_its_place_and_leaves_the_list(
+        client, tour, db):
+    event, item, people = tour
+    wait(item, "ben", "cem", "dan", people=people)
+    registrations = {r.company_id: r for r in db.session.get(Event, event.id).registrations}
+    log_in(client, "organizer")
+    response = client.post(f"/organizer/events/{event.id}/registrations/"
+                           f"{registrations[people['ann'].id].id}/revoke",
+                           data={"revoke_reason": "Export licence withdrawn."})
+    assert response.status_code == 302
+    assert state(item, people) == ({"ben"}, ["cem", "dan"])
+    organizer = db.session.get(User, registrations[people["ann"].id].decided_by_id)
+    events.decide(db.session.get(Event, event.id), [registrations[people["cem"].id].id],
+                  approve=False, reason="Not a security firm.", organizer=organizer)
+    unit_of_work.commit()
+    assert state(item, people) == ({"ben"}, ["dan"])
