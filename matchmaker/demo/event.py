@@ -18,6 +18,7 @@ from ..models import (
     MeetingRequest,
     Notification,
     ProgramSignup,
+    ProgramWaiting,
     Registration,
     RequestStatus,
     User,
@@ -293,14 +294,16 @@ def _set_phases(event: Event) -> None:
 
 
 # (tour, how many places, how many approved companies signed up already)
-TOURS = (("Guided fair tour: optronics and surveillance", 12, 5),
-         ("Guided fair tour: drones and robotics", 8, 7))
+#: (title, places, places taken, companies on the waiting list)
+TOURS = (("Guided fair tour: optronics and surveillance", 12, 5, 0),
+         ("Guided fair tour: drones and robotics", 8, 7, 0),
+         ("Guided fair tour: cyber and critical infrastructure", 4, 4, 2))
 
 
 def _add_program(event: Event, delegation_ids: list[int], approved_ids: list[int]) -> None:
     """A dated itinerary over three days: the delegation's welcome dinner the evening before,
     the fair day with workshop, evening and dinner, and guided tours in groups (sign-up with
-    places, one nearly full) on the next morning."""
+    places, one nearly full, one full with a waiting list) on the next morning."""
     def at(hour: int, minute: int = 0, offset: int = 0) -> datetime:
         return datetime.combine(EVENT_DAY + timedelta(days=offset), time(hour, minute))
 
@@ -320,14 +323,17 @@ def _add_program(event: Event, delegation_ids: list[int], approved_ids: list[int
         events.save_program_item(event, events.ProgramItemData(
             title=title, place=place, description=description, starts_at=start, ends_at=end,
             for_everyone=company_ids is None, company_ids=company_ids or []))
-    for k, (title, places, taken) in enumerate(TOURS):
+    for k, (title, places, taken, waiting) in enumerate(TOURS):
         tour = events.save_program_item(event, events.ProgramItemData(
             title=title, place="Meeting point: Hall 4, information desk",
             description="Guided in groups by the fair's experts; one place per company.",
             starts_at=at(9 + 2 * k, 30, 1), ends_at=at(11 + 2 * k, 0, 1), for_everyone=False,
             company_ids=[], capacity=places))
+        first = 3 + k * 6
         tour.signups = [ProgramSignup(company_id=company_id)
-                        for company_id in approved_ids[3 + k * 6:3 + k * 6 + taken]]
+                        for company_id in approved_ids[first:first + taken]]
+        tour.waiting = [ProgramWaiting(company_id=company_id) for company_id
+                        in approved_ids[first + taken:first + taken + waiting]]
     db.session.flush()
 
 

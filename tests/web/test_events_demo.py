@@ -43,3 +43,20 @@ def test_the_demo_event_is_a_delegation_trip(runner, db, client, app):
         "password": app.config["DEMO_PASSWORD"]})
     directory = client.get(f"/events/{event.id}/companies?q=gmbh").get_data(as_text=True)
     assert "Trautwein" not in directory  # another delegation company
+
+
+def test_the_demo_programme_has_a_full_tour_with_a_waiting_list(runner, db, client, app):
+    from matchmaker.models import ProgramItem
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    event = db.session.scalar(db.select(Event))
+    tour = db.session.scalar(db.select(ProgramItem).filter_by(
+        title="Guided fair tour: cyber and critical infrastructure"))
+    assert tour.places_left == 0 and len(tour.waiting) == 2
+    assert not {s.company_id for s in tour.signups} & {w.company_id for w in tour.waiting}
+    client.post("/auth/login", data={
+        "email": "sabine.lindenmaier@lindenmaier-oberflaechentechnik.example",
+        "password": app.config["DEMO_PASSWORD"]})
+    page = client.get(f"/events/{event.id}/programme").get_data(as_text=True)
+    assert "Guided fair tour: cyber and critical infrastructure" in page
+    assert "Auf die Warteliste" in page  # Sabine reads German; her company may join the list
