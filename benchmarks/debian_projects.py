@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from debian_partners import packages  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "data" / "debian_projects.json.xz"
-MIRROR = "http://deb.debian.org/debian/dists/bookworm/main/"
+MIRROR = "http://deb.debian.org/debian/dists/"
+RELEASE = "bookworm"
 NEW_SHARE = 1 / 2
 MIN_OLD_PROJECTS = 2
 #: A profile keeps the abstracts of at most this many of its projects (seeded choice), as a
@@ -93,6 +94,16 @@ def build(sources: str, translations: str, packages_file: str, most: int = MAX_A
                 old_texts[member].append(abstract)
                 old_topics[member] |= topics
                 known[member] |= others
+    about = ("Debian source packages as projects, their maintainers and uploaders as members; "
+             "a seeded half of the projects new. Source: Debian bookworm main.")
+    return data_set(about, old_texts, old_topics, known, later, rng, most)
+
+
+def data_set(about: str, old_texts: dict, old_topics: dict, known: dict, later: dict,
+             rng: random.Random, most: int = MAX_ABSTRACTS) -> dict:
+    """The set's file: the members with at least MIN_OLD_PROJECTS old projects, each profiled
+    from up to ``most`` of their abstracts (a seeded choice) with their topics as ``seeks``;
+    the truth is the partners in ``later`` that are not ``known``."""
     active = sorted(m for m, t in old_texts.items() if len(t) >= MIN_OLD_PROJECTS)
     ids = {m: f"o{i}" for i, m in enumerate(active)}
     companies = []
@@ -104,15 +115,14 @@ def build(sources: str, translations: str, packages_file: str, most: int = MAX_A
                           "known": sorted(ids[o] for o in known[m] if o in ids)})
     truth = {ids[m]: sorted(ids[o] for o in later[m] - known[m] if o in ids) for m in active}
     truth = {k: v for k, v in truth.items() if v}
-    about = ("Debian source packages as projects, their maintainers and uploaders as members; "
-             "a seeded half of the projects new. Source: Debian bookworm main.")
     return {"about": about, "companies": companies, "truth": truth}
 
 
-def fetched(name: str) -> str:
-    path = Path("/tmp") / name.replace("/", "_")
+def fetched(name: str, release: str = RELEASE) -> str:
+    """A file of ``release``'s main section from deb.debian.org, kept in /tmp."""
+    path = Path("/tmp") / f"{release}_{name.replace('/', '_')}"
     if not path.exists():
-        urllib.request.urlretrieve(MIRROR + name, path)
+        urllib.request.urlretrieve(f"{MIRROR}{release}/main/{name}", path)
     return str(path)
 
 

@@ -27,10 +27,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from debian_partners import packages  # noqa: E402
-from debian_projects import MAX_ABSTRACTS, MIN_OLD_PROJECTS, members_of, projects  # noqa: E402
+from debian_projects import data_set, fetched, members_of, projects  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "data" / "debian_releases.json.xz"
-MIRROR = "http://deb.debian.org/debian/dists/"
 OLD, NEW = "bullseye", "trixie"
 
 
@@ -52,30 +51,10 @@ def build(old_sources: str, old_translations: str, old_packages: str, new_source
     for members in teams(new_sources):
         for member in members:
             later[member] |= set(members) - {member}
-    active = sorted(m for m, t in old_texts.items() if len(t) >= MIN_OLD_PROJECTS)
-    ids = {m: f"o{i}" for i, m in enumerate(active)}
-    companies = []
-    for m in active:
-        texts = sorted(set(old_texts[m]))
-        chosen = sorted(rng.sample(texts, min(MAX_ABSTRACTS, len(texts))))
-        companies.append({"id": ids[m], "name": m, "description": "\n".join(chosen),
-                          "seeks": ", ".join(sorted(old_topics[m])),
-                          "known": sorted(ids[o] for o in known[m] if o in ids)})
-    truth = {ids[m]: sorted(ids[o] for o in later[m] - known[m] if o in ids) for m in active}
-    truth = {k: v for k, v in truth.items() if v}
     about = (f"Debian source packages as projects, their maintainers and uploaders as members: "
              f"profiles and known partners from {OLD} main, truth from the partners that "
              f"{NEW} main adds.")
-    return {"about": about, "companies": companies, "truth": truth}
-
-
-def fetched(release: str, name: str) -> str:
-    path = Path("/tmp") / f"{release}_{name.replace('/', '_')}"
-    if not path.exists():
-        import urllib.request
-
-        urllib.request.urlretrieve(f"{MIRROR}{release}/main/{name}", path)
-    return str(path)
+    return data_set(about, old_texts, old_topics, known, later, rng)
 
 
 def main() -> None:
@@ -87,8 +66,8 @@ def main() -> None:
     if len(args.files) == 4:
         files = args.files
     else:
-        files = [fetched(OLD, "source/Sources.xz"), fetched(OLD, "i18n/Translation-en.bz2"),
-                 fetched(OLD, "binary-amd64/Packages.xz"), fetched(NEW, "source/Sources.xz")]
+        files = [fetched("source/Sources.xz", OLD), fetched("i18n/Translation-en.bz2", OLD),
+                 fetched("binary-amd64/Packages.xz", OLD), fetched("source/Sources.xz", NEW)]
     data = build(*files)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     args.out.write_bytes(lzma.compress(text, preset=9) if args.out.suffix == ".xz" else text)

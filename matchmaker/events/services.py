@@ -538,14 +538,17 @@ def give_back_places(event: Event, company_id: int) -> None:
     """A company that leaves the event (withdrawn, rejected, revoked) gives back its places on
     the programme, to the first companies waiting that can come, and leaves the waiting
     lists: otherwise a tour would stay full of a company that is gone."""
-    items = db.session.scalars(db.select(ProgramItem).filter_by(event_id=event.id)).all()
+    mine = db.union(
+        db.select(ProgramSignup.program_item_id).filter_by(company_id=company_id),
+        db.select(ProgramWaiting.program_item_id).filter_by(company_id=company_id))
+    items = db.session.scalars(db.select(ProgramItem).where(
+        ProgramItem.event_id == event.id, ProgramItem.id.in_(mine))).all()
     for item in items:
-        if item.signed_up(company_id) or item.waiting_position(company_id):
-            _hold(item)
-            db.session.refresh(item)
-            _take_out(item.waiting, company_id)
-            if _take_out(item.signups, company_id):
-                _promote(event, item)
+        _hold(item)
+        db.session.refresh(item)
+        _take_out(item.waiting, company_id)
+        if _take_out(item.signups, company_id):
+            _promote(event, item)
 
 
 def _take_out(rows: list, company_id: int) -> bool:
