@@ -10,6 +10,7 @@ import pytest
 from matchmaker.engine import embedding
 from matchmaker.engine.errors import InputError
 from matchmaker.engine.matching import Matcher, Profile, Reason, ReasonKind, infer_tags
+from matchmaker.engine.matching.text import content_words
 from matchmaker.engine.taxonomy import UnknownTagError, load_taxonomy
 
 
@@ -196,6 +197,47 @@ def test_infer_tags_ranks_stronger_evidence_first_and_finds_nothing_in_noise(tax
     inferred = infer_tags("Drohnen, Drohnenabwehr und Drohnenpiloten; drones tactiques.", taxonomy)
     assert inferred[0][0] in {"sg.drones", "sg.counter-drone"}
     assert infer_tags("Brot und Brötchen", taxonomy) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We run a secure network for our offices.",  # not "5G network"
+        "Axis bearings and slewing rings.",  # not "5-axis"
+        "Les axes de recherche du laboratoire.",  # not "usinage 5 axes"
+    ],
+)
+def test_a_code_is_not_read_as_its_letters_alone(taxonomy, text):
+    assert infer_tags(text, taxonomy) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("5G network slicing for hospitals.", "ci.digital-infrastructure"),
+        ("5-axis milling of titanium parts.", "du.2"),
+        ("Usinage 5 axes de pièces en titane.", "du.2"),
+        ("C4ISR systems integration.", "ml.21"),
+    ],
+)
+def test_codes_name_their_tags(taxonomy, text, tag):
+    assert tag in dict(infer_tags(text, taxonomy))
+
+
+def test_content_words_keep_codes_whole_and_drop_bare_numbers():
+    words = [folded for _, folded in content_words("MIL-STD-810G housings, IP67, 5G; since 2012.")]
+    assert words == ["mil-std-810g", "mil", "std", "housings", "ip67", "5g", "since"]
+    topics = [folded for _, folded in content_words("SEC-2012.1.5-1, H2020-SU-2018.")]
+    assert topics[0] == "sec-2012.1.5-1" and "h2020-su-2018" in topics
+
+
+def test_the_standard_asked_for_outranks_another_standard(taxonomy):
+    event = [
+        company("seeker", seeks="Rugged housings tested to MIL-STD-810G."),
+        company("other", offers="Rugged housings tested to MIL-STD-461."),
+        company("right", offers="Rugged housings tested to MIL-STD-810G."),
+    ]
+    assert ids(Matcher(taxonomy, encoder=False).fit(event).suggest("seeker", 2))[0] == "right"
 
 
 def test_falls_back_to_text_and_tags_without_the_encoder(taxonomy, monkeypatch):

@@ -1,11 +1,12 @@
 """Evidence for a reason: the short phrase of one side's offer and the phrase of the other
 side's need that meet, quoted as written.
 
-Texts are cut into clauses at punctuation and at "and/und/et/…", each clause trimmed of the
-function words at its ends (no "and the" fragments). A need clause and an offer clause meet
-by shared word stems (``link_keys``: inflection and German compounds), by a taxonomy tag
-both speak of (its keywords are in three languages) and, when clause vectors are given, by
-the multilingual encoder's cosine (a German need and a French offer sharing no word).
+Texts are cut into clauses at punctuation (not at the dot of "2.5 mm" or "SEC-2012.1.5") and
+at "and/und/et/…", each clause trimmed of the function words at its ends (no "and the"
+fragments). A need clause and an offer clause meet by shared word stems (``link_keys``:
+inflection and German compounds), by a taxonomy tag both speak of (its keywords are in three
+languages) and, when clause vectors are given, by the multilingual encoder's cosine (a German
+need and a French offer sharing no word).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .tags import matched_keywords
-from .text import STOPWORDS, fold, link_keys, tokens
+from .text import carries_meaning, fold, link_keys, tokens
 
 #: Longest quoted phrase, in words: a phrase, not a paragraph.
 MAX_WORDS = 7
@@ -35,7 +36,7 @@ SURE = 0.6
 #: encoding would cost a cold run minutes.
 MAX_ENCODED_CLAUSES = 150
 _SPLIT = re.compile(
-    r"[,;:.!?()\[\]\n•·/]+|\s[-–—]\s|\s(?:and|or|und|oder|sowie|et|ou|as well as)\s",
+    r"(?:[,;:!?()\[\]\n•·/]|\.(?!\d))+|\s[-–—]\s|\s(?:and|or|und|oder|sowie|et|ou|as well as)\s",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\S+")
@@ -67,14 +68,13 @@ def _trimmed(words: list[str]) -> list[str]:
 
 
 def _is_content(word: str) -> bool:
-    letters = tokens(word)
-    return bool(letters) and any(fold(w) not in STOPWORDS and len(w) >= 3 for w in letters)
+    return any(carries_meaning(fold(w)) for w in tokens(word))
 
 
 @lru_cache(maxsize=1 << 15)
 def _keys(clause: str) -> frozenset[str]:
     words = (fold(w) for w in tokens(clause))
-    return frozenset(k for w in words if w not in STOPWORDS and len(w) >= 3 for k in link_keys(w))
+    return frozenset(k for w in words if carries_meaning(w) for k in link_keys(w))
 
 
 @lru_cache(maxsize=1 << 14)

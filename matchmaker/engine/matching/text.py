@@ -3,7 +3,9 @@
 Profiles mix German, French and English. Accents and case are folded so that "Gehäuse" and
 "gehause", "sécurité" and "securite" meet; function words and the words every profile uses
 to say it is looking for something ("Kunden", "clients", "partners") are dropped, because
-they make every seeker resemble every other seeker.
+they make every seeker resemble every other seeker. Codes that mix letters and digits
+("5G", "C4ISR", "MIL-STD-810G", "IP67", a call's "SU-DRS01-2018") are words of their own:
+split into their letters alone they would say "axis" for "5-axis" and nothing for "5G".
 """
 
 from __future__ import annotations
@@ -233,6 +235,10 @@ _STOPWORDS = frozenset(
     ]
 )
 _TOKEN = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+#: A run of letters and digits joined by hyphens, or by dots before a digit ("2012.1.5").
+_RUN = re.compile(r"[^\W_]+(?:(?:-|\.(?=\d))[^\W_]+)*", re.UNICODE)
+_DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 @lru_cache(maxsize=1 << 17)
@@ -247,8 +253,23 @@ STOPWORDS = frozenset(fold(w) for w in _STOPWORDS)
 
 
 def tokens(text: str) -> list[str]:
-    """Original-case words of ``text`` (letters only, two or more)."""
-    return _TOKEN.findall(text or "")
+    """Original-case words of ``text``: runs of two or more letters, and before those of a
+    code the code itself (a run of letters and digits with both, whole: "MIL-STD-810G",
+    then "MIL", "STD"); numbers alone are left out."""
+    if not _DIGIT.search(text or ""):
+        return _TOKEN.findall(text or "")
+    out = []
+    for run in _RUN.findall(text):
+        if _DIGIT.search(run) and _LETTER.search(run):
+            out.append(run)
+        out.extend(_TOKEN.findall(run))
+    return out
+
+
+def carries_meaning(folded: str) -> bool:
+    """Whether a folded token is a content word: a code, or three letters or more that are
+    not a function word."""
+    return (len(folded) >= 3 or _DIGIT.search(folded) is not None) and folded not in STOPWORDS
 
 
 def content_words(text: str) -> list[tuple[str, str]]:
@@ -256,7 +277,7 @@ def content_words(text: str) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for word in tokens(text):
         folded = fold(word)
-        if len(folded) >= 3 and folded not in STOPWORDS and folded not in seen:
+        if folded not in seen and carries_meaning(folded):
             seen[folded] = word
     return [(surface, folded) for folded, surface in seen.items()]
 
