@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from debian_partners import packages  # noqa: E402
-from debian_projects import data_set, fetched, members_of, projects  # noqa: E402
+from debian_projects import MAX_ABSTRACTS, data_set, fetched, members_of, projects  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "data" / "debian_releases.json.xz"
 OLD, NEW = "bullseye", "trixie"
@@ -39,7 +39,7 @@ def teams(sources: str) -> list[list[str]]:
 
 
 def build(old_sources: str, old_translations: str, old_packages: str, new_sources: str,
-          seed: int = 2021) -> dict:
+          seed: int = 2021, most: int = MAX_ABSTRACTS) -> dict:
     rng = random.Random(seed)
     old_texts, old_topics = defaultdict(list), defaultdict(set)
     known, later = defaultdict(set), defaultdict(set)
@@ -54,12 +54,14 @@ def build(old_sources: str, old_translations: str, old_packages: str, new_source
     about = (f"Debian source packages as projects, their maintainers and uploaders as members: "
              f"profiles and known partners from {OLD} main, truth from the partners that "
              f"{NEW} main adds.")
-    return data_set(about, old_texts, old_topics, known, later, rng)
+    return data_set(about, old_texts, old_topics, known, later, rng, most)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--abstracts", type=int, default=MAX_ABSTRACTS,
+                        help="most project abstracts in one profile")
     parser.add_argument("files", nargs="*", help="old Sources, Translation-en and Packages "
                         "files, then the new Sources file")
     args = parser.parse_args()
@@ -68,7 +70,7 @@ def main() -> None:
     else:
         files = [fetched("source/Sources.xz", OLD), fetched("i18n/Translation-en.bz2", OLD),
                  fetched("binary-amd64/Packages.xz", OLD), fetched("source/Sources.xz", NEW)]
-    data = build(*files)
+    data = build(*files, most=args.abstracts)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     args.out.write_bytes(lzma.compress(text, preset=9) if args.out.suffix == ".xz" else text)
     pairs = sum(map(len, data["truth"].values())) // 2
