@@ -43,7 +43,8 @@ MIN_PAIRS = 20
 #: Least share of the hidden partnerships to learn the texts' weights from (besides
 #: MIN_PAIRS; see ``fit_from_network``): the few that share no abstract where nearly all do
 #: are an odd lot (on the teams formed over time with all abstracts per profile, 29 of 1,696
-#: taught the texts a negative weight: recall@10 0.203, without the texts' features 0.211).
+#: taught the texts a negative weight: recall@10 0.203, without the texts' features 0.211,
+#: from those sharing under WRITTEN_SHARE instead 0.220).
 MIN_TEXT_SHARE = 0.1
 #: Least weight of a standardised feature (logit per standard deviation) that is used.
 MIN_WEIGHT = 0.05
@@ -62,7 +63,8 @@ NEGATIVES_PER_POSITIVE = 5
 _SEED = 2016
 #: New partners share no abstract (their project is new), so the texts' features are learned
 #: from hidden partnerships whose profiles share no long passage. A network inferred from
-#: shared passages has none such: there from those whose shared passages are below this share
+#: shared passages has none such, and named partners in profiles made of all their projects
+#: few: there from those whose shared passages are below this share
 #: of the shorter profile's (a consortium member with many past projects resembles a partner
 #: mostly by its other work, which a new partner's profile can too). Measured on the Debian
 #: projects set (benchmarks/debian_projects.py), recall@10: known partners given, 0.219 with
@@ -228,8 +230,9 @@ def fit_from_network(matcher) -> PairModel | None:
     each other because of that very partnership, which a new partner does not: such pairs
     would teach the model that resemblance finds partners. So the texts' features are learned
     only from hidden partnerships whose profiles share no long passage, or, in a network
-    inferred from shared passages, little of them (``WRITTEN_SHARE``); when too few are left,
-    the model does without them (the network's features are learned from all)."""
+    inferred from shared passages or where too few share none, little of them
+    (``WRITTEN_SHARE``); when too few are left, the model does without them (the network's
+    features are learned from all)."""
     graph = matcher.known
     n = graph.shape[0]
     upper = sp.triu(graph, k=1).tocoo()
@@ -307,14 +310,17 @@ def _weighed(coef: np.ndarray) -> np.ndarray:
 
 def _written_apart(matcher, hidden: list[tuple[int, int]]) -> list[tuple[int, int]] | None:
     """The ``hidden`` partnerships whose texts may teach the texts' weights: those sharing no
-    long passage, or in a network inferred from shared passages those sharing less than
-    WRITTEN_SHARE; None when they are too few (MIN_PAIRS, MIN_TEXT_SHARE)."""
+    long passage, or, in a network inferred from shared passages or where those are too few
+    (MIN_PAIRS, MIN_TEXT_SHARE), those sharing less than WRITTEN_SHARE; None when these are
+    too few as well."""
     written = _written_together(matcher)
-    if matcher.known_inferred:
-        apart = [e for e in hidden if written.get(e, 0.0) < WRITTEN_SHARE]
-    else:
+    enough = max(MIN_PAIRS, MIN_TEXT_SHARE * len(hidden))
+    if not matcher.known_inferred:
         apart = [e for e in hidden if e not in written]
-    return apart if len(apart) >= max(MIN_PAIRS, MIN_TEXT_SHARE * len(hidden)) else None
+        if len(apart) >= enough:
+            return apart
+    apart = [e for e in hidden if written.get(e, 0.0) < WRITTEN_SHARE]
+    return apart if len(apart) >= enough else None
 
 
 def _written_together(matcher) -> dict[tuple[int, int], float]:
