@@ -227,15 +227,19 @@ def test_codes_name_their_tags(taxonomy, text, tag):
 def test_content_words_keep_codes_whole_and_drop_bare_numbers():
     words = [folded for _, folded in content_words("MIL-STD-810G housings, IP67, 5G; since 2012.")]
     assert words == ["mil-std-810g", "mil", "std", "housings", "ip67", "5g", "since"]
+    doors = [folded for _, folded in content_words("Doors to EN 1627 and IEC 62443-3-3, 500 units")]
+    assert doors == ["doors", "en 1627", "iec 62443-3-3", "iec", "units"]
     topics = [folded for _, folded in content_words("SEC-2012.1.5-1, H2020-SU-2018.")]
     assert topics[0] == "sec-2012.1.5-1" and "h2020-su-2018" in topics
 
 
-def test_the_standard_asked_for_outranks_another_standard(taxonomy):
+@pytest.mark.parametrize(
+    ("wanted", "other"), [("MIL-STD-810G", "MIL-STD-461"), ("EN 1627", "EN 1522")])
+def test_the_standard_asked_for_outranks_another_standard(taxonomy, wanted, other):
     event = [
-        company("seeker", seeks="Rugged housings tested to MIL-STD-810G."),
-        company("other", offers="Rugged housings tested to MIL-STD-461."),
-        company("right", offers="Rugged housings tested to MIL-STD-810G."),
+        company("seeker", seeks=f"Rugged doors and housings tested to {wanted}."),
+        company("other", offers=f"Rugged doors and housings tested to {other}."),
+        company("right", offers=f"Rugged doors and housings tested to {wanted}."),
     ]
     assert ids(Matcher(taxonomy, encoder=False).fit(event).suggest("seeker", 2))[0] == "right"
 

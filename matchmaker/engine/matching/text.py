@@ -4,7 +4,7 @@ Profiles mix German, French and English. Accents and case are folded so that "Ge
 "gehause", "sécurité" and "securite" meet; function words and the words every profile uses
 to say it is looking for something ("Kunden", "clients", "partners") are dropped, because
 they make every seeker resemble every other seeker. Codes that mix letters and digits
-("5G", "C4ISR", "MIL-STD-810G", "IP67", a call's "SU-DRS01-2018") are words of their own:
+("5G", "C4ISR", "MIL-STD-810G", "EN 1627", a call's "SU-DRS01-2018") are words of their own:
 split into their letters alone they would say "axis" for "5-axis" and nothing for "5G".
 """
 
@@ -235,8 +235,10 @@ _STOPWORDS = frozenset(
     ]
 )
 _TOKEN = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
-#: A run of letters and digits joined by hyphens, or by dots before a digit ("2012.1.5").
-_RUN = re.compile(r"[^\W_]+(?:(?:-|\.(?=\d))[^\W_]+)*", re.UNICODE)
+#: A standard's name and number ("EN 1627", "IEC 62443-3-3", "STANAG 4569"), or else a run of
+#: letters and digits joined by hyphens, or by dots before a digit ("2012.1.5").
+_RUN = re.compile(r"\b[A-Z]{2,8}[ \u00a0]\d{3,6}(?:[-:.]\d+)*\b|[^\W_]+(?:(?:-|\.(?=\d))[^\W_]+)*",
+                  re.UNICODE)
 _DIGIT = re.compile(r"\d")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -255,7 +257,7 @@ STOPWORDS = frozenset(fold(w) for w in _STOPWORDS)
 def tokens(text: str) -> list[str]:
     """Original-case words of ``text``: runs of two or more letters, and before those of a
     code the code itself (a run of letters and digits with both, whole: "MIL-STD-810G",
-    then "MIL", "STD"); numbers alone are left out."""
+    then "MIL", "STD"; a standard's "EN 1627", then "EN"); numbers alone are left out."""
     if not _DIGIT.search(text or ""):
         return _TOKEN.findall(text or "")
     out = []
