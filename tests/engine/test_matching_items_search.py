@@ -82,6 +82,13 @@ def test_search_finds_another_languages_words_through_the_taxonomy(taxonomy):
     assert [h.id for h in search("anodising", DOCUMENTS, taxonomy)][:1] == ["anod"]
 
 
+def test_search_finds_a_code_by_its_number(taxonomy):
+    documents = [Document("armour", "Vehicle armour to STANAG 4569 level 2"),
+                 Document("doors", "Security doors to EN 1627 RC4")]
+    assert [h.id for h in search("4569", documents, taxonomy)] == ["armour"]
+    assert [h.id for h in search("EN 1627", documents, taxonomy)][:1] == ["doors"]
+
+
 def test_search_of_nothing_meaningful_finds_nothing(taxonomy):
     assert search("the and", DOCUMENTS, taxonomy) == []
     assert search("thermal", [], taxonomy) == []

@@ -367,7 +367,7 @@ def directory_event(make_event, make_participant):
     make_participant("drone", event, name="Aérodrone", country="FR", languages=["fr"],
                      offers="Counter-drone radar.", tags=["sg.counter-drone"])
     make_participant("enz", event, name="Feinwerk Enz", country="DE", languages=["de"],
-                     offers="Precision turning.", tags=["du.2"])
+                     offers="Precision turning to EN 9100.", tags=["du.2"])
     make_participant("late", event, status=PENDING, name="Pending Lasers", country="FR")
     return event
 
@@ -376,6 +376,7 @@ def directory_event(make_event, make_participant):
     ("", ["Aérodrone", "Feinwerk Enz", "Optronique SAS"]),
     ("q=thermal", ["Optronique SAS"]),
     ("q=LASER", ["Optronique SAS"]),
+    ("q=9100", ["Feinwerk Enz"]),
     ("tag=sg.counter-drone", ["Aérodrone"]),
     ("country=FR", ["Aérodrone", "Optronique SAS"]),
     ("language=de", ["Feinwerk Enz"]),

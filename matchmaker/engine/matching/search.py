@@ -5,11 +5,13 @@ A query meets a document in three ways, summed: character n-grams (inflection, c
 names), taxonomy tags (the query's words are looked up among the keywords of every
 language, a word also matching the start of a keyword's word — "thermal" names "thermal
 camera" and so the tag that "caméras thermiques" infers), and, when vectors are given, the
-multilingual encoder's cosine.
+multilingual encoder's cosine. A number in the query meets the codes that hold it ("4569"
+finds "STANAG 4569").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +26,9 @@ from .text import STOPWORDS, content_words, fold, tokens
 _CHAR, _TAGS, _ENCODER = 0.4, 0.3, 0.3
 #: Below this a document is not a hit.
 MIN_SCORE = 0.05
+#: A number in a query is part of a code sought ("4569" finds "STANAG 4569"), though not a
+#: word of a profile.
+_NUMBER = re.compile(r"\b\d{3,}\b")
 
 
 @dataclass(frozen=True)
@@ -68,10 +73,11 @@ def search(
 
     ``vectors(texts)``: L2-normalised sentence vectors (e.g. ``VectorCache.embed``), or None.
     """
-    if not documents or not content_words(query):
+    asked = [f for _, f in content_words(query)] + _NUMBER.findall(query)
+    if not documents or not asked:
         return []
     texts = [d.text for d in documents]
-    words = [[f for _, f in content_words(t)] for t in [query, *texts]]
+    words = [asked, *([f for _, f in content_words(t)] for t in texts)]
     char = char_tfidf(words, max_df=1.0)
     scores = _CHAR * (char[1:] @ char[0].T).toarray().ravel()
     wanted = query_tags(query, taxonomy)
