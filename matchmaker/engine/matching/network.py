@@ -74,14 +74,16 @@ def shared_passage_counts(
     text's number of distinct long passages."""
     holders: dict[bytes, set[int]] = defaultdict(set)
     sizes = []
+    passages: dict[str, bytes | None] = {}  # sentence → its digest: shared ones recur
     for i, text in enumerate(texts):
         mine = set()
         for sentence in SENTENCE_BREAK.split(text or ""):
             if sentence.count(" ") < MIN_PASSAGE_WORDS - 1:
                 continue
-            words = [folded for _, folded in content_words(sentence)]
-            if len(words) >= MIN_PASSAGE_WORDS:
-                mine.add(hashlib.blake2b(" ".join(words).encode(), digest_size=12).digest())
+            if sentence not in passages:
+                passages[sentence] = _passage(sentence)
+            if passages[sentence] is not None:
+                mine.add(passages[sentence])
         for passage in mine:
             holders[passage].add(i)
         sizes.append(len(mine))
@@ -93,6 +95,14 @@ def shared_passage_counts(
             pairs.update({(a, b): passages for k, a in enumerate(members)
                           for b in members[k + 1 :]})
     return pairs, sizes
+
+
+def _passage(sentence: str) -> bytes | None:
+    """The digest of a sentence's content words when they are MIN_PASSAGE_WORDS or more."""
+    words = [folded for _, folded in content_words(sentence)]
+    if len(words) < MIN_PASSAGE_WORDS:
+        return None
+    return hashlib.blake2b(" ".join(words).encode(), digest_size=12).digest()
 
 
 class Network:

@@ -67,6 +67,7 @@ def _trimmed(words: list[str]) -> list[str]:
     return words[start:stop]
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_content(word: str) -> bool:
     return any(carries_meaning(fold(w)) for w in tokens(word))
 
@@ -94,22 +95,21 @@ class _Incidence:
 
     def __init__(self, rows: Sequence[Iterable[str]]):
         self.n = len(rows)
-        pairs = sorted({(i, _digest(k)) for i, row in enumerate(rows) for k in row})
-        self.rows = np.array([i for i, _ in pairs], dtype=np.intp)
-        self.values = np.array([v for _, v in pairs], dtype=np.int64)
+        pairs = {(i, _digest(k)) for i, row in enumerate(rows) for k in row}
+        clause = np.fromiter((i for i, _ in pairs), dtype=np.intp, count=len(pairs))
+        values = np.fromiter((v for _, v in pairs), dtype=np.int64, count=len(pairs))
+        # Sorted distinct strings, and a clause × string matrix by columns (sliced per pair).
+        self.distinct, column = np.unique(values, return_inverse=True)
+        data = np.ones(len(pairs), dtype=np.float32)
+        self.matrix = sp.csc_matrix((data, (clause, column)), shape=(self.n, len(self.distinct)))
 
     def shared(self, other: _Incidence) -> np.ndarray:
         """How many strings each clause shares with each of ``other``'s: (n, other.n)."""
-        common = np.intersect1d(self.values, other.values)
+        common, mine, theirs = np.intersect1d(self.distinct, other.distinct, assume_unique=True,
+                                              return_indices=True)
         if not len(common):
             return np.zeros((self.n, other.n), dtype=np.float32)
-        return (self._on(common) @ other._on(common).T).toarray()
-
-    def _on(self, columns: np.ndarray) -> sp.csr_matrix:
-        keep = np.isin(self.values, columns)
-        at = np.searchsorted(columns, self.values[keep])
-        data = np.ones(len(at), dtype=np.float32)
-        return sp.csr_matrix((data, (self.rows[keep], at)), shape=(self.n, len(columns)))
+        return (self.matrix[:, mine] @ other.matrix[:, theirs].T).toarray()
 
 
 @lru_cache(maxsize=1 << 16)

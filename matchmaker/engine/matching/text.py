@@ -262,6 +262,10 @@ def tokens(text: str) -> list[str]:
         return _TOKEN.findall(text or "")
     out = []
     for run in _RUN.findall(text):
+        if run.isalpha():  # most runs are a plain word: no regex needed
+            if len(run) > 1:
+                out.append(run)
+            continue
         if _DIGIT.search(run) and _LETTER.search(run):
             out.append(run)
         out.extend(_TOKEN.findall(run))
