@@ -699,7 +699,8 @@ def _searched(select, q: str) -> list[Company]:
         selectinload(Company.embedding), selectinload(Company.tag_links))))
     by_id = {str(c.id): c for c in companies}
     documents = [Document(str(c.id), f"{c.name}. {c.city}. {c.description}\n{c.offers}\n"
-                          f"{c.seeks}", tuple(c.tags)) for c in companies]
+                          f"{c.seeks}\n{', '.join(c.certifications or ())}", tuple(c.tags))
+                 for c in companies]
     hits = [by_id[h.id] for h in find(q, documents, [company_vector(c) for c in companies],
                                       limit=len(documents))]
     folded = q.casefold()

@@ -365,7 +365,8 @@ def directory_event(make_event, make_participant):
     make_participant("opt", event, name="Optronique SAS", country="FR", languages=["fr", "en"],
                      offers="Thermal cameras and lasers.", tags=["du.6", "sg.video-surveillance"])
     make_participant("drone", event, name="Aérodrone", country="FR", languages=["fr"],
-                     offers="Counter-drone radar.", tags=["sg.counter-drone"])
+                     offers="Counter-drone radar.", tags=["sg.counter-drone"],
+                     certifications=["AQAP 2110"])
     make_participant("enz", event, name="Feinwerk Enz", country="DE", languages=["de"],
                      offers="Precision turning to EN 9100.", tags=["du.2"])
     make_participant("late", event, status=PENDING, name="Pending Lasers", country="FR")
@@ -376,7 +377,8 @@ def directory_event(make_event, make_participant):
     ("", ["Aérodrone", "Feinwerk Enz", "Optronique SAS"]),
     ("q=thermal", ["Optronique SAS"]),
     ("q=LASER", ["Optronique SAS"]),
-    ("q=9100", ["Feinwerk Enz"]),
+    ("q=9100", ["Feinwerk Enz", "Optronique SAS"]),  # in its offer; certified (the default)
+    ("q=AQAP+2110", ["Aérodrone"]),
     ("tag=sg.counter-drone", ["Aérodrone"]),
     ("country=FR", ["Aérodrone", "Optronique SAS"]),
     ("language=de", ["Feinwerk Enz"]),
