@@ -650,6 +650,8 @@ def meeting_slots(registration: Registration) -> list[Slot]:
 
 # --- directory -----------------------------------------------------------------------------
 
+#: A search's hits are ranked best first (RELEVANCE) unless one of SORTS is asked for.
+RELEVANCE = "relevance"
 SORTS = {
     "name": (Company.name,),
     "country": (Company.country, Company.name),
@@ -664,7 +666,7 @@ class DirectoryQuery:
     tag: str = ""
     country: str = ""
     language: str = ""
-    sort: str = "name"
+    sort: str = "name"  # one of SORTS, or RELEVANCE for a search's best hits first
     page: int = 1
 
 
@@ -674,7 +676,8 @@ def directory(event: Event, query: DirectoryQuery, viewer_company_id: int | None
     only companies of ``groups`` when given (the groups the viewer may meet or is shown).
 
     Words are searched across languages by the matching engine ("thermal" finds "caméras
-    thermiques"), best first; a company whose name contains the words comes first."""
+    thermiques"), best first (RELEVANCE; a company whose name contains the words comes first)
+    or in the order of one of SORTS."""
     select = access.approved_companies_query(event.id)
     if viewer_company_id is not None:
         select = select.where(Company.id != viewer_company_id)
@@ -690,8 +693,18 @@ def directory(event: Event, query: DirectoryQuery, viewer_company_id: int | None
         select = select.where(db.cast(Company.languages, db.String).like(f'%"{query.language}"%'))
     select = select.order_by(*SORTS.get(query.sort, SORTS["name"]))
     if query.q:
-        return ListPage(_searched(select, query.q), query.page, PAGE_SIZE)
+        found = _searched(select, query.q)
+        if query.sort != RELEVANCE:
+            found = sorted(found, key=_ranks(select))
+        return ListPage(found, query.page, PAGE_SIZE)
     return db.paginate(select, page=query.page, per_page=PAGE_SIZE, error_out=False)
+
+
+def _ranks(select):
+    """A sort key: each company's place in ``select``'s order."""
+    order = {company_id: rank for rank, company_id in
+             enumerate(db.session.scalars(select.with_only_columns(Company.id)))}
+    return lambda company: order[company.id]
 
 
 def _searched(select, q: str) -> list[Company]:

@@ -215,9 +215,16 @@ def _directory_query() -> services.DirectoryQuery:
         tag=tag if tag in load_taxonomy() else "",
         country=args.get("country", "")[:2].upper(),
         language=args.get("language", "")[:5].lower(),
-        sort=args.get("sort", "name") if args.get("sort") in services.SORTS else "name",
+        sort=_directory_sort(args.get("sort", ""), bool(args.get("q", "").strip())),
         page=args.get("page", 1, type=int) or 1,
     )
+
+
+def _directory_sort(asked: str, searching: bool) -> str:
+    """The sort asked for; a search's default is its best hits first, a list's by name."""
+    if asked in services.SORTS or (searching and asked == services.RELEVANCE):
+        return asked
+    return services.RELEVANCE if searching else "name"
 
 
 @bp.route("/<int:event_id>/companies")

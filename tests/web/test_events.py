@@ -396,6 +396,29 @@ def test_directory_search_filters_and_sorting(client, auth, directory_event, que
     assert sorted(found, key=page.index) == expected
 
 
+def test_a_search_lists_its_best_hits_first_unless_a_sort_is_chosen(client, auth, make_event,
+                                                                      make_participant):
+    event = make_event()
+    make_participant("viewer", event)
+    make_participant("zeta", event, name="Zeta Armour", offers="STANAG 4569 armour.")
+    make_participant("alpha", event, name="Alpha Doors",
+                     offers="Security doors and gates for embassies; STANAG 4569 advice.")
+    auth.login("viewer@example.com")
+
+    def listed(query):
+        page = client.get(f"/events/{event.id}/companies?{query}").get_data(as_text=True)
+        return sorted((n for n in ("Alpha Doors", "Zeta Armour") if f">{n}</a>" in page),
+                      key=page.index), page
+
+    found, page = listed("q=4569")
+    assert found == ["Zeta Armour", "Alpha Doors"]
+    assert '<option value="relevance" selected>' in page
+    assert listed("q=4569&sort=name")[0] == ["Alpha Doors", "Zeta Armour"]
+    assert listed("q=4569&sort=relevance")[0] == ["Zeta Armour", "Alpha Doors"]
+    found, page = listed("sort=relevance")  # no search: no relevance, by name
+    assert found == ["Alpha Doors", "Zeta Armour"] and 'value="relevance"' not in page
+
+
 def test_directory_pages_and_empty_states(client, auth, make_event, make_participant):
     event = make_event()
     make_participant("viewer", event)
