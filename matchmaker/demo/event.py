@@ -293,8 +293,7 @@ def _set_phases(event: Event) -> None:
     db.session.flush()
 
 
-# (tour, how many places, how many approved companies signed up already)
-#: (title, places, places taken, companies on the waiting list)
+#: (title, places, places taken by approved companies, companies on the waiting list)
 TOURS = (("Guided fair tour: optronics and surveillance", 12, 5, 0),
          ("Guided fair tour: drones and robotics", 8, 7, 0),
          ("Guided fair tour: cyber and critical infrastructure", 4, 4, 2))

@@ -693,21 +693,13 @@ def directory(event: Event, query: DirectoryQuery, viewer_company_id: int | None
         select = select.where(db.cast(Company.languages, db.String).like(f'%"{query.language}"%'))
     select = select.order_by(*SORTS.get(query.sort, SORTS["name"]))
     if query.q:
-        found = _searched(select, query.q)
-        if query.sort != RELEVANCE:
-            found = sorted(found, key=_ranks(select))
+        found = _searched(select, query.q, by_relevance=query.sort == RELEVANCE)
         return ListPage(found, query.page, PAGE_SIZE)
     return db.paginate(select, page=query.page, per_page=PAGE_SIZE, error_out=False)
 
 
-def _ranks(select):
-    """A sort key: each company's place in ``select``'s order."""
-    order = {company_id: rank for rank, company_id in
-             enumerate(db.session.scalars(select.with_only_columns(Company.id)))}
-    return lambda company: order[company.id]
-
-
-def _searched(select, q: str) -> list[Company]:
+def _searched(select, q: str, by_relevance: bool) -> list[Company]:
+    """The companies of ``select`` that meet ``q``: best first, or in ``select``'s order."""
     companies = list(db.session.scalars(select.options(
         selectinload(Company.embedding), selectinload(Company.tag_links))))
     by_id = {str(c.id): c for c in companies}
@@ -718,7 +710,11 @@ def _searched(select, q: str) -> list[Company]:
                                       limit=len(documents))]
     folded = q.casefold()
     named = [c for c in companies if folded in c.name.casefold()]
-    return list(dict.fromkeys([*named, *hits]))
+    found = list(dict.fromkeys([*named, *hits]))
+    if by_relevance:
+        return found
+    kept = set(found)
+    return [c for c in companies if c in kept]
 
 
 class ListPage:
